@@ -1,0 +1,211 @@
+"""Loads the whole book (skills and chapters), links its parts together and
+validates it. Everything a renderer needs is answered here."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ftfy
+
+from skillbook.chapters import chapter_number, parse_chapter
+from skillbook.model import Chapter, PlannedChapterLink, Prompt, Skill
+from skillbook.problems import BookError, Problem, Severity
+from skillbook.skills import decode, load_skill, skill_files
+
+# Ids a generated page already uses in the folders skills/ and prompts/.
+RESERVED_IDS = {"index"}
+DIRECTIVES = {"skills-table": 0, "skill-introduction": 1, "book-stats": 0, "chapter-list": 0}
+
+
+@dataclass
+class Book:
+    skills: dict[str, Skill]
+    chapters: list[Chapter]
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.prompts: dict[str, Prompt] = {p.id: p for c in self.chapters for p in c.prompts}
+        self._chapters_by_number = {c.number: c for c in self.chapters}
+        self._prompts_by_skill: dict[str, list[Prompt]] = defaultdict(list)
+        for prompt in self.prompts.values():
+            self._prompts_by_skill[prompt.skill_id].append(prompt)
+        self._related: dict[str, set[str]] = defaultdict(set)
+        for skill in self.skills.values():
+            for other in skill.related:
+                if other in self.skills:
+                    self._related[skill.id].add(other)
+                    self._related[other].add(skill.id)
+        # Where a chapter introduces a skill: skill id -> (chapter, its (id, title) section).
+        self.introductions: dict[str, tuple[Chapter, tuple[str, str] | None]] = {}
+        for chapter in self.chapters:
+            for directive in chapter.directives:
+                if directive.name == "skill-introduction" and directive.args:
+                    self.introductions.setdefault(directive.args[0], (chapter, directive.section))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def chapter(self, number: int) -> Chapter | None:
+        return self._chapters_by_number.get(number)
+
+    def chapter_by_uri(self, src_uri: str) -> Chapter | None:
+        number = chapter_number(src_uri)
+        chapter = self.chapter(number) if number is not None else None
+        return chapter if chapter and chapter.src_uri == src_uri else None
+
+    def skills_in_chapter(self, chapter: Chapter) -> list[Skill]:
+        return sorted((s for s in self.skills.values() if chapter.number in s.chapters), key=lambda s: s.sort_key)
+
+    def prompts_for(self, skill: Skill) -> list[Prompt]:
+        return self._prompts_by_skill.get(skill.id, [])
+
+    def chapters_of(self, skill: Skill) -> list[Chapter]:
+        """Chapters that list the skill in their table or hold one of its prompts."""
+        numbers = set(skill.chapters) | {p.chapter_number for p in self.prompts_for(skill)}
+        return [c for c in self.chapters if c.number in numbers]
+
+    def related(self, skill: Skill) -> list[Skill]:
+        return [self.skills[i] for i in sorted(self._related[skill.id], key=lambda i: self.skills[i].sort_key)]
+
+    def is_planned(self, link: PlannedChapterLink) -> bool:
+        """A link to a chapter file that is not in the book yet."""
+        number = chapter_number(link.href)
+        chapter = self.chapter(number) if number is not None else None
+        return chapter is None or chapter.src_uri != link.href
+
+    def raise_for_errors(self) -> None:
+        if self.errors:
+            raise BookError(self.errors)
+
+
+def chapter_files(docs_dir: Path) -> list[Path]:
+    return sorted(
+        (p for p in docs_dir.iterdir() if p.is_file() and chapter_number(p.name) is not None),
+        key=lambda p: chapter_number(p.name),
+    )
+
+
+def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
+    """Read every skill and chapter. Problems are collected on ``book.problems``;
+    the book is as complete as the sources allow."""
+    docs_dir, skills_dir = Path(docs_dir), Path(skills_dir)
+    problems: list[Problem] = []
+
+    skills: dict[str, Skill] = {}
+    if not skills_dir.is_dir():
+        problems.append(Problem(str(skills_dir), 1, "skills folder not found; create it with one <id>.yml file per skill"))
+    else:
+        for path in skill_files(skills_dir):
+            skill = load_skill(path, problems)
+            if skill is None:
+                continue
+            if skill.id in skills:
+                problems.append(Problem(
+                    skill.path, skill.lines.get("id", 1),
+                    f"duplicate skill id '{skill.id}', also in {skills[skill.id].path}; keep one of the two files",
+                ))
+                continue
+            skills[skill.id] = skill
+
+    chapters: list[Chapter] = []
+    for path in chapter_files(docs_dir):
+        text = decode(path, path.read_bytes(), problems)
+        if text is None:
+            continue
+        _check_encoding_damage(path, text, problems)
+        chapter = parse_chapter(path.name, str(path), text, problems)
+        if any(c.number == chapter.number for c in chapters):
+            other = next(c for c in chapters if c.number == chapter.number)
+            problems.append(Problem(str(path), 1, f"chapter {chapter.number} is also {other.path}; give each chapter its own number"))
+            continue
+        chapters.append(chapter)
+
+    book = Book(skills, chapters, problems)
+    _validate(book)
+    return book
+
+
+def _check_encoding_damage(path: Path, text: str, problems: list[Problem]) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        repaired = ftfy.fix_encoding(line)
+        if repaired != line:
+            problems.append(Problem(
+                str(path), number,
+                f"encoding damage (text saved as UTF-8 twice); replace the line with: {repaired.strip()}",
+                Severity.WARNING,
+            ))
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"did you mean '@{close[0]}'?" if close else f"add skills/{name}.yml or fix the name"
+
+
+def _validate(book: Book) -> None:
+    problems = book.problems
+    known = sorted(book.skills)
+
+    for skill in book.skills.values():
+        if skill.id in RESERVED_IDS:
+            problems.append(Problem(skill.path, skill.lines.get("id", 1), f"'{skill.id}' is reserved for the skills catalog; choose another id"))
+        for other in skill.related:
+            if other not in book.skills:
+                close = difflib.get_close_matches(other, known, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "remove it or add its skill file"
+                problems.append(Problem(skill.path, skill.lines.get("related", 1), f"related skill '{other}' does not exist; {hint}"))
+        for number in skill.chapters:
+            if book.chapter(number) is None:
+                problems.append(Problem(
+                    skill.path, skill.lines.get("chapters", 1),
+                    f"chapter {number} is not in the book yet (no docs/chapter-{number}-*.md); the skill is listed once it is",
+                    Severity.WARNING,
+                ))
+        if not book.chapters_of(skill) and not any(n for n in skill.chapters if book.chapter(n) is None):
+            problems.append(Problem(
+                skill.path, skill.lines.get("chapters", 1),
+                f"no chapter uses skill '{skill.id}'; list a chapter under 'chapters:' or delete the file",
+                Severity.WARNING,
+            ))
+
+    seen: dict[str, Prompt] = {}
+    for chapter in book.chapters:
+        for prompt in chapter.prompts:
+            if prompt.skill_id not in book.skills:
+                problems.append(Problem(chapter.path, prompt.line, f"prompt '{prompt.title}' uses unknown skill '@{prompt.skill_id}'; {_did_you_mean(prompt.skill_id, known)}"))
+            if prompt.id in RESERVED_IDS or not prompt.id:
+                problems.append(Problem(chapter.path, prompt.line, f"prompt '{prompt.title}' has the id '{prompt.id}', which cannot be a page name; pin another with '{{#my-id}}' after its heading"))
+            if prompt.id in seen:
+                first = seen[prompt.id]
+                where = book.chapter(first.chapter_number)
+                problems.append(Problem(
+                    chapter.path, prompt.line,
+                    f"prompt id '{prompt.id}' is already used by '{first.title}' ({where.path if where else '?'}:{first.line}); "
+                    "pin a unique id by ending this prompt's heading with '{#a-new-id}'",
+                ))
+            seen.setdefault(prompt.id, prompt)
+        for directive in chapter.directives:
+            _validate_directive(book, chapter, directive)
+    # The Book indexes prompts by id; with duplicates reported, keep the first.
+    book.prompts = seen
+
+
+def _validate_directive(book: Book, chapter: Chapter, directive) -> None:
+    arity = DIRECTIVES.get(directive.name)
+    if arity is None:
+        book.problems.append(Problem(chapter.path, directive.line, f"unknown directive 'skillbook: {directive.name}'; known: {', '.join(DIRECTIVES)}"))
+    elif len(directive.args) != arity:
+        book.problems.append(Problem(chapter.path, directive.line, f"directive '{directive.name}' takes {arity} argument(s), got {len(directive.args)}"))
+    elif directive.name == "skill-introduction":
+        skill = book.skills.get(directive.args[0])
+        if skill is None:
+            book.problems.append(Problem(chapter.path, directive.line, f"skill-introduction names unknown skill '{directive.args[0]}'; {_did_you_mean(directive.args[0], sorted(book.skills))}"))
+        elif not skill.introduction:
+            book.problems.append(Problem(chapter.path, directive.line, f"skill '{skill.id}' has no 'introduction:' in {skill.path}; add one"))

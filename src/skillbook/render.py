@@ -1,0 +1,166 @@
+"""Renders the book as Markdown: chapters with their generated parts filled in,
+and the pages the book adds (a page per skill and per prompt, the skills
+catalog, the prompt library). Layouts are Jinja templates in the theme's
+``custom_dir`` (``overrides/skillbook/``); this module only feeds them."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from skillbook.book import Book
+from skillbook.chapters import parse_directives
+from skillbook.model import Chapter, Directive
+from skillbook.text import split_front_matter
+
+SKILLS_DIR = "skills"
+PROMPTS_DIR = "prompts"
+CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+
+
+def skill_uri(skill_id: str) -> str:
+    return f"{SKILLS_DIR}/{skill_id}.md"
+
+
+def prompt_uri(prompt_id: str) -> str:
+    return f"{PROMPTS_DIR}/{prompt_id}.md"
+
+
+SKILLS_CATALOG = f"{SKILLS_DIR}/index.md"
+PROMPT_LIBRARY = f"{PROMPTS_DIR}/index.md"
+
+
+def inline_markdown(value: str) -> Markup:
+    """Metadata as inline Markdown with raw HTML shown as text: ``<``, ``>``
+    and ``&`` are escaped outside code spans (inside them Markdown escapes
+    them itself), and braces are escaped so no attribute list can be injected."""
+    parts, last = [], 0
+    for match in CODE_SPAN.finditer(value):
+        parts.append(_escape_text(value[last:match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_escape_text(value[last:]))
+    return Markup("".join(parts))
+
+
+def _escape_text(text: str) -> str:
+    return str(escape(text)).replace("{", "&#123;").replace("}", "&#125;").replace("\n", " ")
+
+
+def table_cell(value: str) -> Markup:
+    """Inline Markdown that cannot break out of a table cell."""
+    return Markup(inline_markdown(value).replace("|", "\\|"))
+
+
+def code_html(text: str) -> Markup:
+    """Prompt text as the inside of ``<pre><code>``, kept byte for byte: Markdown
+    expands tabs and empties blank-looking lines before any fence is read, so
+    the code block is written as HTML with those characters as entities."""
+    escaped = str(escape(text)).replace("\t", "&#9;").replace("\r", "&#13;")
+    lines = [line.replace(" ", "&#32;") if not line.strip(" ") else line for line in escaped.split("\n")]
+    return Markup("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str
+    markdown: str
+
+
+class Renderer:
+    def __init__(self, book: Book, template_dir: Path | str):
+        self.book = book
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(template_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["md"] = inline_markdown
+        self.env.filters["cell"] = table_cell
+        self.env.filters["code"] = code_html
+        self.env.globals.update(
+            book=book, skill_uri=skill_uri, prompt_uri=prompt_uri,
+            SKILLS_CATALOG=SKILLS_CATALOG, PROMPT_LIBRARY=PROMPT_LIBRARY,
+        )
+
+    # -- pages the book adds -------------------------------------------------------------
+
+    def generated_pages(self) -> list[GeneratedPage]:
+        pages = [
+            GeneratedPage(SKILLS_CATALOG, self._render("skills-catalog.md", SKILLS_CATALOG)),
+            GeneratedPage(PROMPT_LIBRARY, self._render("prompt-library.md", PROMPT_LIBRARY)),
+        ]
+        for skill in sorted(self.book.skills.values(), key=lambda s: s.id):
+            uri = skill_uri(skill.id)
+            pages.append(GeneratedPage(uri, self._render("skill-page.md", uri, skill=skill)))
+        for prompt in self.book.prompts.values():
+            uri = prompt_uri(prompt.id)
+            pages.append(GeneratedPage(uri, self._render("prompt-page.md", uri, prompt=prompt)))
+        return pages
+
+    # -- pages the author writes ------------------------------------------------------------
+
+    def chapter(self, chapter: Chapter) -> str:
+        """The chapter's body with prompt cards, directives and planned links rendered."""
+        lines = chapter.body.split("\n")
+        replacements: list[tuple[int, int, str]] = []
+        for prompt in chapter.prompts:
+            if self.book.prompts.get(prompt.id) is prompt:
+                card = self._render("prompt-card-in-chapter.md", chapter.src_uri, prompt=prompt)
+                replacements.append((prompt.start, prompt.end, card))
+        for directive in chapter.directives:
+            replacements.append((directive.start, directive.end, self._directive(directive, chapter.src_uri, chapter)))
+        for link in chapter.planned_links:
+            if self.book.is_planned(link):
+                index = link.line_index
+                text = self._render("planned-chapter-link.md", chapter.src_uri, planned=link).strip("\n")
+                lines[index] = lines[index].replace(link.markdown, text)
+        return _splice(lines, replacements)
+
+    def document(self, src_uri: str, markdown: str) -> str:
+        """A page that is not a chapter (such as the home page) with its directives rendered."""
+        _, body = split_front_matter(markdown)
+        directives = parse_directives(body)
+        if not directives:
+            return markdown
+        lines = body.split("\n")
+        return _splice(lines, [(d.start, d.end, self._directive(d, src_uri, None)) for d in directives])
+
+    def _directive(self, directive: Directive, src_uri: str, chapter: Chapter | None) -> str:
+        if directive.name == "skills-table" and chapter is not None:
+            return self._render("skills-table.md", src_uri, skills=self.book.skills_in_chapter(chapter))
+        if directive.name == "skill-introduction":
+            return self._render("skill-introduction.md", src_uri, skill=self.book.skills[directive.args[0]])
+        if directive.name == "book-stats":
+            return self._render("book-stats.md", src_uri)
+        if directive.name == "chapter-list":
+            return self._render("chapter-list.md", src_uri)
+        raise ValueError(f"{src_uri}: directive '{directive.name}' cannot be used here")
+
+    def _render(self, template: str, page_uri: str, **context) -> str:
+        def link(target: str, anchor: str | None = None) -> str:
+            """A link from the page being rendered to another page of the book."""
+            relative = posixpath.relpath(target, posixpath.dirname(page_uri) or ".")
+            return f"{relative}#{anchor}" if anchor else relative
+
+        return self.env.get_template(template).render(page_uri=page_uri, link=link, **context)
+
+
+def _splice(lines: list[str], replacements: list[tuple[int, int, str]]) -> str:
+    """Replace line ranges (0-based, end exclusive) with rendered text."""
+    out: list[str] = []
+    position = 0
+    for start, end, text in sorted(replacements):
+        out.extend(lines[position:start])
+        out.append(text.rstrip("\n"))
+        position = end
+    out.extend(lines[position:])
+    return "\n".join(out)

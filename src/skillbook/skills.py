@@ -1,0 +1,187 @@
+"""Reads ``skills/<id>.yml`` files into :class:`Skill` objects, validating each
+against the JSON Schema in ``skill.schema.json`` with line numbers taken from
+the YAML parser."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from skillbook.model import Skill
+from skillbook.problems import Problem
+
+SCHEMA_FILE = "skill.schema.json"
+
+
+@cache
+def skill_schema() -> dict[str, Any]:
+    return json.loads(resources.files("skillbook").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(skill_schema())
+
+
+def skill_files(skills_dir: Path) -> list[Path]:
+    """Skill files, sorted; ``.yaml`` is accepted besides ``.yml``."""
+    return sorted(p for p in skills_dir.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+
+
+def decode(path: Path, data: bytes, problems: list[Problem]) -> str | None:
+    """Decode a source file as UTF-8, or report where it is not."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.append(Problem(
+            str(path), line,
+            f"file is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "save it as UTF-8 in your editor",
+        ))
+        return None
+
+
+def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
+    text = decode(path, path.read_bytes(), problems)
+    if text is None:
+        return None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        problems.append(Problem(str(path), line, f"YAML syntax error: {problem}; fix the YAML at this line"))
+        return None
+    finally:
+        loader.dispose()
+
+    if not isinstance(data, dict):
+        problems.append(Problem(str(path), 1, "a skill file must be a YAML mapping of fields such as 'id:' and 'purpose:'"))
+        return None
+
+    errors = sorted(_validator().iter_errors(data), key=lambda e: _line(node, list(e.absolute_path)))
+    for error in errors:
+        problems.append(Problem(str(path), _line(node, _error_path(error)), _message(error)))
+    if errors:
+        return None
+
+    skill_id = data["id"]
+    if skill_id != path.stem:
+        problems.append(Problem(
+            str(path), _line(node, ["id"]),
+            f"skill id '{skill_id}' differs from its file name '{path.name}'; "
+            f"rename the file to '{skill_id}{path.suffix}' or set 'id: {path.stem}'",
+        ))
+        return None
+    return Skill(
+        id=skill_id,
+        purpose=data["purpose"],
+        best_for=data["best_for"],
+        chapters=data["chapters"],
+        path=str(path),
+        order=data.get("order"),
+        related=data.get("related", []),
+        introduction=data.get("introduction"),
+        when_to_use=data.get("when_to_use", []),
+        key_strengths=data.get("key_strengths", []),
+        lines={key.value: value.start_mark.line + 1 for key, value in node.value},
+    )
+
+
+def _error_path(error: ValidationError) -> list[Any]:
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        # Point at the unknown key itself rather than the mapping holding it.
+        unknown = _unknown_fields(error)
+        if unknown:
+            path.append(unknown[0])
+    return path
+
+
+def _unknown_fields(error: ValidationError) -> list[str]:
+    allowed = error.schema.get("properties", {})
+    return [key for key in error.instance if key not in allowed]
+
+
+def _message(error: ValidationError) -> str:
+    field = ".".join(str(p) for p in error.absolute_path) or "the file"
+    properties = skill_schema()["properties"]
+    match error.validator:
+        case "additionalProperties":
+            parts = []
+            for key in _unknown_fields(error):
+                close = difflib.get_close_matches(str(key), properties, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(properties)}"
+                parts.append(f"unknown field '{key}'; {hint}")
+            return "; ".join(parts)
+        case "required":
+            missing = re.search(r"'([^']+)' is a required property", error.message)
+            name = missing.group(1) if missing else error.message
+            description = properties.get(name, {}).get("description", "")
+            return f"missing required field '{name}'; add '{name}:' ({description})"
+        case "type":
+            expected = error.validator_value
+            return f"field '{field}' must be {_article(expected)}, not {_yaml_type(error.instance)}"
+        case "pattern" if error.absolute_path and error.absolute_path[0] in ("id", "related"):
+            return (f"'{error.instance}' in '{field}' is not a valid skill id: use lower-case letters, "
+                    "digits and single hyphens only (no spaces, dots or slashes)")
+        case "minLength":
+            return f"field '{field}' is empty; write its text or remove the field"
+        case _:
+            return f"field '{field}': {error.message}"
+
+
+def _article(json_type: str | list[str]) -> str:
+    names = {"string": "a text", "integer": "a whole number", "array": "a list", "object": "a mapping"}
+    if isinstance(json_type, list):
+        return " or ".join(names.get(t, t) for t in json_type)
+    return names.get(json_type, json_type)
+
+
+def _yaml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty" if value is None else type(value).__name__
+
+
+def _line(node: yaml.Node, path: list[Any]) -> int:
+    """The 1-based line of the value at ``path`` in a composed YAML document."""
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((value for key, value in node.value if key.value == part), None)
+            if match is None:
+                key = next((key for key, _ in node.value if key.value == part), None)
+                return (key or node).start_mark.line + 1
+            # A key's line is where the author looks for it; nested values go deeper.
+            if part == path[-1]:
+                key = next(key for key, value in node.value if value is match)
+                return key.start_mark.line + 1
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+    return node.start_mark.line + 1
