@@ -5,3 +5,12 @@ document$.subscribe(function () {
     new Tablesort(table)
   })
 })
+
+// "Copy link" on prompt cards: a link to the prompt's page that copies its
+// absolute URL through Material's clipboard integration instead of opening it.
+document$.subscribe(function () {
+  document.querySelectorAll("a[data-sb-copy]").forEach(function (link) {
+    link.setAttribute("data-clipboard-text", link.href)
+    link.addEventListener("click", function (event) { event.preventDefault() })
+  })
+})

@@ -1,0 +1,50 @@
+"""Shared fixtures: the project's paths, the seed chapter, and one strict build
+of the real site per test session."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SKILLS = ROOT / "skills"
+TEMPLATES = ROOT / "overrides" / "skillbook"
+CHAPTER_16 = DOCS / "chapter-16-container-orchestration.md"
+# The user's own document; CI lays shared/ beside the clone, as in development.
+SEED = ROOT.parent / "shared" / "seed" / "000_59527f010750e167.txt"
+
+
+def seed_text() -> str:
+    if not SEED.is_file():
+        pytest.fail(f"seed chapter not found at {SEED}: shared/ must sit beside the checkout")
+    return SEED.read_text(encoding="utf-8")
+
+
+def seed_prompts() -> list[str]:
+    """Every fenced ```text block of the seed whose first word is @skill, verbatim."""
+    return [m.group(1) for m in re.finditer(r"^```text\n(@.*?)\n```$", seed_text(), re.DOTALL | re.MULTILINE)]
+
+
+def build_site(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of a project folder, as an author runs it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra],
+        cwd=project, env=env, capture_output=True, text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The real book, built once with --strict."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = build_site(ROOT, site_dir)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    assert "WARNING" not in result.stderr, result.stderr
+    return site_dir
