@@ -4,19 +4,20 @@ validates it. Everything a renderer needs is answered here."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ftfy
-
 from skillbook.chapters import chapter_number, parse_chapter
-from skillbook.model import Chapter, PlannedChapterLink, Prompt, Skill
+from skillbook.model import Chapter, Directive, PlannedChapterLink, Prompt, Skill
 from skillbook.problems import BookError, Problem, Severity
-from skillbook.skills import decode, load_skill, skill_files
+from skillbook.skills import load_skill, skill_files
+from skillbook.sources import read_source
 
 # Ids a generated page already uses in the folders skills/ and prompts/.
 RESERVED_IDS = {"index"}
+PROMPT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 DIRECTIVES = {"skills-table": 0, "skill-introduction": 1, "book-stats": 0, "chapter-list": 0}
 
 
@@ -86,13 +87,6 @@ class Book:
             raise BookError(self.errors)
 
 
-def chapter_files(docs_dir: Path) -> list[Path]:
-    return sorted(
-        (p for p in docs_dir.iterdir() if p.is_file() and chapter_number(p.name) is not None),
-        key=lambda p: chapter_number(p.name),
-    )
-
-
 def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
     """Read every skill and chapter. Problems are collected on ``book.problems``;
     the book is as complete as the sources allow."""
@@ -100,12 +94,15 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
     problems: list[Problem] = []
 
     skills: dict[str, Skill] = {}
+    # Skills whose file has errors: references to them are not reported again.
+    invalid: set[str] = set()
     if not skills_dir.is_dir():
         problems.append(Problem(str(skills_dir), 1, "skills folder not found; create it with one <id>.yml file per skill"))
     else:
         for path in skill_files(skills_dir):
             skill = load_skill(path, problems)
             if skill is None:
+                invalid.add(path.stem)
                 continue
             if skill.id in skills:
                 problems.append(Problem(
@@ -116,32 +113,22 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
             skills[skill.id] = skill
 
     chapters: list[Chapter] = []
-    for path in chapter_files(docs_dir):
-        text = decode(path, path.read_bytes(), problems)
-        if text is None:
+    for path in sorted(docs_dir.rglob("*.md")):
+        text = read_source(path, problems)
+        if text is None or path.parent != docs_dir or chapter_number(path.name) is None:
             continue
-        _check_encoding_damage(path, text, problems)
         chapter = parse_chapter(path.name, str(path), text, problems)
-        if any(c.number == chapter.number for c in chapters):
-            other = next(c for c in chapters if c.number == chapter.number)
+        other = next((c for c in chapters if c.number == chapter.number), None)
+        if other is not None:
             problems.append(Problem(str(path), 1, f"chapter {chapter.number} is also {other.path}; give each chapter its own number"))
             continue
         chapters.append(chapter)
+    chapters.sort(key=lambda c: c.number)
 
     book = Book(skills, chapters, problems)
-    _validate(book)
+    _validate(book, invalid)
+    book.problems.sort(key=lambda p: (p.path, p.line))
     return book
-
-
-def _check_encoding_damage(path: Path, text: str, problems: list[Problem]) -> None:
-    for number, line in enumerate(text.split("\n"), start=1):
-        repaired = ftfy.fix_encoding(line)
-        if repaired != line:
-            problems.append(Problem(
-                str(path), number,
-                f"encoding damage (text saved as UTF-8 twice); replace the line with: {repaired.strip()}",
-                Severity.WARNING,
-            ))
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
@@ -149,15 +136,16 @@ def _did_you_mean(name: str, known: list[str]) -> str:
     return f"did you mean '@{close[0]}'?" if close else f"add skills/{name}.yml or fix the name"
 
 
-def _validate(book: Book) -> None:
+def _validate(book: Book, invalid: set[str]) -> None:
     problems = book.problems
     known = sorted(book.skills)
+    exists = set(book.skills) | invalid
 
     for skill in book.skills.values():
         if skill.id in RESERVED_IDS:
             problems.append(Problem(skill.path, skill.lines.get("id", 1), f"'{skill.id}' is reserved for the skills catalog; choose another id"))
         for other in skill.related:
-            if other not in book.skills:
+            if other not in exists:
                 close = difflib.get_close_matches(other, known, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "remove it or add its skill file"
                 problems.append(Problem(skill.path, skill.lines.get("related", 1), f"related skill '{other}' does not exist; {hint}"))
@@ -178,10 +166,14 @@ def _validate(book: Book) -> None:
     seen: dict[str, Prompt] = {}
     for chapter in book.chapters:
         for prompt in chapter.prompts:
-            if prompt.skill_id not in book.skills:
+            if prompt.skill_id not in exists:
                 problems.append(Problem(chapter.path, prompt.line, f"prompt '{prompt.title}' uses unknown skill '@{prompt.skill_id}'; {_did_you_mean(prompt.skill_id, known)}"))
-            if prompt.id in RESERVED_IDS or not prompt.id:
-                problems.append(Problem(chapter.path, prompt.line, f"prompt '{prompt.title}' has the id '{prompt.id}', which cannot be a page name; pin another with '{{#my-id}}' after its heading"))
+            if prompt.id in RESERVED_IDS or not PROMPT_ID.match(prompt.id):
+                problems.append(Problem(
+                    chapter.path, prompt.line,
+                    f"prompt '{prompt.title}' has the id '{prompt.id}', which cannot be a page name; pin one made of "
+                    "lower-case letters, digits and hyphens by ending its heading with '{#my-prompt-id}'",
+                ))
             if prompt.id in seen:
                 first = seen[prompt.id]
                 where = book.chapter(first.chapter_number)
@@ -192,12 +184,12 @@ def _validate(book: Book) -> None:
                 ))
             seen.setdefault(prompt.id, prompt)
         for directive in chapter.directives:
-            _validate_directive(book, chapter, directive)
+            _validate_directive(book, chapter, directive, exists)
     # The Book indexes prompts by id; with duplicates reported, keep the first.
     book.prompts = seen
 
 
-def _validate_directive(book: Book, chapter: Chapter, directive) -> None:
+def _validate_directive(book: Book, chapter: Chapter, directive: Directive, exists: set[str]) -> None:
     arity = DIRECTIVES.get(directive.name)
     if arity is None:
         book.problems.append(Problem(chapter.path, directive.line, f"unknown directive 'skillbook: {directive.name}'; known: {', '.join(DIRECTIVES)}"))
@@ -205,7 +197,7 @@ def _validate_directive(book: Book, chapter: Chapter, directive) -> None:
         book.problems.append(Problem(chapter.path, directive.line, f"directive '{directive.name}' takes {arity} argument(s), got {len(directive.args)}"))
     elif directive.name == "skill-introduction":
         skill = book.skills.get(directive.args[0])
-        if skill is None:
+        if directive.args[0] not in exists:
             book.problems.append(Problem(chapter.path, directive.line, f"skill-introduction names unknown skill '{directive.args[0]}'; {_did_you_mean(directive.args[0], sorted(book.skills))}"))
-        elif not skill.introduction:
+        elif skill is not None and not skill.introduction:
             book.problems.append(Problem(chapter.path, directive.line, f"skill '{skill.id}' has no 'introduction:' in {skill.path}; add one"))

@@ -10,13 +10,14 @@ the card replaces the whole run, heading to ``**Expected Output:**``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from skillbook.model import Chapter, Directive, PlannedChapterLink, Prompt
-from skillbook.problems import Problem
+from skillbook.problems import Problem, Severity
 from skillbook.text import line_count, slugify, split_front_matter
 
 CHAPTER_FILE = re.compile(r"^chapter-(\d+)-[a-z0-9-]+\.md$")
@@ -103,6 +104,13 @@ def parse_directives(body: str) -> list[Directive]:
 def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, problems: list[Problem]) -> list[_Block]:
     blocks: list[_Block] = []
     for i, token in enumerate(tokens):
+        if token.type == "fence" and token.level > 0 and SKILL_MENTION.match(token.content):
+            problems.append(Problem(
+                path, offset + token.map[0] + 1,
+                "this prompt sits inside a list or quote, so it shows as plain code without a card; "
+                "move its fenced block out to the left margin",
+                Severity.WARNING,
+            ))
         if token.level != 0 or token.map is None or token.nesting == -1:
             continue
         start, end = token.map
@@ -201,6 +209,13 @@ def _prompt(
     plain_title = _strip_markup(title)
     prompt_id = pinned or slugify(plain_title)
 
+    for offset, text_line in enumerate(text.split("\n")):
+        control = next((c for c in text_line if unicodedata.category(c) == "Cc" and c != "\t"), None)
+        if control is not None:
+            problems.append(Problem(
+                chapter.path, line + 1 + offset,
+                f"prompt '{title}' holds the invisible control character U+{ord(control):04X}; delete it",
+            ))
     if not text[mention.end():].strip():
         problems.append(Problem(
             chapter.path, line,

@@ -18,8 +18,13 @@ from jsonschema.exceptions import ValidationError
 
 from skillbook.model import Skill
 from skillbook.problems import Problem
+from skillbook.sources import read_source
 
 SCHEMA_FILE = "skill.schema.json"
+# Inline Markdown links in metadata text: ``[text](target``.
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+# Metadata is shown on pages in several folders, so its links can only be absolute http(s) URLs.
+SAFE_TARGET = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 @cache
@@ -37,22 +42,8 @@ def skill_files(skills_dir: Path) -> list[Path]:
     return sorted(p for p in skills_dir.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
-def decode(path: Path, data: bytes, problems: list[Problem]) -> str | None:
-    """Decode a source file as UTF-8, or report where it is not."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problems.append(Problem(
-            str(path), line,
-            f"file is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
-            "save it as UTF-8 in your editor",
-        ))
-        return None
-
-
 def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
-    text = decode(path, path.read_bytes(), problems)
+    text = read_source(path, problems)
     if text is None:
         return None
     loader = yaml.SafeLoader(text)
@@ -78,6 +69,16 @@ def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
     if errors:
         return None
 
+    unsafe = _unsafe_links(node, data)
+    for field_path, target in unsafe:
+        problems.append(Problem(
+            str(path), _line(node, field_path),
+            f"link '{target}' in '{field_path[0]}' is not allowed: links in skill metadata must be "
+            "http(s) URLs (https://...)",
+        ))
+    if unsafe:
+        return None
+
     skill_id = data["id"]
     if skill_id != path.stem:
         problems.append(Problem(
@@ -99,6 +100,19 @@ def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
         key_strengths=data.get("key_strengths", []),
         lines={key.value: value.start_mark.line + 1 for key, value in node.value},
     )
+
+
+def _unsafe_links(node: yaml.Node, data: dict[str, Any]) -> list[tuple[list[Any], str]]:
+    found = []
+    for key, value in data.items():
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            if not isinstance(item, str):
+                continue
+            for target in LINK_TARGET.findall(item):
+                if not SAFE_TARGET.match(target):
+                    found.append(([key, index] if isinstance(value, list) else [key], target))
+    return found
 
 
 def _error_path(error: ValidationError) -> list[Any]:
@@ -131,7 +145,7 @@ def _message(error: ValidationError) -> str:
             missing = re.search(r"'([^']+)' is a required property", error.message)
             name = missing.group(1) if missing else error.message
             description = properties.get(name, {}).get("description", "")
-            return f"missing required field '{name}'; add '{name}:' ({description})"
+            return f"missing required field '{name}': {description} Add a line '{name}: ...'"
         case "type":
             expected = error.validator_value
             return f"field '{field}' must be {_article(expected)}, not {_yaml_type(error.instance)}"
