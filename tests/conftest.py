@@ -48,3 +48,54 @@ def site(tmp_path_factory) -> Path:
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     assert "WARNING" not in result.stderr, result.stderr
     return site_dir
+
+
+def skill_yaml(skill_id: str, chapters: str = "[1]", **fields: str) -> str:
+    """A valid skill file, with extra or replaced top-level fields as YAML text."""
+    values = {"id": skill_id, "purpose": "Testing", "best_for": "Fixtures", "chapters": chapters, **fields}
+    return "".join(f"{key}: {value}\n" for key, value in values.items() if value is not None)
+
+
+CHAPTER_1 = """# Chapter 1: Testing
+
+<!-- skillbook: skills-table -->
+
+## 1.1 Prompts
+
+#### Write a Test
+
+**Context:** You need a test.
+
+```text
+@tester Write a test for the parser.
+```
+
+**Expected Output:** A test.
+"""
+
+
+def write_book(root: Path, skills: dict[str, str | bytes], chapters: dict[str, str | bytes]) -> Path:
+    """A tiny book: ``skills`` maps file names in skills/ to content, ``chapters``
+    maps file names in docs/ to content."""
+    for folder, entries in (("skills", skills), ("docs", chapters)):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        for name, content in entries.items():
+            path = root / folder / name
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+    return root
+
+
+def make_site_project(root: Path) -> Path:
+    """A copy of the project's site setup (mkdocs.yml, hook, theme overrides and
+    assets) with empty docs/ and skills/, for a test to fill."""
+    import shutil
+
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    shutil.copytree(DOCS / "assets", root / "docs" / "assets")
+    (root / "skills").mkdir()
+    return root

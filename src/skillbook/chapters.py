@@ -63,7 +63,8 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     number = chapter_number(src_uri)
     assert number is not None, f"{src_uri} is not a chapter file"
     lines = body.split("\n")
-    blocks = _blocks(_parser.parse(body), lines, path, offset, problems)
+    tokens = _parser.parse(body)
+    blocks = _blocks(tokens, lines, path, offset, problems)
 
     title = next((b.content for b in blocks if b.kind == "heading" and b.level == 1), None)
     if title is None:
@@ -71,6 +72,11 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
         title = f"Chapter {number}"
     chapter = Chapter(number=number, title=title, src_uri=src_uri, path=path, body=body, body_offset=offset)
 
+    chapter.lists_after_paragraph = [
+        token.map[0] for token in tokens
+        if token.type in ("bullet_list_open", "ordered_list_open") and token.level == 0
+        and token.map[0] > 0 and lines[token.map[0] - 1].strip()
+    ]
     section: tuple[str, str] | None = None
     heading: _Block | None = None
     titled_from_section: dict[str, int] = {}

@@ -92,6 +92,9 @@ class Chapter:
     planned_links: list[PlannedChapterLink] = field(default_factory=list)
     # ``##`` sections in order: (id, title).
     sections: list[tuple[str, str]] = field(default_factory=list)
+    # Body lines (0-based) where a list starts right under a paragraph line. GitHub
+    # (CommonMark) reads a list there; Python-Markdown needs a blank line first.
+    lists_after_paragraph: list[int] = field(default_factory=list)
 
     @property
     def short_title(self) -> str:

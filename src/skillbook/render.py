@@ -5,6 +5,7 @@ catalog, the prompt library). Layouts are Jinja templates in the theme's
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass
@@ -60,10 +61,19 @@ def table_cell(value: str) -> Markup:
 def code_html(text: str) -> Markup:
     """Prompt text as the inside of ``<pre><code>``, kept byte for byte: Markdown
     expands tabs and empties blank-looking lines before any fence is read, so
-    the code block is written as HTML with those characters as entities."""
-    escaped = str(escape(text)).replace("\t", "&#9;").replace("\r", "&#13;")
+    the code block is written as HTML with those characters as entities, and
+    with backticks and tildes as entities so no fence inside the prompt is read."""
+    escaped = str(escape(text))
+    for char, entity in (("\t", "&#9;"), ("\r", "&#13;"), ("`", "&#96;"), ("~", "&#126;")):
+        escaped = escaped.replace(char, entity)
     lines = [line.replace(" ", "&#32;") if not line.strip(" ") else line for line in escaped.split("\n")]
     return Markup("\n".join(lines))
+
+
+def front_matter_value(value: str) -> Markup:
+    """A YAML front matter value for a generated page. MkDocs themes write
+    titles and descriptions into HTML unescaped, so the value is escaped first."""
+    return Markup(json.dumps(str(escape(value)), ensure_ascii=False))
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,7 @@ class Renderer:
         self.env.filters["md"] = inline_markdown
         self.env.filters["cell"] = table_cell
         self.env.filters["code"] = code_html
+        self.env.filters["front_matter"] = front_matter_value
         self.env.globals.update(
             book=book, skill_uri=skill_uri, prompt_uri=prompt_uri,
             SKILLS_CATALOG=SKILLS_CATALOG, PROMPT_LIBRARY=PROMPT_LIBRARY,
@@ -118,6 +129,7 @@ class Renderer:
                 replacements.append((prompt.start, prompt.end, card))
         for directive in chapter.directives:
             replacements.append((directive.start, directive.end, self._directive(directive, chapter.src_uri, chapter)))
+        replacements.extend((index, index, "") for index in chapter.lists_after_paragraph)
         for link in chapter.planned_links:
             if self.book.is_planned(link):
                 index = link.line_index

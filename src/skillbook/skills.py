@@ -86,7 +86,6 @@ def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
             f"skill id '{skill_id}' differs from its file name '{path.name}'; "
             f"rename the file to '{skill_id}{path.suffix}' or set 'id: {path.stem}'",
         ))
-        return None
     return Skill(
         id=skill_id,
         purpose=data["purpose"],

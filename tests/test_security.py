@@ -1,0 +1,80 @@
+"""Metadata reaches HTML as text, templates never run what authors write, and
+links built from metadata stay inside the site or go to http(s) URLs."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHAPTER_1, build_site, make_site_project, skill_yaml, write_book
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    root = make_site_project(tmp_path_factory.mktemp("hostile"))
+    skills = {
+        "tester.yml": skill_yaml(
+            "tester",
+            purpose=f'"{XSS}"',
+            best_for='"{{ 7*7 }} and {% if true %}yes{% endif %} | pipes"',
+            introduction='"Uses `<b>code</b>` and [docs](https://example.org/docs) *emphasis*{: onclick=\\"alert(1)\\" }"',
+            when_to_use='["<script>alert(1)</script>", "{{ config }}"]',
+        ),
+    }
+    chapter = CHAPTER_1.replace("## 1.1 Prompts", "## 1.1 Prompts\n\n<!-- skillbook: skill-introduction tester -->").replace(
+        "@tester Write a test for the parser.", "@tester Render {{ 7*7 }} and {% raw %} and <script>alert(1)</script>"
+    )
+    write_book(root, skills, {"chapter-1-testing.md": chapter})
+    site = root / "site"
+    result = build_site(root, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def pages(site: Path) -> dict[str, str]:
+    return {
+        "chapter": (site / "chapter-1-testing" / "index.html").read_text(),
+        "skill": (site / "skills" / "tester" / "index.html").read_text(),
+        "catalog": (site / "skills" / "index.html").read_text(),
+        "prompt": (site / "prompts" / "write-a-test" / "index.html").read_text(),
+    }
+
+
+def test_metadata_html_shows_as_text(hostile_site):
+    for name, page in pages(hostile_site).items():
+        assert "<img src=x" not in page and '<img src="x"' not in page, name
+        assert "<script>alert(1)</script>" not in page, name
+        assert not re.search(r"<[^>]*\bonclick=", page), name
+    skill = pages(hostile_site)["skill"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in skill
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in skill
+    # Markdown still works in metadata: code spans show their HTML as text, links stay links.
+    assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in skill
+    assert '<a href="https://example.org/docs">docs</a>' in skill
+
+
+def visible_text(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_templates_do_not_run_author_text(hostile_site):
+    for name, page in pages(hostile_site).items():
+        assert "49" not in visible_text(page).replace("2049", ""), name
+    skill = visible_text(pages(hostile_site)["skill"])
+    assert "{{ 7*7 }} and {% if true %}yes{% endif %} | pipes" in skill
+    assert "{{ config }}" in skill
+    prompt = visible_text(pages(hostile_site)["prompt"])
+    assert "@tester Render {{ 7*7 }} and {% raw %} and <script>alert(1)</script>" in prompt
+
+
+def test_links_from_metadata_point_inside_the_site_or_to_http(hostile_site):
+    for name, page in pages(hostile_site).items():
+        article = page[page.index("<article"):page.rindex("</article>")]
+        for href in re.findall(r'href="([^"]*)"', article):
+            assert href.startswith(("https://", "http://", "#", "../", "./")) or re.match(r"^[a-z0-9-]+/", href), (name, href)
+            assert not href.lower().startswith(("javascript:", "data:", "//")), (name, href)

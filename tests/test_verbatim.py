@@ -1,0 +1,89 @@
+"""Nothing is lost between a prompt in a chapter and the code block of its card:
+for any text, the card shows the source's characters exactly."""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import markdown
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from mkdocs.config import load_config
+
+from skillbook import load_book
+from skillbook.render import Renderer
+from tests.conftest import ROOT, TEMPLATES, skill_yaml, write_book
+
+CODE = re.compile(r"<pre><span></span><code>(.*?)</code></pre>", re.DOTALL)
+
+# Any Unicode a person can type (control characters other than tab are
+# rejected by the checker), weighted towards what Markdown, HTML and Jinja treat specially.
+prompt_text = st.lists(
+    st.one_of(
+        st.characters(blacklist_categories=("Cs", "Cc")),
+        st.sampled_from(["\t", "\n", " ", "`", "```", "~~~", "<", ">", "&", "&amp;", "{{ 7*7 }}", "{% if %}",
+                         "{#x}", "*", "_", "|", "\\", "<!--", "-->", "<script>", "    ", "#", "[a](b)", ":smile:",
+                         "\n```python\nprint(1)\n```\n", "\n~~~\nx\n~~~\n", "\n!!! note\n    x\n",
+                         "\n*[HTML]: Hyper\n", "\n<div markdown>\n*x*\n</div>\n", "\n    indented\n"]),
+    ),
+).map(lambda parts: "@tester " + "".join(parts)).filter(lambda text: text[len("@tester "):].strip())
+
+
+def longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+def chapter_source(text: str) -> str:
+    fence = "`" * max(3, longest_backtick_run(text) + 1)
+    return f"# Chapter 1: Testing\n\n#### A Prompt\n\n{fence}text\n{text}\n{fence}\n\n**Expected Output:** Text.\n"
+
+
+@cache
+def site_markdown() -> markdown.Markdown:
+    """Python-Markdown with the extensions and options of the site's mkdocs.yml."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+
+def card_code(text: str, line_end: str = "\n") -> tuple[str, str]:
+    """The prompt as the core reads it, and the text of its card's code block."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = chapter_source(text).replace("\n", line_end)
+        root = write_book(Path(folder), {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": source.encode()})
+        book = load_book(root / "docs", root / "skills")
+        assert book.errors == [], book.errors
+        (prompt,) = book.prompts.values()
+        page = site_markdown().reset().convert(Renderer(book, TEMPLATES).chapter(book.chapters[0]))
+    blocks = CODE.findall(page)
+    assert len(blocks) == 1, page
+    return prompt.text, html.unescape(blocks[0])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prompt_text)
+@example("@tester a\tb  \n   \n\t\tc <d> & {{ 7*7 }} {% raw %}\n```inner```\n")
+@example("@tester ends with spaces   ")
+def test_card_code_block_equals_the_source_exactly(text):
+    read, shown = card_code(text)
+    assert read == text
+    assert shown == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(prompt_text)
+def test_crlf_line_ends_read_as_line_ends(text):
+    """A chapter saved with CRLF line ends gives the same prompt as with LF."""
+    read, shown = card_code(text, line_end="\r\n")
+    assert read == text
+    assert shown == text
+
+
+def test_prompt_holding_triple_backticks_uses_a_longer_fence():
+    text = "@tester Explain this:\n```python\nprint('hi')\n```\nThanks."
+    assert chapter_source(text).count("````") == 2
+    read, shown = card_code(text)
+    assert read == shown == text
