@@ -93,6 +93,7 @@ def make_site_project(root: Path) -> Path:
     assets) with empty docs/ and skills/, for a test to fill."""
     import shutil
 
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "overrides", root / "overrides")

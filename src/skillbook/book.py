@@ -138,8 +138,8 @@ def _did_you_mean(name: str, known: list[str]) -> str:
 
 def _validate(book: Book, invalid: set[str]) -> None:
     problems = book.problems
-    known = sorted(book.skills)
     exists = set(book.skills) | invalid
+    known = sorted(exists)
 
     for skill in book.skills.values():
         if skill.id in RESERVED_IDS:
@@ -198,6 +198,6 @@ def _validate_directive(book: Book, chapter: Chapter, directive: Directive, exis
     elif directive.name == "skill-introduction":
         skill = book.skills.get(directive.args[0])
         if directive.args[0] not in exists:
-            book.problems.append(Problem(chapter.path, directive.line, f"skill-introduction names unknown skill '{directive.args[0]}'; {_did_you_mean(directive.args[0], sorted(book.skills))}"))
+            book.problems.append(Problem(chapter.path, directive.line, f"skill-introduction names unknown skill '{directive.args[0]}'; {_did_you_mean(directive.args[0], sorted(exists))}"))
         elif skill is not None and not skill.introduction:
             book.problems.append(Problem(chapter.path, directive.line, f"skill '{skill.id}' has no 'introduction:' in {skill.path}; add one"))

@@ -1,0 +1,140 @@
+"""How errors reach authors: `skillbook check`, `mkdocs build --strict` and
+`mkdocs serve`; and a failed build never leaves a half-written site."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHAPTER_1, ROOT, build_site, make_site_project, skill_yaml, write_book
+
+BROKEN_SKILL = skill_yaml("tester", purpse="Typo")
+
+
+def run_check(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "skillbook.cli", "check", "--root", str(root)],
+        capture_output=True, text=True,
+    )
+
+
+def test_check_passes_on_the_book():
+    result = run_check(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "14 skills, 1 chapters, 8 prompts; 0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_check_prints_every_problem_and_exits_1(tmp_path):
+    chapter = CHAPTER_1.replace("@tester Write", "@testr Write")
+    write_book(tmp_path, {"tester.yml": BROKEN_SKILL, "other.yml": "id: other\npurpose: [\n"}, {"chapter-1-testing.md": chapter})
+    result = run_check(tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith(f"{tmp_path}/docs/chapter-1-testing.md:11: ") and "did you mean '@tester'" in line for line in lines), lines
+    assert any(line.startswith(f"{tmp_path}/skills/other.yml:3: YAML syntax error") for line in lines), lines
+    assert any(line.startswith(f"{tmp_path}/skills/tester.yml:5: unknown field 'purpse'") for line in lines), lines
+    assert "3 error(s)" in lines[-1]
+
+
+def test_check_strict_fails_on_warnings(tmp_path):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1 + "\nit\u00e2\u20ac\u2122s\n"})
+    assert run_check(tmp_path).returncode == 0
+    assert "--strict" and subprocess.run(
+        [sys.executable, "-m", "skillbook.cli", "check", "--strict", "--root", str(tmp_path)], capture_output=True
+    ).returncode == 1
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = make_site_project(tmp_path / "book")
+    write_book(root, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1, "index.md": "# Home\n"})
+    return root
+
+
+def test_failed_build_leaves_the_previous_site_untouched(project):
+    site = project / "site"
+    assert build_site(project, site).returncode == 0
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert Path("prompts/write-a-test/index.html") in before
+
+    (project / "skills" / "tester.yml").write_text(BROKEN_SKILL)
+    result = build_site(project, site)
+    assert result.returncode != 0
+    assert f"{project}/skills/tester.yml:5: unknown field 'purpse'; did you mean 'purpose'?" in result.stderr
+
+    (project / "skills" / "tester.yml").write_text(skill_yaml("tester"))
+    (project / "docs" / "index.md").write_text("# Home\n\n[broken](nowhere.md)\n")
+    result = build_site(project, site)
+    assert result.returncode != 0 and "nowhere.md" in result.stderr
+
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in project.iterdir() if "building" in p.name or "previous" in p.name] == []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, timeout: float = 30.0):
+    """Poll until condition() returns a truthy value; mkdocs serve rebuilds in the background."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {condition.__doc__}")
+
+
+def test_serve_shows_errors_keeps_serving_and_recovers(project):
+    port = free_port()
+    log = project / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+    url = f"http://127.0.0.1:{port}/chapter-1-testing/"
+
+    def page() -> str | None:
+        """the chapter page"""
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            return None
+
+    try:
+        assert "sb-prompt" in wait_for(page)
+
+        (project / "skills" / "tester.yml").write_text(BROKEN_SKILL)
+
+        def shows_error() -> bool:
+            """the error on the page"""
+            return "The book has 1 error(s)" in (page() or "")
+
+        wait_for(shows_error)
+        assert "tester.yml:5: unknown field" in page()
+        assert f"{project}/skills/tester.yml:5: unknown field 'purpse'" in log.read_text()
+
+        (project / "skills" / "tester.yml").write_text(skill_yaml("tester"))
+
+        def recovered() -> bool:
+            """the page without the error"""
+            text = page() or ""
+            return "sb-prompt" in text and "The book has" not in text
+
+        wait_for(recovered)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
