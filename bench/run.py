@@ -1,0 +1,154 @@
+"""Benchmarks of Skillbook at the scale of the whole book and beyond.
+
+The machines are shared and noisy, so every target is a ratio against a
+baseline measured in the same run, never an absolute time:
+
+- check: `skillbook check` (load and validate the book) against reading and
+  parsing the same files with no validation at all;
+- build: `mkdocs build` of the book through Skillbook against a plain Material
+  build of the very same pages written out as static Markdown;
+- scaling: the build of a book twice as large must take about twice as long,
+  not four times (the navigation must not grow with the generated pages).
+
+Run with `make bench`; exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from skillbook import load_book  # noqa: E402
+from skillbook.render import Renderer  # noqa: E402
+from skillbook.skills import YAML_LOADER  # noqa: E402
+
+SEED_CHAPTER = ROOT / "docs" / "chapter-16-container-orchestration.md"
+TARGETS = {"check": 4.0, "build": 1.6, "scaling": 2.6}
+
+
+def generate_book(root: Path, chapters: int) -> None:
+    """A book of `chapters` copies of Chapter 16, each with its own 14 skills and 8 prompts."""
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
+    shutil.copy(ROOT / "docs" / "index.md", root / "docs" / "index.md")
+    (root / "skills").mkdir()
+    seed = SEED_CHAPTER.read_text(encoding="utf-8")
+    skills = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "skills").glob("*.yml")}
+    mention = re.compile(r"@(" + "|".join(sorted(skills, key=len, reverse=True)) + r")\b")
+    for n in range(1, chapters + 1):
+        text = seed.replace("# Chapter 16:", f"# Chapter {n}:").replace("chapter-17-cloud-platforms", f"chapter-{n + 1}-part")
+        text = mention.sub(lambda m: f"@{m.group(1)}-{n}", text)
+        text = re.sub(r"skill-introduction ([a-z-]+)", lambda m: f"skill-introduction {m.group(1)}-{n}", text)
+        text = re.sub(r"^(#### .+)$", lambda m: f"{m.group(1)} {n}", text, flags=re.MULTILINE)
+        (root / "docs" / f"chapter-{n}-part.md").write_text(text, encoding="utf-8")
+        for skill_id, data in skills.items():
+            copy = {**data, "id": f"{skill_id}-{n}", "chapters": [n]}
+            copy["related"] = [f"{other}-{n}" for other in data.get("related", [])]
+            if "introduction" in copy:
+                copy["introduction"] = mention.sub(lambda m: f"@{m.group(1)}-{n}", copy["introduction"])
+            (root / "skills" / f"{skill_id}-{n}.yml").write_text(yaml.safe_dump(copy, sort_keys=False), encoding="utf-8")
+
+
+def static_copy(book_root: Path, plain_root: Path) -> None:
+    """The same site as plain Markdown pages with a fixed nav and no Skillbook hook."""
+    book = load_book(book_root / "docs", book_root / "skills")
+    renderer = Renderer(book, book_root / "overrides" / "skillbook")
+    shutil.copytree(book_root / "docs", plain_root / "docs")
+    for chapter in book.chapters:
+        (plain_root / "docs" / chapter.src_uri).write_text(renderer.chapter(chapter), encoding="utf-8")
+    index = plain_root / "docs" / "index.md"
+    index.write_text(renderer.document("index.md", index.read_text(encoding="utf-8")), encoding="utf-8")
+    for page in renderer.generated_pages():
+        target = plain_root / "docs" / page.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+    config = (book_root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^(hooks|watch):\n(  - .*\n)+", "", config, flags=re.MULTILINE)
+    nav = ["nav:", "  - Home: index.md", "  - Chapters:"]
+    nav += [f"      - {c.src_uri}" for c in book.chapters]
+    nav += ["  - Skills catalog: skills/index.md", "  - Prompt library: prompts/index.md"]
+    shutil.copytree(book_root / "overrides", plain_root / "overrides")
+    (plain_root / "mkdocs.yml").write_text(config + "\n" + "\n".join(nav) + "\n", encoding="utf-8")
+
+
+def timed(function, repeat: int) -> float:
+    """The median of `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def build(root: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(root / "site")],
+        cwd=root, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+def read_only(root: Path) -> None:
+    for path in sorted((root / "skills").glob("*.yml")):
+        yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    for path in sorted((root / "docs").glob("*.md")):
+        path.read_text(encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chapters", type=int, default=57, help="chapters in the generated book (the book has 57)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    results: dict[str, tuple[float, str]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        full, double, plain = base / "full", base / "double", base / "plain"
+        for root, size in ((full, args.chapters), (double, 2 * args.chapters)):
+            root.mkdir()
+            generate_book(root, size)
+        book = load_book(full / "docs", full / "skills")
+        assert not book.errors, book.errors[:5]
+        print(f"book: {len(book.chapters)} chapters, {len(book.skills)} skills, {len(book.prompts)} prompts")
+
+        check = timed(lambda: load_book(full / "docs", full / "skills"), args.repeat)
+        baseline = timed(lambda: read_only(full), args.repeat)
+        results["check"] = (check / baseline, f"check {check:.3f}s vs reading and parsing the files {baseline:.3f}s")
+
+        static_copy(full, plain)
+        skillbook_build = timed(lambda: build(full), args.repeat)
+        plain_build = timed(lambda: build(plain), args.repeat)
+        results["build"] = (skillbook_build / plain_build, f"build {skillbook_build:.2f}s vs the same pages without Skillbook {plain_build:.2f}s")
+        pages = sum(1 for _ in (full / "site").rglob("index.html"))
+        size = sum(p.stat().st_size for p in (full / "site").rglob("*.html")) / 2**20
+
+        double_build = timed(lambda: build(double), args.repeat)
+        results["scaling"] = (double_build / skillbook_build, f"build of twice the book {double_build:.2f}s vs {skillbook_build:.2f}s")
+
+    print(f"site: {pages} pages, {size:.1f} MiB of HTML")
+    failed = False
+    for name, (ratio, detail) in results.items():
+        ok = ratio <= TARGETS[name]
+        failed |= not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: ratio {ratio:.2f} (target <= {TARGETS[name]}): {detail}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
