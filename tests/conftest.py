@@ -7,9 +7,12 @@ import os
 import re
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
+import markdown
 import pytest
+from mkdocs.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -31,13 +34,22 @@ def seed_prompts() -> list[str]:
     return [m.group(1) for m in re.finditer(r"^```text\n(@.*?)\n```$", seed_text(), re.DOTALL | re.MULTILINE)]
 
 
-def build_site(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+def build_site(project: Path, site_dir: Path, *extra: str, site_url: str | None = None) -> subprocess.CompletedProcess:
     """``mkdocs build --strict`` of a project folder, as an author runs it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if site_url:
+        env["SKILLBOOK_SITE_URL"] = site_url
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra],
         cwd=project, env=env, capture_output=True, text=True,
     )
+
+
+@cache
+def site_markdown() -> markdown.Markdown:
+    """Python-Markdown with the extensions and options of the site's mkdocs.yml."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
 
 
 @pytest.fixture(scope="session")

@@ -4,19 +4,16 @@ reading chapters, loading the book, rendering its Markdown."""
 from __future__ import annotations
 
 import html
-import importlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
 import pytest
-import yaml
 
 import skillbook
 from skillbook.chapters import parse_chapter
 from skillbook.render import Renderer, code_html, inline_markdown
-from tests.conftest import CHAPTER_16, DOCS, ROOT, SKILLS, TEMPLATES, seed_prompts, seed_text
+from tests.conftest import CHAPTER_16, DOCS, SKILLS, TEMPLATES, seed_prompts, seed_text, site_markdown
 
 SEED_URI = "chapter-16-container-orchestration.md"
 
@@ -92,31 +89,9 @@ def parse(text: str, uri: str = "chapter-1-testing.md"):
     return chapter, problems
 
 
-def _python_name(loader, suffix, node):
-    module, _, name = suffix.rpartition(".")
-    return getattr(importlib.import_module(module), name)
-
-
-class _MkDocsYaml(yaml.SafeLoader):
-    pass
-
-
-_MkDocsYaml.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
-
-
 def render_markdown(text: str) -> str:
     """Markdown to HTML with the Markdown extensions of mkdocs.yml, as the site renders pages."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkDocsYaml)
-    extensions, configs = [], {}
-    for entry in config["markdown_extensions"]:
-        if isinstance(entry, dict):
-            (name, options), = entry.items()
-            configs[name] = options or {}
-        else:
-            name = entry
-        extensions.append(name)
-    assert "md_in_html" in extensions and "attr_list" in extensions
-    return markdown.markdown(text, extensions=extensions, extension_configs=configs)
+    return site_markdown().reset().convert(text)
 
 
 class _Codes(HTMLParser):

@@ -6,17 +6,14 @@ from __future__ import annotations
 import html
 import re
 import tempfile
-from functools import cache
 from pathlib import Path
 
-import markdown
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from mkdocs.config import load_config
 
 from skillbook import load_book
 from skillbook.render import Renderer
-from tests.conftest import ROOT, TEMPLATES, skill_yaml, write_book
+from tests.conftest import TEMPLATES, site_markdown, skill_yaml, write_book
 
 CODE = re.compile(r"<pre><span></span><code>(.*?)</code></pre>", re.DOTALL)
 
@@ -40,13 +37,6 @@ def longest_backtick_run(text: str) -> int:
 def chapter_source(text: str) -> str:
     fence = "`" * max(3, longest_backtick_run(text) + 1)
     return f"# Chapter 1: Testing\n\n#### A Prompt\n\n{fence}text\n{text}\n{fence}\n\n**Expected Output:** Text.\n"
-
-
-@cache
-def site_markdown() -> markdown.Markdown:
-    """Python-Markdown with the extensions and options of the site's mkdocs.yml."""
-    config = load_config(str(ROOT / "mkdocs.yml"))
-    return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
 
 
 def card_code(text: str, line_end: str = "\n") -> tuple[str, str]:

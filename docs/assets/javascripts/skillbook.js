@@ -14,3 +14,6 @@ document$.subscribe(function () {
     link.addEventListener("click", function (event) { event.preventDefault() })
   })
 })
+
+// Material's search dialog has no accessible name; screen readers announce this one.
+document.querySelector(".md-search[role=dialog]")?.setAttribute("aria-label", "Search")

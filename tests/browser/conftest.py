@@ -1,0 +1,194 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, the built site served
+on a free local port, and pages that record their traffic and errors.
+
+Playwright's own browser download does not work here, so the suite drives
+/usr/bin/chromium. Without Chromium or Playwright the browser tests are skipped,
+except in CI (CI=true), where a missing browser must not pass silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import ROOT, build_site, seed_prompts
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+
+# Prompt page ids, in the order their prompts appear in the seed chapter.
+PROMPT_IDS = [
+    "writing-production-ready-dockerfiles",
+    "debugging-container-issues",
+    "docker-compose-for-development",
+    "designing-a-production-deployment",
+    "implementing-zero-downtime-deployments",
+    "kubernetes-troubleshooting-guide",
+    "creating-a-reusable-helm-chart",
+    "implementing-istio-traffic-management",
+]
+
+CHAPTER = "/chapter-16-container-orchestration/"
+SKILL_PAGE = "/skills/kubernetes-expert/"
+PROMPT_PAGE = "/prompts/debugging-container-issues/"
+# The five page types every reader sees.
+PAGE_TYPES = {
+    "home": "/",
+    "chapter": CHAPTER,
+    "skill": SKILL_PAGE,
+    "prompt": PROMPT_PAGE,
+    "skills-catalog": "/skills/",
+}
+
+COPY_BUTTON = "button.md-code__button[data-md-type=copy]"
+
+
+def unavailable(reason: str):
+    """Skip a test whose tooling is missing; in CI a missing tool is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def prompts() -> list[str]:
+    """The seed's 8 prompts, verbatim, in chapter order."""
+    texts = seed_prompts()
+    assert len(texts) == len(PROMPT_IDS) == 8, f"expected 8 seed prompts, found {len(texts)}"
+    return texts
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
+        unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    args = ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"]
+    # Chromium's sandbox refuses to start as root.
+    if os.geteuid() == 0:
+        args.insert(0, "--no-sandbox")
+    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
+    yield browser
+    browser.close()
+
+
+# --------------------------------------------------------------------------- server
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - keep pytest output readable
+        pass
+
+
+@dataclass(frozen=True)
+class SiteServer:
+    origin: str  # http://127.0.0.1:PORT
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> SiteServer:
+    """The site over HTTP (the search worker and clipboard need a real origin),
+    built for the server's own address so that instant navigation works."""
+    site = tmp_path_factory.mktemp("served-site")
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: a free port
+    origin = f"http://127.0.0.1:{httpd.server_address[1]}"
+    result = build_site(ROOT, site, site_url=origin + "/")
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield SiteServer(origin)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@dataclass
+class PageLog:
+    """What a page did: every request URL, and every console error or uncaught exception."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        local = urlsplit(self.origin).netloc
+        return [url for url in self.requests
+                if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != local]
+
+    def assert_clean(self) -> None:
+        # A page that loaded nothing would pass the checks below vacuously.
+        assert any(url.startswith(self.origin + "/") for url in self.requests), "no request reached the site"
+        foreign = self.foreign_requests()
+        assert not foreign, "requests left the local server:\n" + "\n".join(foreign)
+        assert not self.errors, "console errors / page errors:\n" + "\n".join(self.errors)
+
+
+@pytest.fixture
+def page_log(server) -> PageLog:
+    return PageLog(server.origin)
+
+
+@pytest.fixture
+def page(chromium, server, page_log):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.origin)
+    # Context-wide, so requests of the search worker are seen too.
+    context.on("request", lambda request: page_log.requests.append(request.url))
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and page_log.errors.append(
+        f"console.error at {page.url}: {msg.text} ({msg.location.get('url')}:{msg.location.get('lineNumber')})"))
+    page.on("pageerror", lambda exc: page_log.errors.append(f"pageerror at {page.url}: {exc}"))
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def copy_via(page, action) -> str:
+    """Run ``action`` (a click or key press) and return what it put on the clipboard.
+
+    The clipboard is first set to a unique sentinel, so a stale value from an
+    earlier copy can never pass for the result of this one.
+    """
+    sentinel = f"sentinel-{uuid.uuid4()}"
+    page.evaluate("text => navigator.clipboard.writeText(text)", sentinel)
+    action()
+    page.wait_for_function(
+        "async sentinel => (await navigator.clipboard.readText()) !== sentinel", arg=sentinel, polling=50)
+    return page.evaluate("() => navigator.clipboard.readText()")
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+

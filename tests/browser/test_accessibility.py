@@ -1,0 +1,58 @@
+"""axe-core, injected into the real pages: no serious or critical violation.
+
+axe-core comes from npm into the git-ignored node_modules/; the fixture installs
+it once when it is missing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from tests.browser.conftest import PAGE_TYPES, ROOT, unavailable
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+NPM_INSTALL = ["install", "--no-save", "--prefix", str(ROOT), "axe-core@4"]
+
+PAGES = {**PAGE_TYPES, "prompt-library": "/prompts/"}
+BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            unavailable("npm is not installed; it is needed to install axe-core")
+        result = subprocess.run([npm, *NPM_INSTALL], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0 or not AXE.is_file():
+            unavailable(f"`npm {' '.join(NPM_INSTALL)}` failed:\n{result.stdout}\n{result.stderr}")
+    return AXE.read_text(encoding="utf-8")
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"]:
+            html = " ".join(node["html"].split())[:160]
+            why = " ".join(node.get("failureSummary", "").split())[:240]
+            lines.append(f"    {' '.join(map(str, node['target']))}: {html}\n      {why}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_no_serious_accessibility_violations(page, page_log, server, axe_source, kind):
+    page.goto(server.url(PAGES[kind]))
+    # Material adds copy buttons and other controls from script: audit the page as readers get it.
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(content=axe_source)
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    # axe checking zero rules would pass vacuously.
+    assert len(results["passes"]) + len(results["violations"]) > 10, "axe ran almost no rules"
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
+    if blocking:
+        pytest.fail(f"{len(blocking)} serious/critical axe violations on {page.url}:\n{describe(blocking)}",
+                    pytrace=False)
+    page_log.assert_clean()
