@@ -334,7 +334,7 @@ def test_pinned_id_with_attr_list_colon():
     assert [(p.id, p.title) for p in chapter.prompts] == [("my-id", "Title")]
 
 
-def test_prompt_without_its_own_heading_is_titled_from_its_section():
+def test_prompt_without_its_own_heading_is_titled_from_its_section(tmp_path):
     chapter_text = """# Chapter 1: Testing
 
 ## 1.2 Quick Prompts
@@ -355,10 +355,17 @@ And this one:
     assert problems == []
     assert len(chapter.prompts) == 2
     first, second = chapter.prompts
-    assert (first.title, first.id, first.heading_level) == ("1.2 Quick Prompts", "12-quick-prompts", None)
-    assert (second.title, second.id) == ("1.2 Quick Prompts (2)", "12-quick-prompts-2")
+    # The ids differ from the section heading's anchor, which stays the heading's.
+    assert (first.title, first.id, first.heading_level) == ("1.2 Quick Prompts", "12-quick-prompts-prompt", None)
+    assert (second.title, second.id) == ("1.2 Quick Prompts (2)", "12-quick-prompts-prompt-2")
     assert first.text == "@tester Check the fixtures."
     assert (first.section_id, first.section_title) == ("12-quick-prompts", "1.2 Quick Prompts")
+
+    book = tiny_book(tmp_path, chapter_text)
+    page = render_markdown(Renderer(book, TEMPLATES).chapter(book.chapter(1)))
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert {"12-quick-prompts", "12-quick-prompts-prompt", "12-quick-prompts-prompt-2"} <= set(ids)
+    assert len(ids) == len(set(ids)), ids
 
 
 def test_prompt_without_heading_keeps_the_section_heading(tmp_path):
@@ -369,6 +376,8 @@ def test_prompt_without_heading_keeps_the_section_heading(tmp_path):
     page = render_markdown(Renderer(book, TEMPLATES).chapter(book.chapter(1)))
     assert page.count("1.2 Quick Prompts") == 1
     assert pre_codes(page) == ["@tester Check the fixtures."]
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), ids
 
 
 def test_prompt_in_a_four_backtick_fence_keeps_triple_backticks(tmp_path):

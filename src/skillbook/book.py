@@ -17,7 +17,7 @@ from skillbook.sources import read_source
 
 # Ids a generated page already uses in the folders skills/ and prompts/.
 RESERVED_IDS = {"index"}
-PROMPT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+PROMPT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DIRECTIVES = {"skills-table": 0, "skill-introduction": 1, "book-stats": 0, "chapter-list": 0}
 
 

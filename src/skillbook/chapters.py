@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from skillbook.model import Chapter, Directive, PlannedChapterLink, Prompt
 from skillbook.problems import Problem, Severity
-from skillbook.text import line_count, slugify, split_front_matter
+from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
 
 CHAPTER_FILE = re.compile(r"^chapter-(\d+)-[a-z0-9-]+\.md$")
 SKILL_MENTION = re.compile(r"@([^\s]+)")
@@ -92,7 +92,7 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
                 directive.section = section
                 chapter.directives.append(directive)
         elif block.kind == "fence":
-            prompt = _prompt(blocks, index, heading, section, chapter, lines, titled_from_section, problems)
+            prompt = _prompt(blocks, index, heading, section, chapter, titled_from_section, problems)
             if prompt:
                 chapter.prompts.append(prompt)
         if block.kind in ("paragraph", "heading", "other"):
@@ -171,7 +171,6 @@ def _prompt(
     heading: _Block | None,
     section: tuple[str, str] | None,
     chapter: Chapter,
-    lines: list[str],
     titled_from_section: dict[str, int],
     problems: list[Problem],
 ) -> Prompt | None:
@@ -198,22 +197,20 @@ def _prompt(
         last += 1
 
     heading_level = None
-    pinned = None
-    if before is not None and before is heading and heading.level > 1:
-        # The heading right above belongs to this prompt: the card takes it in.
-        title, pinned = _title_and_pin(heading.content)
-        heading_level = heading.level
+    heading_title, pinned = _title_and_pin(heading.content) if heading else (chapter.title, None)
+    # Prompts titled from the same heading are told apart by a number: "Title (2)".
+    count = titled_from_section[heading_title] = titled_from_section.get(heading_title, 0) + 1
+    if heading is not None and before is heading and heading.level > 1:
+        # The heading right above belongs to this prompt: the card takes it in, and its id.
+        title, heading_level = heading_title, heading.level
         first -= 1
-    elif heading is not None:
-        title, _ = _title_and_pin(heading.content)
-        count = titled_from_section.get(title, 0) + 1
-        titled_from_section[title] = count
-        if count > 1:
-            title = f"{title} ({count})"
+        plain_title = _strip_markup(title)
+        prompt_id = pinned or prompt_slug(plain_title)
     else:
-        title = chapter.title
-    plain_title = _strip_markup(title)
-    prompt_id = pinned or slugify(plain_title)
+        # Titled from the section it sits in; its id must differ from that heading's anchor.
+        title = heading_title if count == 1 else f"{heading_title} ({count})"
+        plain_title = _strip_markup(title)
+        prompt_id = f"{prompt_slug(_strip_markup(heading_title))}-prompt" + (f"-{count}" if count > 1 else "")
 
     for offset, text_line in enumerate(text.split("\n")):
         control = next((c for c in text_line if unicodedata.category(c) == "Cc" and c != "\t"), None)

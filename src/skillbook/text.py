@@ -16,6 +16,11 @@ def slugify(value: str) -> str:
     return re.sub(r"[-\s]+", "-", value)
 
 
+def prompt_slug(title: str) -> str:
+    """A prompt's default id: its title's slug in lower-case letters, digits and hyphens."""
+    return re.sub(r"[-_]+", "-", slugify(title)).strip("-")
+
+
 def split_front_matter(text: str) -> tuple[str, str]:
     """Split YAML front matter off a Markdown file the way MkDocs does."""
     match = FRONT_MATTER.match(text)
