@@ -26,6 +26,10 @@ def book_with_skill(tmp_path: Path, text: str, name: str = "tester.yml") -> Path
     return write_book(tmp_path, {name: text}, {"chapter-1-testing.md": CHAPTER_1})
 
 
+def book_with_chapter(tmp_path: Path, chapter: str | bytes) -> Path:
+    return write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+
+
 def test_the_fixture_book_is_valid(tmp_path):
     root = book_with_skill(tmp_path, skill_yaml("tester"))
     book = load_book(root / "docs", root / "skills")
@@ -95,7 +99,7 @@ def test_id_outside_the_allowed_characters(tmp_path, bad_id):
 
 def test_prompt_with_unknown_skill_suggests_the_closest(tmp_path):
     chapter = CHAPTER_1.replace("@tester Write", "@testr Write")
-    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root)
     assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:11: prompt 'Write a Test' uses unknown skill '@testr'")
     assert "did you mean '@tester'?" in message
@@ -103,7 +107,7 @@ def test_prompt_with_unknown_skill_suggests_the_closest(tmp_path):
 
 def test_two_prompts_with_the_same_id(tmp_path):
     chapter = CHAPTER_1 + "\n#### Write a Test\n\n```text\n@tester Another one.\n```\n"
-    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root)
     path = root / "docs" / "chapter-1-testing.md"
     assert message.startswith(f"{path}:19: prompt id 'write-a-test' is already used by 'Write a Test' ({path}:11)")
@@ -112,14 +116,14 @@ def test_two_prompts_with_the_same_id(tmp_path):
 
 def test_empty_prompt(tmp_path):
     chapter = CHAPTER_1.replace("@tester Write a test for the parser.", "@tester   ")
-    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root)
     assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:11: prompt 'Write a Test' is empty")
 
 
 def test_unterminated_code_fence(tmp_path):
     chapter = CHAPTER_1 + "\n## 1.2 More\n\n```text\nnever closed\n\nmore prose\n"
-    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root)
     assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:19: code fence '```' is never closed")
     assert "add a closing ``` line" in message
@@ -127,7 +131,7 @@ def test_unterminated_code_fence(tmp_path):
 
 def test_chapter_that_is_not_utf8(tmp_path):
     chapter = CHAPTER_1.replace("You need a test.", "Caf\u00e9 test.").encode("cp1252")
-    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root)
     assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:9: file is not UTF-8 (byte 0xe9")
     assert "save it as UTF-8" in message
@@ -141,7 +145,7 @@ def test_skill_file_that_is_not_utf8(tmp_path):
 
 def test_encoding_damage_is_a_warning_with_the_repaired_text(tmp_path):
     chapter = CHAPTER_1 + "\n**Next:** Chapter 2 \u00e2\u2020\u2019 soon, it\u00e2\u20ac\u2122s coming\n"
-    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    root = book_with_chapter(tmp_path, chapter)
     assert problems_of(root) == []
     message = only_problem(root, Severity.WARNING)
     assert message == (
@@ -169,21 +173,21 @@ def test_metadata_link_that_is_not_http(tmp_path):
 
 def test_control_character_in_a_prompt(tmp_path):
     chapter = CHAPTER_1.replace("for the parser.", "for the\x07 parser.")
-    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root)
     assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:12: prompt 'Write a Test' holds the invisible control character U+0007")
 
 
 def test_prompt_nested_in_a_list_is_a_warning(tmp_path):
     chapter = CHAPTER_1 + "\n- A list item:\n\n    ```text\n    @tester Nested.\n    ```\n"
-    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root, Severity.WARNING)
     assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:19: warning: this prompt sits inside a list")
 
 
 def test_unknown_directive(tmp_path):
     chapter = CHAPTER_1.replace("skills-table", "skill-table")
-    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root)
     assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:3: unknown directive 'skillbook: skill-table'")
 

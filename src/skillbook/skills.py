@@ -166,20 +166,15 @@ def _article(json_type: str | list[str]) -> str:
     return names.get(json_type, json_type)
 
 
+# How a YAML value's type is named in messages; bool before int, as True is an int.
+_YAML_TYPES = ((bool, "true/false"), (int, "a number"), (float, "a decimal number"),
+               (str, "a text"), (list, "a list"), (dict, "a mapping"))
+
+
 def _yaml_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int):
-        return "a number"
-    if isinstance(value, float):
-        return "a decimal number"
-    if isinstance(value, str):
-        return "a text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "empty" if value is None else type(value).__name__
+    if value is None:
+        return "empty"
+    return next((name for kind, name in _YAML_TYPES if isinstance(value, kind)), type(value).__name__)
 
 
 def _line(node: yaml.Node, path: list[Any]) -> int:
