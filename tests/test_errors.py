@@ -201,3 +201,14 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path):
     )
     messages = problems_of(root)
     assert len(messages) == 3, messages
+
+
+def test_directive_errors_on_pages_other_than_chapters(tmp_path):
+    home = "---\ntitle: Home\n---\n# Home\n\n<!-- skillbook: skills-table -->\n\n<!-- skillbook: chapter-lists -->\n"
+    root = write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1, "index.md": home})
+    messages = problems_of(root)
+    index = root / "docs" / "index.md"
+    assert messages == [
+        f"{index}:6: 'skills-table' lists a chapter's skills, so it can only stand in a chapter file",
+        f"{index}:8: unknown directive 'skillbook: chapter-lists'; known: skills-table, skill-introduction, book-stats, chapter-list",
+    ]

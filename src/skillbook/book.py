@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skillbook.chapters import chapter_number, parse_chapter
-from skillbook.model import Chapter, Directive, PlannedChapterLink, Prompt, Skill
+from skillbook.chapters import chapter_number, parse_chapter, parse_document
+from skillbook.model import Chapter, Directive, Document, PlannedChapterLink, Prompt, Skill
 from skillbook.problems import BookError, Problem, Severity
 from skillbook.skills import load_skill, skill_files
 from skillbook.sources import read_source
@@ -26,6 +26,8 @@ class Book:
     skills: dict[str, Skill]
     chapters: list[Chapter]
     problems: list[Problem] = field(default_factory=list)
+    # Pages other than chapters that use directives, by their path in docs/.
+    documents: dict[str, Document] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.prompts: dict[str, Prompt] = {p.id: p for c in self.chapters for p in c.prompts}
@@ -113,9 +115,15 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
             skills[skill.id] = skill
 
     chapters: list[Chapter] = []
+    documents: dict[str, Document] = {}
     for path in sorted(docs_dir.rglob("*.md")):
         text = read_source(path, problems)
-        if text is None or path.parent != docs_dir or chapter_number(path.name) is None:
+        if text is None:
+            continue
+        if path.parent != docs_dir or chapter_number(path.name) is None:
+            document = parse_document(path.relative_to(docs_dir).as_posix(), str(path), text)
+            if document.directives:
+                documents[document.src_uri] = document
             continue
         chapter = parse_chapter(path.name, str(path), text, problems)
         other = next((c for c in chapters if c.number == chapter.number), None)
@@ -125,7 +133,7 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
         chapters.append(chapter)
     chapters.sort(key=lambda c: c.number)
 
-    book = Book(skills, chapters, problems)
+    book = Book(skills, chapters, problems, documents)
     _validate(book, invalid)
     book.problems.sort(key=lambda p: (p.path, p.line))
     return book
@@ -184,20 +192,26 @@ def _validate(book: Book, invalid: set[str]) -> None:
                 ))
             seen.setdefault(prompt.id, prompt)
         for directive in chapter.directives:
-            _validate_directive(book, chapter, directive, exists)
+            _validate_directive(book, chapter.path, directive, exists)
+    for document in book.documents.values():
+        for directive in document.directives:
+            if directive.name == "skills-table":
+                problems.append(Problem(document.path, directive.line, "'skills-table' lists a chapter's skills, so it can only stand in a chapter file"))
+            else:
+                _validate_directive(book, document.path, directive, exists)
     # The Book indexes prompts by id; with duplicates reported, keep the first.
     book.prompts = seen
 
 
-def _validate_directive(book: Book, chapter: Chapter, directive: Directive, exists: set[str]) -> None:
+def _validate_directive(book: Book, path: str, directive: Directive, exists: set[str]) -> None:
     arity = DIRECTIVES.get(directive.name)
     if arity is None:
-        book.problems.append(Problem(chapter.path, directive.line, f"unknown directive 'skillbook: {directive.name}'; known: {', '.join(DIRECTIVES)}"))
+        book.problems.append(Problem(path, directive.line, f"unknown directive 'skillbook: {directive.name}'; known: {', '.join(DIRECTIVES)}"))
     elif len(directive.args) != arity:
-        book.problems.append(Problem(chapter.path, directive.line, f"directive '{directive.name}' takes {arity} argument(s), got {len(directive.args)}"))
+        book.problems.append(Problem(path, directive.line, f"directive '{directive.name}' takes {arity} argument(s), got {len(directive.args)}"))
     elif directive.name == "skill-introduction":
         skill = book.skills.get(directive.args[0])
         if directive.args[0] not in exists:
-            book.problems.append(Problem(chapter.path, directive.line, f"skill-introduction names unknown skill '{directive.args[0]}'; {_did_you_mean(directive.args[0], sorted(exists))}"))
+            book.problems.append(Problem(path, directive.line, f"skill-introduction names unknown skill '{directive.args[0]}'; {_did_you_mean(directive.args[0], sorted(exists))}"))
         elif skill is not None and not skill.introduction:
-            book.problems.append(Problem(chapter.path, directive.line, f"skill '{skill.id}' has no 'introduction:' in {skill.path}; add one"))
+            book.problems.append(Problem(path, directive.line, f"skill '{skill.id}' has no 'introduction:' in {skill.path}; add one"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from skillbook.model import Chapter, Directive, PlannedChapterLink, Prompt
+from skillbook.model import Chapter, Directive, Document, PlannedChapterLink, Prompt
 from skillbook.problems import Problem, Severity
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
 
@@ -100,11 +100,14 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     return chapter
 
 
-def parse_directives(body: str) -> list[Directive]:
-    """Directives of a page that is not a chapter (the home page)."""
+def parse_document(src_uri: str, path: str, text: str) -> Document:
+    """A page that is not a chapter: only its directives are read."""
+    front, body = split_front_matter(text)
+    offset = line_count(front)
     lines = body.split("\n")
-    blocks = _blocks(_parser.parse(body), lines, "", 0, [])
-    return [d for b in blocks if b.kind == "html" and (d := _directive(b, 0))]
+    blocks = _blocks(_parser.parse(body), lines, path, offset, [])
+    directives = [d for b in blocks if b.kind == "html" and (d := _directive(b, offset))]
+    return Document(src_uri, path, body, directives)
 
 
 def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, problems: list[Problem]) -> list[_Block]:

@@ -79,6 +79,16 @@ class PlannedChapterLink:
 
 
 @dataclass
+class Document:
+    """A page of docs/ that is not a chapter (such as the home page) and uses directives."""
+
+    src_uri: str
+    path: str
+    body: str
+    directives: list[Directive]
+
+
+@dataclass
 class Chapter:
     number: int
     title: str

@@ -15,9 +15,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from skillbook.book import Book
-from skillbook.chapters import parse_directives
 from skillbook.model import Chapter, Directive
-from skillbook.text import split_front_matter
 
 SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
@@ -139,12 +137,11 @@ class Renderer:
 
     def document(self, src_uri: str, markdown: str) -> str:
         """A page that is not a chapter (such as the home page) with its directives rendered."""
-        _, body = split_front_matter(markdown)
-        directives = parse_directives(body)
-        if not directives:
+        document = self.book.documents.get(src_uri)
+        if document is None:
             return markdown
-        lines = body.split("\n")
-        return _splice(lines, [(d.start, d.end, self._directive(d, src_uri, None)) for d in directives])
+        replacements = [(d.start, d.end, self._directive(d, src_uri, None)) for d in document.directives]
+        return _splice(document.body.split("\n"), replacements)
 
     def _directive(self, directive: Directive, src_uri: str, chapter: Chapter | None) -> str:
         if directive.name == "skills-table" and chapter is not None:
