@@ -145,6 +145,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     staging.rename(_state.site_dir)
     shutil.rmtree(previous, ignore_errors=True)
     config.site_dir = str(_state.site_dir)
+    log.info(f"Site written to {_state.site_dir}")
 
 
 def on_build_error(error: Exception) -> None:
