@@ -429,22 +429,32 @@ def test_inline_markdown_shows_raw_html_as_text():
     assert inline_markdown("<script>alert(1)</script> & <b>x</b>") == (
         "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;"
     )
-    # Code spans are left to Markdown, which escapes them itself.
-    assert inline_markdown("use `<b>` & more") == "use `<b>` &amp; more"
-    assert inline_markdown("``a ` <i>`` <i>") == "``a ` <i>`` &lt;i&gt;"
-    # No attribute list can be injected, and the value stays on one line.
+    # Code spans are written as <code> with their text as entities.
+    assert inline_markdown("use `<b>` & more") == "use <code>&#60;b&#62;</code> &amp; more"
+    assert inline_markdown("``a ` <i>`` <i>") == "<code>a &#96; &#60;i&#62;</code> &lt;i&gt;"
+    # No attribute list can be injected, no table cell broken, and the value stays on one line.
     assert inline_markdown("Text { #id .cls }") == "Text &#123; #id .cls &#125;"
+    assert inline_markdown("a|b `c|d`") == "a&#124;b <code>c&#124;d</code>"
     assert "\n" not in inline_markdown("two\nlines")
 
 
-def test_inline_markdown_renders_as_text_through_markdown():
-    page = render_markdown("- " + inline_markdown('<img src=x onerror="alert(1)"> and `<code>` {: .evil }'))
-    assert "<img" not in page
-    item = re.fullmatch(r"<ul>\n<li>(.*)</li>\n</ul>", page, re.DOTALL)
-    assert item is not None, page
-    assert html.unescape(re.sub(r"</?code>", "", item.group(1))) == '<img src=x onerror="alert(1)"> and <code> {: .evil }'
-    assert "<code>&lt;code&gt;</code>" in page
-    assert 'class="evil"' not in page
+@pytest.mark.parametrize("value", [
+    '<img src=x onerror="alert(1)"> and `<code>` {: .evil }',
+    "\\`<img src=y onerror=alert(2)>`",  # a backslash-escaped backtick
+    "``<img src=y onerror=alert(3)>`",  # unbalanced backtick runs
+    "`a` <img src=y onerror=alert(4)> `b`",
+    "```<img src=y onerror=alert(5)>``",
+    "*<img src=y onerror=alert(6)>*",
+])
+def test_inline_markdown_renders_as_text_through_markdown(value):
+    page = render_markdown("| a |\n|---|\n| " + inline_markdown(value) + " |\n\n- " + inline_markdown(value))
+    assert "<img" not in page and 'class="evil"' not in page, page
+    cell = re.search(r"<td>(.*?)</td>", page, re.DOTALL)
+    item = re.search(r"<li>(.*?)</li>", page, re.DOTALL)
+    assert cell and item, page
+    for shown in (cell.group(1), item.group(1)):
+        text = html.unescape(re.sub(r"</?(code|em)>", "", shown))
+        assert "<img" in text or "<code>" in text, text
 
 
 def test_code_html_escapes_and_keeps_whitespace():

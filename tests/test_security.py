@@ -54,7 +54,7 @@ def test_metadata_html_shows_as_text(hostile_site):
     assert "&lt;img src=x onerror=alert(1)&gt;" in skill
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in skill
     # Markdown still works in metadata: code spans show their HTML as text, links stay links.
-    assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in skill
+    assert "<code>&#60;b&#62;code&#60;&#47;b&#62;</code>" in skill
     assert '<a href="https://example.org/docs">docs</a>' in skill
 
 

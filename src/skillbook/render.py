@@ -19,7 +19,7 @@ from skillbook.model import Chapter, Directive
 
 SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
-CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 
 
 def skill_uri(skill_id: str) -> str:
@@ -35,25 +35,38 @@ PROMPT_LIBRARY = f"{PROMPTS_DIR}/index.md"
 
 
 def inline_markdown(value: str) -> Markup:
-    """Metadata as inline Markdown with raw HTML shown as text: ``<``, ``>``
-    and ``&`` are escaped outside code spans (inside them Markdown escapes
-    them itself), and braces are escaped so no attribute list can be injected."""
+    """Skill metadata as inline Markdown, with any raw HTML shown as text.
+
+    Code spans are written as ``<code>`` here, their text as entities, so that
+    Markdown can never disagree with this function about where a code span ends.
+    Elsewhere HTML's special characters, braces (attribute lists), pipes (table
+    cells) and stray backticks become entities; emphasis and http(s) links stay
+    Markdown."""
     parts, last = [], 0
     for match in CODE_SPAN.finditer(value):
         parts.append(_escape_text(value[last:match.start()]))
-        parts.append(match.group(0))
+        parts.append(f"<code>{_entities(match.group(2).strip())}</code>")
         last = match.end()
     parts.append(_escape_text(value[last:]))
     return Markup("".join(parts))
 
 
+def markdown_paragraphs(value: str) -> Markup:
+    """Metadata of several paragraphs (blank-line separated), each as :func:`inline_markdown`."""
+    paragraphs = (p for p in re.split(r"\n\s*\n", value.strip()) if p.strip())
+    return Markup("\n\n".join(inline_markdown(p) for p in paragraphs))
+
+
+def _entities(text: str) -> str:
+    return "".join(char if char.isalnum() or char == " " else f"&#{ord(char)};" for char in text)
+
+
 def _escape_text(text: str) -> str:
-    return str(escape(text)).replace("{", "&#123;").replace("}", "&#125;").replace("\n", " ")
-
-
-def table_cell(value: str) -> Markup:
-    """Inline Markdown that cannot break out of a table cell."""
-    return Markup(inline_markdown(value).replace("|", "\\|"))
+    escaped = str(escape(text.replace("\n", " ")))
+    # A backtick left over here opens no code span: Markdown must not pair it either.
+    for char, entity in (("{", "&#123;"), ("}", "&#125;"), ("|", "&#124;"), ("`", "&#96;")):
+        escaped = escaped.replace(char, entity)
+    return escaped
 
 
 def code_html(text: str) -> Markup:
@@ -92,7 +105,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["md"] = inline_markdown
-        self.env.filters["cell"] = table_cell
+        self.env.filters["paragraphs"] = markdown_paragraphs
         self.env.filters["code"] = code_html
         self.env.filters["front_matter"] = front_matter_value
         self.env.globals.update(
