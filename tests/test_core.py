@@ -13,7 +13,9 @@ import pytest
 import skillbook
 from skillbook.chapters import parse_chapter
 from skillbook.render import Renderer, code_html, inline_markdown
-from tests.conftest import CHAPTER_16, DOCS, SKILLS, TEMPLATES, seed_prompts, seed_text, site_markdown
+from tests.conftest import (
+    CHAPTER_16, DOCS, SKILLS, TEMPLATES, seed_prompts, seed_text, site_markdown, skill_yaml, write_book,
+)
 
 SEED_URI = "chapter-16-container-orchestration.md"
 
@@ -67,20 +69,9 @@ def seed_table_ids() -> list[str]:
 # --------------------------------------------------------------------------------------
 
 
-def write_skill(skills: Path, skill_id: str, chapters: str = "[1]", **extra: str) -> None:
-    skills.mkdir(parents=True, exist_ok=True)
-    lines = [f"id: {skill_id}", "purpose: Testing", "best_for: Fixtures", f"chapters: {chapters}"]
-    lines += [f"{key}: {value}" for key, value in extra.items()]
-    (skills / f"{skill_id}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def tiny_book(tmp_path: Path, chapter: str, skill_ids=("tester",)) -> skillbook.Book:
-    docs, skills = tmp_path / "docs", tmp_path / "skills"
-    docs.mkdir(parents=True, exist_ok=True)
-    for skill_id in skill_ids:
-        write_skill(skills, skill_id)
-    (docs / "chapter-1-testing.md").write_text(chapter, encoding="utf-8")
-    return skillbook.load_book(docs, skills)
+def tiny_book(tmp_path: Path, chapter: str) -> skillbook.Book:
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    return skillbook.load_book(tmp_path / "docs", tmp_path / "skills")
 
 
 def parse(text: str, uri: str = "chapter-1-testing.md"):
@@ -151,9 +142,11 @@ def test_parse_chapter_keeps_prompt_texts_exactly(seed_chapter):
 
 
 def test_parse_chapter_reads_sections(seed_chapter):
-    assert seed_chapter.sections == SEED_SECTIONS
+    # The anchors of the chapter's own headings are known, to keep prompt ids off them.
+    assert {slug for slug, _ in SEED_SECTIONS} <= {h.slug for h in seed_chapter.headings}
+    assert not {p.id for p in seed_chapter.prompts} & {h.slug for h in seed_chapter.headings}
     assert len(seed_chapter.prompts) == 8
-    assert [(p.section_id, p.section_title) for p in seed_chapter.prompts] == PROMPT_SECTIONS
+    assert [p.section_title for p in seed_chapter.prompts] == [title for _, title in PROMPT_SECTIONS]
     assert [p.heading_level for p in seed_chapter.prompts] == [4] * 8
     assert [p.chapter_number for p in seed_chapter.prompts] == [16] * 8
 
@@ -170,8 +163,8 @@ def test_parse_chapter_finds_prompt_lines_and_extent(seed_chapter):
 
 
 def test_parse_chapter_reads_the_link_to_the_next_chapter(seed_chapter):
-    assert len(seed_chapter.planned_links) == 1
-    link = seed_chapter.planned_links[0]
+    assert len(seed_chapter.chapter_links) == 1
+    link = seed_chapter.chapter_links[0]
     assert link.href == "chapter-17-cloud-platforms.md"
     assert link.text.startswith("Chapter 17: Cloud Platforms")
 
@@ -186,10 +179,9 @@ def test_parse_chapter_reads_directives_of_the_real_chapter():
         ("skill-introduction", ["helm-expert"]),
         ("skill-introduction", ["service-mesh-expert"]),
     ]
-    assert [d.section for d in chapter.directives] == SEED_SECTIONS[0:5]
+    assert [d.section_title for d in chapter.directives] == [title for _, title in SEED_SECTIONS[0:5]]
     # The chapter keeps the seed's prompts as they are.
     assert [p.text for p in chapter.prompts] == seed_prompts()
-    assert chapter.sections == SEED_SECTIONS
 
 
 # --------------------------------------------------------------------------------------
@@ -242,8 +234,8 @@ def test_related_skills_are_symmetric(book):
 
 def test_introductions_are_where_the_chapter_introduces_them(book):
     assert {k: v[1] for k, v in book.introductions.items()} == {
-        "docker-expert": SEED_SECTIONS[1], "kubernetes-expert": SEED_SECTIONS[2],
-        "helm-expert": SEED_SECTIONS[3], "service-mesh-expert": SEED_SECTIONS[4],
+        "docker-expert": SEED_SECTIONS[1][1], "kubernetes-expert": SEED_SECTIONS[2][1],
+        "helm-expert": SEED_SECTIONS[3][1], "service-mesh-expert": SEED_SECTIONS[4][1],
     }
 
 
@@ -359,7 +351,7 @@ And this one:
     assert (first.title, first.id, first.heading_level) == ("1.2 Quick Prompts", "12-quick-prompts-prompt", None)
     assert (second.title, second.id) == ("1.2 Quick Prompts (2)", "12-quick-prompts-prompt-2")
     assert first.text == "@tester Check the fixtures."
-    assert (first.section_id, first.section_title) == ("12-quick-prompts", "1.2 Quick Prompts")
+    assert first.section_title == "1.2 Quick Prompts"
 
     book = tiny_book(tmp_path, chapter_text)
     page = render_markdown(Renderer(book, TEMPLATES).chapter(book.chapter(1)))

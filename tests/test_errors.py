@@ -209,6 +209,6 @@ def test_directive_errors_on_pages_other_than_chapters(tmp_path):
     messages = problems_of(root)
     index = root / "docs" / "index.md"
     assert messages == [
-        f"{index}:6: 'skills-table' lists a chapter's skills, so it can only stand in a chapter file",
+        f"{index}:6: 'skills-table' renders a chapter's content, so it can only stand in a chapter file",
         f"{index}:8: unknown directive 'skillbook: chapter-lists'; known: skills-table, skill-introduction, book-stats, chapter-list",
     ]

@@ -467,7 +467,13 @@ def _introduction_sections(site) -> list[list[Node]]:
     article = main_content(site, CHAPTER_PAGE)
     intro_headings = [h for h in headings(article) if visible(h) == "Skill Introduction"]
     assert len(intro_headings) == 4
-    return [section_after(h) for h in intro_headings]
+    sections = []
+    for heading in intro_headings:
+        # The introduction stands in a block whose id the skill page links to.
+        (block, *rest) = section_after(heading)
+        assert block.tag == "div" and block.attrs.get("id", "").startswith("introducing-"), block.tag
+        sections.append([child for child in block.children if isinstance(child, Node)] + rest)
+    return sections
 
 
 def _list_after_label(section: list[Node], label: str) -> list[str]:

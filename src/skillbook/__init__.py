@@ -2,7 +2,7 @@
 and renders its pages as Markdown. It has no MkDocs import, so any static-site
 host (the MkDocs hook in ``hooks/`` today) can drive it."""
 
-from skillbook.book import Book, load_book
-from skillbook.problems import BookError, Problem
+from skillbook.book import SKILLS_FOLDER, Book, load_book
+from skillbook.problems import Problem
 
-__all__ = ["Book", "BookError", "Problem", "load_book"]
+__all__ = ["SKILLS_FOLDER", "Book", "Problem", "load_book"]

@@ -10,15 +10,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillbook.chapters import chapter_number, parse_chapter, parse_document
-from skillbook.model import Chapter, Directive, Document, PlannedChapterLink, Prompt, Skill
-from skillbook.problems import BookError, Problem, Severity
-from skillbook.skills import load_skill, skill_files
+from skillbook.directives import DIRECTIVES
+from skillbook.model import Chapter, Directive, Document, Prompt, Skill
+from skillbook.problems import Problem, Severity
+from skillbook.skills import load_skill, skill_files, skill_schema
 from skillbook.sources import read_source
 
+# The folder of skill files, beside docs/.
+SKILLS_FOLDER = "skills"
 # Ids a generated page already uses in the folders skills/ and prompts/.
 RESERVED_IDS = {"index"}
-PROMPT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DIRECTIVES = {"skills-table": 0, "skill-introduction": 1, "book-stats": 0, "chapter-list": 0}
+# Prompt ids follow the rule of skill ids.
+PROMPT_ID = re.compile(skill_schema()["properties"]["id"]["pattern"])
+LOOKS_LIKE_CHAPTER = re.compile(r"^chapter[-_ ]?\d", re.IGNORECASE)
 
 
 @dataclass
@@ -26,11 +30,14 @@ class Book:
     skills: dict[str, Skill]
     chapters: list[Chapter]
     problems: list[Problem] = field(default_factory=list)
-    # Pages other than chapters that use directives, by their path in docs/.
+    # Pages other than chapters, by their path in docs/.
     documents: dict[str, Document] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.prompts: dict[str, Prompt] = {p.id: p for c in self.chapters for p in c.prompts}
+        # With two prompts of one id (an error), the first keeps it.
+        self.prompts: dict[str, Prompt] = {}
+        for prompt in (p for c in self.chapters for p in c.prompts):
+            self.prompts.setdefault(prompt.id, prompt)
         self._chapters_by_number = {c.number: c for c in self.chapters}
         self._prompts_by_skill: dict[str, list[Prompt]] = defaultdict(list)
         for prompt in self.prompts.values():
@@ -38,15 +45,15 @@ class Book:
         self._related: dict[str, set[str]] = defaultdict(set)
         for skill in self.skills.values():
             for other in skill.related:
-                if other in self.skills:
+                if other in self.skills and other != skill.id:
                     self._related[skill.id].add(other)
                     self._related[other].add(skill.id)
-        # Where a chapter introduces a skill: skill id -> (chapter, its (id, title) section).
-        self.introductions: dict[str, tuple[Chapter, tuple[str, str] | None]] = {}
+        # Where a chapter introduces a skill: skill id -> (chapter, its section's title).
+        self.introductions: dict[str, tuple[Chapter, str | None]] = {}
         for chapter in self.chapters:
             for directive in chapter.directives:
                 if directive.name == "skill-introduction" and directive.args:
-                    self.introductions.setdefault(directive.args[0], (chapter, directive.section))
+                    self.introductions.setdefault(directive.args[0], (chapter, directive.section_title))
 
     @property
     def errors(self) -> list[Problem]:
@@ -78,20 +85,15 @@ class Book:
     def related(self, skill: Skill) -> list[Skill]:
         return [self.skills[i] for i in sorted(self._related[skill.id], key=lambda i: self.skills[i].sort_key)]
 
-    def is_planned(self, link: PlannedChapterLink) -> bool:
-        """A link to a chapter file that is not in the book yet."""
-        number = chapter_number(link.href)
-        chapter = self.chapter(number) if number is not None else None
-        return chapter is None or chapter.src_uri != link.href
-
-    def raise_for_errors(self) -> None:
-        if self.errors:
-            raise BookError(self.errors)
+    def is_unwritten(self, href: str) -> bool:
+        """Whether a link to a chapter file points at a chapter the book does not have yet."""
+        number = chapter_number(href)
+        return number is None or self.chapter(number) is None
 
 
 def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
-    """Read every skill and chapter. Problems are collected on ``book.problems``;
-    the book is as complete as the sources allow."""
+    """Read every skill and chapter. Problems are collected on ``book.problems``,
+    sorted by file and line; the book is as complete as the sources allow."""
     docs_dir, skills_dir = Path(docs_dir), Path(skills_dir)
     problems: list[Problem] = []
 
@@ -105,14 +107,13 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
             skill = load_skill(path, problems)
             if skill is None:
                 invalid.add(path.stem)
-                continue
-            if skill.id in skills:
+            elif skill.id in skills:
                 problems.append(Problem(
                     skill.path, skill.lines.get("id", 1),
                     f"duplicate skill id '{skill.id}', also in {skills[skill.id].path}; keep one of the two files",
                 ))
-                continue
-            skills[skill.id] = skill
+            else:
+                skills[skill.id] = skill
 
     chapters: list[Chapter] = []
     documents: dict[str, Document] = {}
@@ -120,10 +121,16 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
         text = read_source(path, problems)
         if text is None:
             continue
-        if path.parent != docs_dir or chapter_number(path.name) is None:
-            document = parse_document(path.relative_to(docs_dir).as_posix(), str(path), text)
-            if document.directives:
-                documents[document.src_uri] = document
+        src_uri = path.relative_to(docs_dir).as_posix()
+        if src_uri != path.name or chapter_number(path.name) is None:
+            if LOOKS_LIKE_CHAPTER.match(path.name):
+                problems.append(Problem(
+                    str(path), 1,
+                    "this looks like a chapter, but only docs/chapter-<number>-<slug>.md files are chapters "
+                    "(lower-case slug); rename it, or its prompts stay plain code",
+                    Severity.WARNING,
+                ))
+            documents[src_uri] = parse_document(src_uri, str(path), text)
             continue
         chapter = parse_chapter(path.name, str(path), text, problems)
         other = next((c for c in chapters if c.number == chapter.number), None)
@@ -145,73 +152,100 @@ def _did_you_mean(name: str, known: list[str]) -> str:
 
 
 def _validate(book: Book, invalid: set[str]) -> None:
-    problems = book.problems
     exists = set(book.skills) | invalid
-    known = sorted(exists)
-
     for skill in book.skills.values():
-        if skill.id in RESERVED_IDS:
-            problems.append(Problem(skill.path, skill.lines.get("id", 1), f"'{skill.id}' is reserved for the skills catalog; choose another id"))
-        for other in skill.related:
-            if other not in exists:
-                close = difflib.get_close_matches(other, known, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "remove it or add its skill file"
-                problems.append(Problem(skill.path, skill.lines.get("related", 1), f"related skill '{other}' does not exist; {hint}"))
-        for number in skill.chapters:
-            if book.chapter(number) is None:
-                problems.append(Problem(
-                    skill.path, skill.lines.get("chapters", 1),
-                    f"chapter {number} is not in the book yet (no docs/chapter-{number}-*.md); the skill is listed once it is",
-                    Severity.WARNING,
-                ))
-        if not book.chapters_of(skill) and not any(n for n in skill.chapters if book.chapter(n) is None):
+        _validate_skill(book, skill, exists)
+    seen: dict[str, tuple[Chapter, Prompt]] = {}
+    for chapter in book.chapters:
+        _validate_chapter(book, chapter, exists, seen)
+        for directive in chapter.directives:
+            _validate_directive(book, chapter.path, directive, exists, in_chapter=True)
+    for document in book.documents.values():
+        for directive in document.directives:
+            _validate_directive(book, document.path, directive, exists, in_chapter=False)
+
+
+def _validate_skill(book: Book, skill: Skill, exists: set[str]) -> None:
+    problems = book.problems
+    if skill.id in RESERVED_IDS:
+        problems.append(Problem(skill.path, skill.lines.get("id", 1), f"'{skill.id}' is reserved for the skills catalog; choose another id"))
+    for other in skill.related:
+        if other == skill.id:
+            problems.append(Problem(skill.path, skill.lines.get("related", 1), f"skill '{skill.id}' lists itself as related; remove it"))
+        elif other not in exists:
+            close = difflib.get_close_matches(other, sorted(exists), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "remove it or add its skill file"
+            problems.append(Problem(skill.path, skill.lines.get("related", 1), f"related skill '{other}' does not exist; {hint}"))
+    missing = [n for n in skill.chapters if book.chapter(n) is None]
+    for number in missing:
+        problems.append(Problem(
+            skill.path, skill.lines.get("chapters", 1),
+            f"chapter {number} is not in the book yet (no docs/chapter-{number}-*.md); the skill is listed once it is",
+            Severity.WARNING,
+        ))
+    if not book.chapters_of(skill) and not missing:
+        problems.append(Problem(
+            skill.path, skill.lines.get("chapters", 1),
+            f"no chapter uses skill '{skill.id}'; list a chapter under 'chapters:' or delete the file",
+            Severity.WARNING,
+        ))
+
+
+def _validate_chapter(book: Book, chapter: Chapter, exists: set[str], seen: dict[str, tuple[Chapter, Prompt]]) -> None:
+    problems = book.problems
+    anchors = {h.slug: h.line for h in chapter.headings}
+    for prompt in chapter.prompts:
+        where = (chapter.path, prompt.line)
+        if prompt.skill_id not in exists:
+            problems.append(Problem(*where, f"prompt '{prompt.plain_title}' uses unknown skill '@{prompt.skill_id}'; {_did_you_mean(prompt.skill_id, sorted(exists))}"))
+        if prompt.id in RESERVED_IDS or not PROMPT_ID.match(prompt.id):
             problems.append(Problem(
-                skill.path, skill.lines.get("chapters", 1),
-                f"no chapter uses skill '{skill.id}'; list a chapter under 'chapters:' or delete the file",
+                *where,
+                f"prompt '{prompt.plain_title}' has the id '{prompt.id}', which cannot be a page name; pin one made of "
+                "lower-case letters, digits and hyphens by ending its heading with '{#my-prompt-id}'",
+            ))
+        if prompt.id in seen:
+            first_chapter, first = seen[prompt.id]
+            problems.append(Problem(
+                *where,
+                f"prompt id '{prompt.id}' is already used by '{first.plain_title}' ({first_chapter.path}:{first.line}); "
+                "pin a unique id by ending this prompt's heading with '{#a-new-id}'",
+            ))
+        else:
+            seen[prompt.id] = (chapter, prompt)
+        if prompt.id in anchors:
+            problems.append(Problem(
+                *where,
+                f"prompt id '{prompt.id}' is also the anchor of the heading on line {anchors[prompt.id]}, "
+                "so links to that heading would land on this card; pin another id with '{#a-new-id}'",
+            ))
+    for link in chapter.chapter_links:
+        target = book.chapter(chapter_number(link.href))
+        if target is not None and target.src_uri != link.href:
+            problems.append(Problem(chapter.path, link.line, f"link to '{link.href}', but chapter {target.number} is '{target.src_uri}'; fix the link"))
+    for mention in chapter.code_mentions:
+        if mention.skill_id in book.skills:
+            problems.append(Problem(
+                chapter.path, mention.line,
+                f"this {mention.language} block starts with @{mention.skill_id} but is not a prompt card; "
+                "if it is a prompt, fence it as ```text",
                 Severity.WARNING,
             ))
 
-    seen: dict[str, Prompt] = {}
-    for chapter in book.chapters:
-        for prompt in chapter.prompts:
-            if prompt.skill_id not in exists:
-                problems.append(Problem(chapter.path, prompt.line, f"prompt '{prompt.title}' uses unknown skill '@{prompt.skill_id}'; {_did_you_mean(prompt.skill_id, known)}"))
-            if prompt.id in RESERVED_IDS or not PROMPT_ID.match(prompt.id):
-                problems.append(Problem(
-                    chapter.path, prompt.line,
-                    f"prompt '{prompt.title}' has the id '{prompt.id}', which cannot be a page name; pin one made of "
-                    "lower-case letters, digits and hyphens by ending its heading with '{#my-prompt-id}'",
-                ))
-            if prompt.id in seen:
-                first = seen[prompt.id]
-                where = book.chapter(first.chapter_number)
-                problems.append(Problem(
-                    chapter.path, prompt.line,
-                    f"prompt id '{prompt.id}' is already used by '{first.title}' ({where.path if where else '?'}:{first.line}); "
-                    "pin a unique id by ending this prompt's heading with '{#a-new-id}'",
-                ))
-            seen.setdefault(prompt.id, prompt)
-        for directive in chapter.directives:
-            _validate_directive(book, chapter.path, directive, exists)
-    for document in book.documents.values():
-        for directive in document.directives:
-            if directive.name == "skills-table":
-                problems.append(Problem(document.path, directive.line, "'skills-table' lists a chapter's skills, so it can only stand in a chapter file"))
-            else:
-                _validate_directive(book, document.path, directive, exists)
-    # The Book indexes prompts by id; with duplicates reported, keep the first.
-    book.prompts = seen
 
-
-def _validate_directive(book: Book, path: str, directive: Directive, exists: set[str]) -> None:
-    arity = DIRECTIVES.get(directive.name)
-    if arity is None:
-        book.problems.append(Problem(path, directive.line, f"unknown directive 'skillbook: {directive.name}'; known: {', '.join(DIRECTIVES)}"))
-    elif len(directive.args) != arity:
-        book.problems.append(Problem(path, directive.line, f"directive '{directive.name}' takes {arity} argument(s), got {len(directive.args)}"))
+def _validate_directive(book: Book, path: str, directive: Directive, exists: set[str], in_chapter: bool) -> None:
+    problems = book.problems
+    spec = DIRECTIVES.get(directive.name)
+    if spec is None:
+        problems.append(Problem(path, directive.line, f"unknown directive 'skillbook: {directive.name}'; known: {', '.join(DIRECTIVES)}"))
+    elif spec.chapters_only and not in_chapter:
+        problems.append(Problem(path, directive.line, f"'{directive.name}' renders a chapter's content, so it can only stand in a chapter file"))
+    elif len(directive.args) != spec.arguments:
+        problems.append(Problem(path, directive.line, f"directive '{directive.name}' takes {spec.arguments} argument(s), got {len(directive.args)}"))
     elif directive.name == "skill-introduction":
-        skill = book.skills.get(directive.args[0])
-        if directive.args[0] not in exists:
-            book.problems.append(Problem(path, directive.line, f"skill-introduction names unknown skill '{directive.args[0]}'; {_did_you_mean(directive.args[0], sorted(exists))}"))
+        skill_id = directive.args[0]
+        skill = book.skills.get(skill_id)
+        if skill_id not in exists:
+            problems.append(Problem(path, directive.line, f"skill-introduction names unknown skill '{skill_id}'; {_did_you_mean(skill_id, sorted(exists))}"))
         elif skill is not None and not skill.introduction:
-            book.problems.append(Problem(path, directive.line, f"skill '{skill.id}' has no 'introduction:' in {skill.path}; add one"))
+            problems.append(Problem(path, directive.line, f"skill '{skill.id}' has no 'introduction:' in {skill.path}; add one"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from skillbook.book import load_book
+from skillbook.book import SKILLS_FOLDER, load_book
 
 
 def _docs_dir(root: Path) -> Path:
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    book = load_book(_docs_dir(args.root), args.root / "skills")
+    book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER)
     for problem in book.problems:
         print(problem, file=sys.stderr if problem in book.errors else sys.stdout)
     failed = bool(book.errors) or (args.strict and bool(book.warnings))

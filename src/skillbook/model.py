@@ -24,17 +24,13 @@ class Skill:
     lines: dict[str, int] = field(default_factory=dict)
 
     @property
-    def handle(self) -> str:
-        return f"@{self.id}"
-
-    @property
     def sort_key(self) -> tuple[int, str]:
         return (self.order if self.order is not None else 1_000_000, self.id)
 
 
 @dataclass
 class Prompt:
-    """A ready-to-paste prompt: a fenced block whose first word is ``@skill-id``."""
+    """A ready-to-paste prompt: a ``text`` fence whose first word is ``@skill-id``."""
 
     id: str
     title: str  # inline Markdown, as written in the heading
@@ -42,9 +38,10 @@ class Prompt:
     skill_id: str
     text: str
     chapter_number: int
-    # Id of the ``##`` section the prompt sits in, and that section's title.
-    section_id: str | None
+    # Title of the ``##`` section the prompt sits in.
     section_title: str | None
+    # Markdown after the "**Context:**" and "**Expected Output:**" labels, if given; an
+    # expected output written as a block of its own under its label starts with a blank line.
     context: str | None = None
     expected_output: str | None = None
     # Level of the prompt's own heading; None when titled from its section heading.
@@ -64,50 +61,65 @@ class Directive:
     start: int
     end: int
     line: int
-    # The ``##`` section (id, title) the directive stands in, if any.
-    section: tuple[str, str] | None = None
+    # Title of the ``##`` section the directive stands in, if any.
+    section_title: str | None = None
 
 
 @dataclass
-class PlannedChapterLink:
-    """A link to a chapter that is not written yet, shown as text with a 'coming soon' note."""
+class ChapterLink:
+    """A link in a chapter's prose to another chapter file, which may not be written yet."""
 
     text: str
+    href: str
     line_index: int  # 0-based line in the chapter body
-    markdown: str  # the link exactly as written
-    href: str  # the chapter file it points at
+    line: int  # 1-based line in the file
+
+
+@dataclass
+class Heading:
+    """A heading of a chapter that is not a prompt's own, with the anchor it gets."""
+
+    slug: str
+    line: int
+
+
+@dataclass
+class CodeMention:
+    """A fenced block in another language whose first word looks like ``@skill-id``."""
+
+    skill_id: str
+    language: str
+    line: int
 
 
 @dataclass
 class Document:
-    """A page of docs/ that is not a chapter (such as the home page) and uses directives."""
+    """A page of docs/ that is not a chapter, such as the home page."""
 
     src_uri: str
     path: str
     body: str
-    directives: list[Directive]
-
-
-@dataclass
-class Chapter:
-    number: int
-    title: str
-    src_uri: str
-    path: str
-    body: str
-    # Lines of front matter above the body, to report file line numbers.
-    body_offset: int = 0
-    prompts: list[Prompt] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
-    planned_links: list[PlannedChapterLink] = field(default_factory=list)
-    # ``##`` sections in order: (id, title).
-    sections: list[tuple[str, str]] = field(default_factory=list)
     # Body lines (0-based) where a list starts right under a paragraph line. GitHub
     # (CommonMark) reads a list there; Python-Markdown needs a blank line first.
     lists_after_paragraph: list[int] = field(default_factory=list)
 
+
+@dataclass
+class Chapter(Document):
+    number: int = 0
+    title: str = ""  # inline Markdown, as written in the H1
+    plain_title: str = ""
+    # Lines of front matter above the body, to report file line numbers.
+    body_offset: int = 0
+    prompts: list[Prompt] = field(default_factory=list)
+    chapter_links: list[ChapterLink] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    code_mentions: list[CodeMention] = field(default_factory=list)
+
     @property
     def short_title(self) -> str:
-        """The title without its 'Chapter N:' prefix."""
+        """The plain title without its 'Chapter N:' prefix."""
         prefix = f"Chapter {self.number}:"
-        return self.title[len(prefix):].strip() if self.title.startswith(prefix) else self.title
+        title = self.plain_title
+        return title[len(prefix):].strip() if title.startswith(prefix) else title

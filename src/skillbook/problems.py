@@ -21,11 +21,3 @@ class Problem:
     def __str__(self) -> str:
         prefix = "warning: " if self.severity is Severity.WARNING else ""
         return f"{self.path}:{self.line}: {prefix}{self.message}"
-
-
-class BookError(Exception):
-    """Raised when the book has errors; carries every problem, not only the first."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))

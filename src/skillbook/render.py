@@ -15,10 +15,15 @@ import jinja2
 from markupsafe import Markup, escape
 
 from skillbook.book import Book
-from skillbook.model import Chapter, Directive
+from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, in_code_span, plain_text
+from skillbook.directives import DIRECTIVES
+from skillbook.model import Chapter, Document, Prompt
 
 SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
+# Inline links and images of chapter Markdown, and targets that need no rewriting.
+RELATIVE_LINK = re.compile(r"(?P<open>\]\()(?P<target>[^)\s]+)")
+EXTERNAL_TARGET = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 
 
@@ -104,13 +109,14 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters["md"] = inline_markdown
-        self.env.filters["paragraphs"] = markdown_paragraphs
-        self.env.filters["code"] = code_html
-        self.env.filters["front_matter"] = front_matter_value
+        self.env.filters.update(
+            md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html,
+            front_matter=front_matter_value, plain=plain_text,
+        )
         self.env.globals.update(
             book=book, skill_uri=skill_uri, prompt_uri=prompt_uri,
             SKILLS_CATALOG=SKILLS_CATALOG, PROMPT_LIBRARY=PROMPT_LIBRARY,
+            CONTEXT_LABEL=CONTEXT, EXPECTED_LABEL=EXPECTED,
         )
 
     # -- pages the book adds -------------------------------------------------------------
@@ -128,59 +134,85 @@ class Renderer:
             pages.append(GeneratedPage(uri, self._render("prompt-page.md", uri, prompt=prompt)))
         return pages
 
+    def errors_banner(self) -> str:
+        """What every page shows above its text while the book has errors (under ``mkdocs serve``)."""
+        return self._render("book-errors.md", "index.md", problems=self.book.errors)
+
     # -- pages the author writes ------------------------------------------------------------
 
     def chapter(self, chapter: Chapter) -> str:
-        """The chapter's body with prompt cards, directives and planned links rendered."""
-        lines = chapter.body.split("\n")
+        """The chapter's body with prompt cards, directives and links to unwritten chapters rendered."""
         replacements: list[tuple[int, int, str]] = []
         for prompt in chapter.prompts:
             if self.book.prompts.get(prompt.id) is prompt:
                 card = self._render("prompt-card-in-chapter.md", chapter.src_uri, prompt=prompt)
                 replacements.append((prompt.start, prompt.end, card))
-        for directive in chapter.directives:
-            replacements.append((directive.start, directive.end, self._directive(directive, chapter.src_uri, chapter)))
-        replacements.extend((index, index, "") for index in chapter.lists_after_paragraph)
-        for link in chapter.planned_links:
-            if self.book.is_planned(link):
-                index = link.line_index
-                text = self._render("planned-chapter-link.md", chapter.src_uri, planned=link).strip("\n")
-                lines[index] = lines[index].replace(link.markdown, text)
-        return _splice(lines, replacements)
+        return self._page(chapter, replacements, chapter)
 
     def document(self, src_uri: str, markdown: str) -> str:
         """A page that is not a chapter (such as the home page) with its directives rendered."""
         document = self.book.documents.get(src_uri)
-        if document is None:
-            return markdown
-        replacements = [(d.start, d.end, self._directive(d, src_uri, None)) for d in document.directives]
-        return _splice(document.body.split("\n"), replacements)
+        return markdown if document is None else self._page(document, [], None)
 
-    def _directive(self, directive: Directive, src_uri: str, chapter: Chapter | None) -> str:
-        if directive.name == "skills-table" and chapter is not None:
-            return self._render("skills-table.md", src_uri, skills=self.book.skills_in_chapter(chapter))
-        if directive.name == "skill-introduction":
-            return self._render("skill-introduction.md", src_uri, skill=self.book.skills[directive.args[0]])
-        if directive.name == "book-stats":
-            return self._render("book-stats.md", src_uri)
-        if directive.name == "chapter-list":
-            return self._render("chapter-list.md", src_uri)
-        raise ValueError(f"{src_uri}: directive '{directive.name}' cannot be used here")
+    def _page(self, document: Document, replacements: list[tuple[int, int, str]], chapter: Chapter | None) -> str:
+        lines = document.body.split("\n")
+        if chapter is not None:
+            for index in sorted({link.line_index for link in chapter.chapter_links}):
+                lines[index] = self._mark_unwritten_chapters(lines[index], chapter.src_uri)
+        for directive in document.directives:
+            template = DIRECTIVES[directive.name].template
+            text = self._render(template, document.src_uri, chapter=chapter, args=directive.args)
+            replacements.append((directive.start, directive.end, text))
+        # A blank line before lists that follow a paragraph line, as GitHub reads them.
+        replacements.extend((index, index, "") for index in document.lists_after_paragraph)
+        return _splice(lines, replacements)
+
+    def _mark_unwritten_chapters(self, markdown: str, page_uri: str) -> str:
+        """Links to chapters not written yet become their text with a "coming soon" note."""
+        def replace(match: re.Match) -> str:
+            if in_code_span(markdown, match.start()) or not self.book.is_unwritten(match.group("href")):
+                return match.group(0)
+            return self._render("unwritten-chapter-link.md", page_uri, text=Markup(match.group("text"))).strip("\n")
+
+        return CHAPTER_LINK.sub(replace, markdown)
+
+    def _from_chapter(self, markdown: str, chapter_uri: str, page_uri: str) -> Markup:
+        """Markdown from a chapter (a prompt's title, context or expected output) shown
+        on ``page_uri``: relative links are made to work from there."""
+        markdown = self._mark_unwritten_chapters(markdown, page_uri)
+        if page_uri != chapter_uri:
+            def relink(match: re.Match) -> str:
+                target = match.group("target")
+                if in_code_span(markdown, match.start()) or EXTERNAL_TARGET.match(target):
+                    return match.group(0)
+                path, _, anchor = target.partition("#")
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(chapter_uri), path)) if path else chapter_uri
+                return match.group("open") + _relative(resolved, page_uri, anchor or None)
+
+            markdown = RELATIVE_LINK.sub(relink, markdown)
+        return Markup(markdown)
 
     def _render(self, template: str, page_uri: str, **context) -> str:
         def link(target: str, anchor: str | None = None) -> str:
             """A link from the page being rendered to another page of the book."""
-            relative = posixpath.relpath(target, posixpath.dirname(page_uri) or ".")
-            return f"{relative}#{anchor}" if anchor else relative
+            return _relative(target, page_uri, anchor)
 
-        return self.env.get_template(template).render(page_uri=page_uri, link=link, **context)
+        def from_chapter(markdown: str, prompt: Prompt) -> Markup:
+            return self._from_chapter(markdown, self.book.chapter(prompt.chapter_number).src_uri, page_uri)
+
+        return self.env.get_template(template).render(page_uri=page_uri, link=link, from_chapter=from_chapter, **context)
+
+
+def _relative(target: str, page_uri: str, anchor: str | None = None) -> str:
+    relative = posixpath.relpath(target, posixpath.dirname(page_uri) or ".")
+    return f"{relative}#{anchor}" if anchor else relative
 
 
 def _splice(lines: list[str], replacements: list[tuple[int, int, str]]) -> str:
     """Replace line ranges (0-based, end exclusive) with rendered text."""
     out: list[str] = []
     position = 0
-    for start, end, text in sorted(replacements):
+    for start, end, text in sorted(replacements, key=lambda r: (r[0], r[1])):
         out.extend(lines[position:start])
         out.append(text.rstrip("\n"))
         position = end

@@ -65,10 +65,16 @@ def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
         problems.append(Problem(str(path), 1, "a skill file must be a YAML mapping of fields such as 'id:' and 'purpose:'"))
         return None
 
+    duplicates = _duplicate_keys(node)
+    for key, first_line in duplicates:
+        problems.append(Problem(
+            str(path), key.start_mark.line + 1,
+            f"field '{key.value}' is written twice (first on line {first_line}); keep one of them",
+        ))
     errors = sorted(_validator().iter_errors(data), key=lambda e: _line(node, list(e.absolute_path)))
     for error in errors:
         problems.append(Problem(str(path), _line(node, _error_path(error)), _message(error)))
-    if errors:
+    if errors or duplicates:
         return None
 
     unsafe = _unsafe_links(node, data)
@@ -101,6 +107,18 @@ def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
         key_strengths=data.get("key_strengths", []),
         lines={key.value: value.start_mark.line + 1 for key, value in node.value},
     )
+
+
+def _duplicate_keys(node: yaml.MappingNode) -> list[tuple[yaml.Node, int]]:
+    """Keys written twice: YAML parsers keep the last one without a word."""
+    first: dict[str, int] = {}
+    found = []
+    for key, _ in node.value:
+        line = key.start_mark.line + 1
+        if key.value in first:
+            found.append((key, first[key.value]))
+        first.setdefault(key.value, line)
+    return found
 
 
 def _unsafe_links(node: yaml.Node, data: dict[str, Any]) -> list[tuple[list[Any], str]]:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+import yaml
+
+# Front matter as MkDocs reads it (mkdocs.utils.meta): YAML between --- lines, or
+# else MultiMarkdown "Key: value" lines up to the first blank line.
+YAML_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+META_LINE = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:\s*.*")
+META_MORE = re.compile(r"^([ ]{4}|\t)")
 
 
 def slugify(value: str) -> str:
@@ -22,11 +28,33 @@ def prompt_slug(title: str) -> str:
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
-    """Split YAML front matter off a Markdown file the way MkDocs does."""
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return "", text
-    return match.group(0), text[match.end():]
+    """Split front matter off a Markdown file exactly as MkDocs does, so that the
+    body here is the Markdown MkDocs renders: ``(front matter, body)``."""
+    match = YAML_FRONT_MATTER.match(text)
+    if match:
+        try:
+            is_mapping = isinstance(yaml.safe_load(match.group(1)), dict)
+        except yaml.YAMLError:
+            is_mapping = False
+        if not is_mapping:
+            return "", text
+        rest = text[match.end():]
+        body = rest.lstrip("\n")
+        return text[: len(text) - len(body)], body
+    lines = text.split("\n")
+    consumed = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            consumed = index + 1  # the blank line ends the metadata and goes with it
+            break
+        if not (META_LINE.match(line) or (index > 0 and META_MORE.match(line))):
+            consumed = index
+            break
+    else:
+        consumed = len(lines)
+    front = "\n".join(lines[:consumed]) + ("\n" if consumed else "")
+    body = text[len(front):].lstrip("\n") if consumed else text
+    return text[: len(text) - len(body)], body
 
 
 def line_count(text: str) -> int:

@@ -1,0 +1,76 @@
+"""A failed `mkdocs build` never leaves a half-written site.
+
+MkDocs empties the site folder and then writes page after page, and a strict
+build fails only after every page is written. This hook makes `mkdocs build`
+write into a staging folder beside the site folder, which replaces the site
+folder only when the build succeeds; otherwise the previous site stays as it
+was. `mkdocs serve` builds into a temporary folder of its own and is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+
+log = logging.getLogger("mkdocs.hooks.atomic_site")
+
+_building = False
+_site_dir: Path | None = None  # the real site folder while a build writes to staging
+_warnings: _WarningCounter | None = None
+
+
+class _WarningCounter(logging.Handler):
+    """Counts warnings as MkDocs does for --strict, so that a strict build about
+    to fail is never moved into place."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _building
+    _building = command == "build"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _site_dir, _warnings
+    if not _building:
+        return config
+    _site_dir = Path(config.site_dir).resolve()
+    _site_dir.parent.mkdir(parents=True, exist_ok=True)
+    config.site_dir = tempfile.mkdtemp(prefix=f".{_site_dir.name}-building-", dir=_site_dir.parent)
+    _warnings = _WarningCounter()
+    logging.getLogger("mkdocs").addHandler(_warnings)
+    return config
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if _site_dir is None or (config.strict and _warnings.count):
+        return  # a strict build with warnings fails next, and on_build_error discards the staging folder
+    staging = Path(config.site_dir)
+    previous = _site_dir.with_name(staging.name.replace("-building-", "-previous-"))
+    if _site_dir.exists():
+        _site_dir.rename(previous)
+    staging.rename(_site_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+    config.site_dir = str(_site_dir)
+    log.info(f"Site written to {_site_dir}")
+
+
+def on_build_error(error: Exception) -> None:
+    if _site_dir is not None:
+        for leftover in _site_dir.parent.glob(f".{_site_dir.name}-building-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def on_shutdown() -> None:
+    if _warnings is not None:
+        logging.getLogger("mkdocs").removeHandler(_warnings)
