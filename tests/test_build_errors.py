@@ -46,9 +46,11 @@ def test_check_prints_every_problem_and_exits_1(tmp_path):
 def test_check_strict_fails_on_warnings(tmp_path):
     write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1 + "\nit\u00e2\u20ac\u2122s\n"})
     assert run_check(tmp_path).returncode == 0
-    assert "--strict" and subprocess.run(
-        [sys.executable, "-m", "skillbook.cli", "check", "--strict", "--root", str(tmp_path)], capture_output=True
-    ).returncode == 1
+    strict = subprocess.run(
+        [sys.executable, "-m", "skillbook.cli", "check", "--strict", "--root", str(tmp_path)], capture_output=True, text=True,
+    )
+    assert strict.returncode == 1
+    assert "encoding damage" in strict.stdout
 
 
 @pytest.fixture

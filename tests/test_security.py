@@ -75,6 +75,17 @@ def test_templates_do_not_run_author_text(hostile_site):
 def test_links_from_metadata_point_inside_the_site_or_to_http(hostile_site):
     for name, page in pages(hostile_site).items():
         article = page[page.index("<article"):page.rindex("</article>")]
-        for href in re.findall(r'href="([^"]*)"', article):
+        hrefs = re.findall(r'href="([^"]*)"', article)
+        assert hrefs, name
+        for href in hrefs:
             assert href.startswith(("https://", "http://", "#", "../", "./")) or re.match(r"^[a-z0-9-]+/", href), (name, href)
-            assert not href.lower().startswith(("javascript:", "data:", "//")), (name, href)
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "data:text/html,<b>x</b>", "//evil.example/x", "vbscript:x"])
+def test_a_metadata_link_elsewhere_fails_the_build(tmp_path, target):
+    root = make_site_project(tmp_path / "book")
+    write_book(root, {"tester.yml": skill_yaml("tester", best_for=f'"See [this]({target})"')}, {"chapter-1-testing.md": CHAPTER_1})
+    result = build_site(root, root / "site")
+    assert result.returncode != 0
+    assert f"tester.yml:3: link '{target[:8]}" in result.stderr and "is not allowed" in result.stderr
+    assert not (root / "site").exists()
