@@ -3,8 +3,8 @@
 The machines are shared and noisy, so every target is a ratio against a
 baseline measured in the same run, never an absolute time:
 
-- check: `skillbook check` (load and validate the book) against reading and
-  parsing the same files with no validation at all;
+- check: `skillbook check` (load and validate the book) against a build of
+  the same book: authors run it on every commit, so it must stay a small fraction;
 - build: `mkdocs build` of the book through Skillbook against a plain Material
   build of the very same pages written out as static Markdown;
 - scaling: the build of a book twice as large must take about twice as long,
@@ -33,10 +33,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from skillbook import load_book  # noqa: E402
 from skillbook.render import Renderer  # noqa: E402
-from skillbook.skills import YAML_LOADER  # noqa: E402
 
 SEED_CHAPTER = ROOT / "docs" / "chapter-16-container-orchestration.md"
-TARGETS = {"check": 4.0, "build": 1.6, "scaling": 2.6}
+TARGETS = {"check": 0.05, "build": 1.6, "scaling": 2.6}
 
 
 def generate_book(root: Path, chapters: int) -> None:
@@ -103,13 +102,6 @@ def build(root: Path) -> None:
     )
 
 
-def read_only(root: Path) -> None:
-    for path in sorted((root / "skills").glob("*.yml")):
-        yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    for path in sorted((root / "docs").glob("*.md")):
-        path.read_text(encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chapters", type=int, default=57, help="chapters in the generated book (the book has 57)")
@@ -127,14 +119,12 @@ def main() -> int:
         assert not book.errors, book.errors[:5]
         print(f"book: {len(book.chapters)} chapters, {len(book.skills)} skills, {len(book.prompts)} prompts")
 
-        check = timed(lambda: load_book(full / "docs", full / "skills"), args.repeat)
-        baseline = timed(lambda: read_only(full), args.repeat)
-        results["check"] = (check / baseline, f"check {check:.3f}s vs reading and parsing the files {baseline:.3f}s")
-
         static_copy(full, plain)
         skillbook_build = timed(lambda: build(full), args.repeat)
         plain_build = timed(lambda: build(plain), args.repeat)
         results["build"] = (skillbook_build / plain_build, f"build {skillbook_build:.2f}s vs the same pages without Skillbook {plain_build:.2f}s")
+        check = timed(lambda: load_book(full / "docs", full / "skills"), args.repeat)
+        results["check"] = (check / skillbook_build, f"check {check:.3f}s vs the build {skillbook_build:.2f}s")
         pages = sum(1 for _ in (full / "site").rglob("index.html"))
         size = sum(p.stat().st_size for p in (full / "site").rglob("*.html")) / 2**20
 
