@@ -56,13 +56,35 @@ def on_post_build(config: MkDocsConfig) -> None:
     if _site_dir is None or (config.strict and _warnings.count):
         return  # a strict build with warnings fails next, and on_build_error discards the staging folder
     staging = Path(config.site_dir)
-    previous = _site_dir.with_name(staging.name.replace("-building-", "-previous-"))
     if _site_dir.exists():
-        _site_dir.rename(previous)
-    staging.rename(_site_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+        # Hidden entries (a gh-pages worktree's .git, .nojekyll) survive MkDocs' own
+        # cleaning; they survive this swap too.
+        for entry in _site_dir.iterdir():
+            if entry.name.startswith(".") and not (staging / entry.name).exists():
+                entry.rename(staging / entry.name)
+        previous = _site_dir.with_name(staging.name.replace("-building-", "-previous-"))
+        try:
+            _site_dir.rename(previous)
+        except OSError:  # the site folder is a mount point: replace what it holds instead
+            _replace_contents(_site_dir, staging)
+        else:
+            staging.rename(_site_dir)
+            shutil.rmtree(previous, ignore_errors=True)
+    else:
+        staging.rename(_site_dir)
     config.site_dir = str(_site_dir)
     log.info(f"Site written to {_site_dir}")
+
+
+def _replace_contents(folder: Path, source: Path) -> None:
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    for entry in source.iterdir():
+        shutil.move(entry, folder / entry.name)
+    source.rmdir()
 
 
 def on_build_error(error: Exception) -> None:

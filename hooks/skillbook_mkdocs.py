@@ -68,9 +68,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def _navigation(book: Book, files: Files) -> list:
-    """Home, the chapters and the two catalogs, each titled by its page."""
-    home = [{"Home": "index.md"}] if files.get_file_from_path("index.md") else []
-    return [*home, {"Chapters": [chapter.src_uri for chapter in book.chapters]}, SKILLS_CATALOG, PROMPT_LIBRARY]
+    """Home, the chapters, the two catalogs and then the author's other pages, each
+    titled by its page; the generated skill and prompt pages stay out of it."""
+    home = [{"Home": "index.md"}] if "index.md" in book.documents else []
+    others = [
+        uri for uri in book.documents
+        if uri != "index.md" and (file := files.get_file_from_path(uri)) is not None and file.inclusion.is_in_nav()
+    ]
+    return [*home, {"Chapters": [chapter.src_uri for chapter in book.chapters]}, SKILLS_CATALOG, PROMPT_LIBRARY, *others]
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

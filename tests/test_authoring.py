@@ -192,3 +192,136 @@ def test_field_written_twice(tmp_path):
 def test_skill_related_to_itself(tmp_path):
     write_book(tmp_path, {"tester.yml": skill_yaml("tester", related="[tester]")}, {"chapter-1-testing.md": CHAPTER_1})
     assert problems(tmp_path) == [f"{tmp_path}/skills/tester.yml:5: skill 'tester' lists itself as related; remove it"]
+
+
+# -- the runs around a prompt, as authors write them ---------------------------------------------
+
+def chapter_with(prompt_run: str) -> str:
+    return f"# Chapter 1: Testing\n\n## 1.1 Prompts\n\n{prompt_run}\n\n---\n\nAfter the card.\n"
+
+
+def only_prompt(tmp_path: Path, chapter: str):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    book = load_book(tmp_path / "docs", tmp_path / "skills")
+    assert [str(p) for p in book.problems] == []
+    (prompt,) = book.prompts.values()
+    return book, prompt
+
+
+FENCE = "```text\n@tester Write a test.\n```"
+
+
+@pytest.mark.parametrize("context_label, expected_label", [
+    ("**Context:**", "**Expected Output:**"),
+    ("**Context**:", "**Expected output**:"),
+    ("**context:**", "**EXPECTED OUTPUT:**"),
+])
+def test_label_spellings(tmp_path, context_label, expected_label):
+    _, prompt = only_prompt(tmp_path, chapter_with(f"#### Write a Test\n\n{context_label} A need.\n\n{FENCE}\n\n{expected_label} A test."))
+    assert (prompt.id, prompt.heading_level, prompt.context, prompt.expected_output) == ("write-a-test", 4, "A need.", "A test.")
+
+
+def test_context_with_a_list_keeps_the_heading(tmp_path):
+    _, prompt = only_prompt(tmp_path, chapter_with(f"#### Write a Test\n\n**Context:** Your setup:\n- Python 3.11\n- pytest\n\n{FENCE}"))
+    assert (prompt.id, prompt.heading_level) == ("write-a-test", 4)
+    assert prompt.context == "Your setup:\n\n- Python 3.11\n- pytest"
+
+
+def test_expected_output_with_a_list_on_the_next_lines(tmp_path):
+    _, prompt = only_prompt(tmp_path, chapter_with(f"#### Write a Test\n\n{FENCE}\n\n**Expected Output:** A module with:\n- variables\n- outputs"))
+    assert prompt.expected_output == "A module with:\n\n- variables\n- outputs"
+
+
+def test_expected_output_under_a_label_alone_runs_to_the_next_rule(tmp_path):
+    run = f"#### Write a Test\n\n{FENCE}\n\n**Expected Output:**\n\nA file:\n\n```python\ndef test(): ...\n```\n\n> Note."
+    _, prompt = only_prompt(tmp_path, chapter_with(run))
+    assert prompt.expected_output == "\n\nA file:\n\n```python\ndef test(): ...\n```\n\n> Note."
+
+
+def test_an_empty_expected_label_does_not_take_the_next_prompts_context(tmp_path):
+    chapter = chapter_with(
+        f"#### One\n\n{FENCE}\n\n**Expected Output:**\n\n#### Two\n\n**Context:** Second.\n\n```text\n@tester Again.\n```"
+    )
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    one, two = load_book(tmp_path / "docs", tmp_path / "skills").prompts.values()
+    assert (one.expected_output, one.context, two.context) == ("\n\n", None, "Second.")
+
+
+def test_list_under_the_expected_label_is_shown_once(tmp_path):
+    root = make_site_project(tmp_path / "book")
+    chapter = chapter_with(f"#### Write a Test\n\n{FENCE}\n\n**Expected Output:**\n- A test file\n- A fixture")
+    write_book(root, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    result = build_site(root, root / "site")
+    assert result.returncode == 0, result.stderr
+    page = read(root / "site", "chapter-1-testing")
+    assert page.count("A test file") == 1
+    card = page[page.index('<article class="sb-prompt"'):page.index("</article>")]
+    assert "<li>A test file</li>" in card and "After the card." not in card
+
+
+# -- pages, links and files ---------------------------------------------------------------------
+
+def test_links_of_all_kinds_on_every_page(tmp_path):
+    root = make_site_project(tmp_path / "book")
+    chapter = chapter_with(
+        "#### Write a Test\n\n**Context:** See [the basics][basics], [two](<chapter-2-two.md>), "
+        '[three](chapter-3-later.md "Soon") and [three again](./chapter-3-later.md).\n\n' + FENCE
+    ) + "\n## Basics\n\nText.\n\n[basics]: #basics\n"
+    home = "# Home\n\nNext up: [Chapter 3](chapter-3-later.md).\n"
+    write_book(root, {"tester.yml": skill_yaml("tester", chapters="[1, 2]")},
+               {"chapter-1-testing.md": chapter, "chapter-2-two.md": CHAPTER_2, "index.md": home, "glossary.md": "# Glossary\n"})
+    result = build_site(root, root / "site")
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    prompt = read(site, "prompts/write-a-test")
+    assert 'href="../../chapter-1-testing/#basics"' in prompt
+    assert 'href="../../chapter-2-two/"' in prompt
+    assert "chapter-3" not in prompt and prompt.count("coming soon") == 2
+    assert "coming soon" in (site / "index.html").read_text() and "chapter-3" not in (site / "index.html").read_text()
+    # An extra page of the author's is in the navigation, so the strict build passes.
+    assert 'href="glossary/"' in (site / "index.html").read_text()
+
+
+def test_successful_build_keeps_hidden_files_of_the_site_folder(tmp_path):
+    root = make_site_project(tmp_path / "book")
+    write_book(root, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1})
+    (root / "site" / ".git").mkdir(parents=True)
+    (root / "site" / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (root / "site" / ".nojekyll").write_text("")
+    (root / "site" / "stale.html").write_text("old")
+    assert build_site(root, root / "site").returncode == 0
+    assert (root / "site" / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (root / "site" / ".nojekyll").exists() and not (root / "site" / "stale.html").exists()
+    assert (root / "site" / "prompts" / "write-a-test" / "index.html").exists()
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n"])
+def test_old_mac_and_windows_line_ends(tmp_path, line_end):
+    _, prompt = only_prompt(tmp_path, chapter_with(f"#### Write a Test\n\n{FENCE}").replace("\n", line_end).encode())
+    assert (prompt.id, prompt.line, prompt.text) == ("write-a-test", 7, "@tester Write a test.")
+
+
+def test_introduced_twice(tmp_path):
+    chapter = CHAPTER_1 + "\n<!-- skillbook: skill-introduction tester -->\n\n<!-- skillbook: skill-introduction tester -->\n"
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester", introduction="Hi.")}, {"chapter-1-testing.md": chapter})
+    assert problems(tmp_path) == [
+        f"{tmp_path}/docs/chapter-1-testing.md:19: @tester is introduced twice in this chapter (or a heading's "
+        "anchor is 'introducing-tester', line 17); keep one introduction"
+    ]
+
+
+@pytest.mark.parametrize("comment", [
+    "<!-- skillbook skills-table -->", "<!-- Skillbook: skills-table -->", "Text <!-- skillbook: skills-table --> inline.",
+])
+def test_mistyped_directives_are_warned(tmp_path, comment):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1 + f"\n{comment}\n", "index.md": f"# Home\n\n{comment}\n"})
+    found = [(p.path, p.line, p.severity) for p in load_book(tmp_path / "docs", tmp_path / "skills").problems]
+    assert found == [(f"{tmp_path}/docs/chapter-1-testing.md", 17, Severity.WARNING), (f"{tmp_path}/docs/index.md", 3, Severity.WARNING)]
+
+
+def test_problems_of_other_pages_are_reported(tmp_path):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1, "index.md": "# Home\n\n<!-- skillbook: -->\n\n```text\nnever closed\n"})
+    assert problems(tmp_path) == [
+        f"{tmp_path}/docs/index.md:3: empty directive; write '<!-- skillbook: NAME -->'",
+        f"{tmp_path}/docs/index.md:5: code fence '```' is never closed, so the rest of the file reads as code; add a closing ``` line",
+    ]

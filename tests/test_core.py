@@ -166,7 +166,7 @@ def test_parse_chapter_reads_the_link_to_the_next_chapter(seed_chapter):
     assert len(seed_chapter.chapter_links) == 1
     link = seed_chapter.chapter_links[0]
     assert link.href == "chapter-17-cloud-platforms.md"
-    assert link.text.startswith("Chapter 17: Cloud Platforms")
+    assert link.line == 439
 
 
 def test_parse_chapter_reads_directives_of_the_real_chapter():

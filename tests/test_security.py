@@ -23,7 +23,8 @@ def hostile_site(tmp_path_factory) -> Path:
             purpose=f'"{XSS}"',
             best_for='"{{ 7*7 }} and {% if true %}yes{% endif %} | pipes"',
             introduction='"Uses `<b>code</b>` and [docs](https://example.org/docs) *emphasis*{: onclick=\\"alert(1)\\" }"',
-            when_to_use='["<script>alert(1)</script>", "{{ config }}"]',
+            when_to_use='["<script>alert(1)</script>", "{{ config }}", "#1 choice", "[evil]: javascript:alert(1)", "[click me][evil]"]',
+            key_strengths='["[evil2]: javascript:alert(2)", "See [the docs][evil2]"]',
         ),
     }
     chapter = CHAPTER_1.replace("## 1.1 Prompts", "## 1.1 Prompts\n\n<!-- skillbook: skill-introduction tester -->").replace(
@@ -47,6 +48,8 @@ def pages(site: Path) -> dict[str, str]:
 
 def test_metadata_html_shows_as_text(hostile_site):
     for name, page in pages(hostile_site).items():
+        assert "javascript:" not in re.sub(r">[^<]*<", "><", page), name  # in no tag or attribute
+        assert not re.search(r"<h1[^>]*>\s*1 choice", page), name
         assert "<img src=x" not in page and '<img src="x"' not in page, name
         assert "<script>alert(1)</script>" not in page, name
         assert not re.search(r"<[^>]*\bonclick=", page), name

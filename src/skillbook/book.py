@@ -130,7 +130,7 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
                     "(lower-case slug); rename it, or its prompts stay plain code",
                     Severity.WARNING,
                 ))
-            documents[src_uri] = parse_document(src_uri, str(path), text)
+            documents[src_uri] = parse_document(src_uri, str(path), text, problems)
             continue
         chapter = parse_chapter(path.name, str(path), text, problems)
         other = next((c for c in chapters if c.number == chapter.number), None)
@@ -194,6 +194,17 @@ def _validate_skill(book: Book, skill: Skill, exists: set[str]) -> None:
 def _validate_chapter(book: Book, chapter: Chapter, exists: set[str], seen: dict[str, tuple[Chapter, Prompt]]) -> None:
     problems = book.problems
     anchors = {h.slug: h.line for h in chapter.headings}
+    for directive in chapter.directives:
+        if directive.name != "skill-introduction" or not directive.args:
+            continue
+        anchor = f"introducing-{directive.args[0]}"
+        if anchor in anchors:
+            problems.append(Problem(
+                chapter.path, directive.line,
+                f"@{directive.args[0]} is introduced twice in this chapter (or a heading's anchor is '{anchor}', "
+                f"line {anchors[anchor]}); keep one introduction",
+            ))
+        anchors[anchor] = directive.line
     for prompt in chapter.prompts:
         where = (chapter.path, prompt.line)
         if prompt.skill_id not in exists:

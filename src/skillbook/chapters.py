@@ -30,9 +30,17 @@ PROMPT_LANGUAGES = {"", "text", "txt", "plaintext", "prompt"}
 ATTR_LIST = re.compile(r"\s*\{:?(?P<attrs>[^{}]*)\}\s*$")
 PINNED_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
 DIRECTIVE = re.compile(r"^\s*<!--\s*skillbook:\s*(?P<body>.*?)\s*-->\s*$", re.DOTALL)
-CHAPTER_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<href>chapter-\d+-[a-z0-9-]+\.md)(?:#[^)\s]*)?\)")
+# Any HTML comment that mentions skillbook: a directive, or a directive mistyped.
+SKILLBOOK_COMMENT = re.compile(r"<!--(?:(?!-->).)*skillbook(?:(?!-->).)*-->", re.IGNORECASE | re.DOTALL)
+# A link to a chapter file, with an optional anchor, angle brackets and title.
+CHAPTER_LINK = re.compile(
+    r"\[(?P<text>[^\]\n]+)\]\(\s*<?(?:\./)?(?P<href>chapter-\d+-[a-z0-9-]+\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)"
+)
+# The labels of a prompt's context and expected output, as authors write them:
+# "**Context:**", "**Context**:", "**Expected output:**"...
 CONTEXT = "**Context:**"
 EXPECTED = "**Expected Output:**"
+LABEL = re.compile(r"^\s{0,3}\*\*(?P<name>context|expected output)(?::\*\*|\*\*:)[ \t]*", re.IGNORECASE)
 
 _parser = MarkdownIt("commonmark").enable("table")
 
@@ -41,7 +49,7 @@ _parser = MarkdownIt("commonmark").enable("table")
 class _Block:
     """A top-level Markdown block with its source lines (0-based, end exclusive)."""
 
-    kind: str  # heading, paragraph, fence, list, html, other
+    kind: str  # heading, paragraph, fence, list, rule, html, other
     start: int
     end: int
     content: str = ""
@@ -61,36 +69,28 @@ def plain_text(markdown: str) -> str:
     return "".join(c.content for c in children or [] if c.type in ("text", "code_inline")).strip()
 
 
-def parse_document(src_uri: str, path: str, text: str) -> Document:
-    """A page that is not a chapter: its directives and its lists under paragraphs."""
-    front, body = split_front_matter(text)
-    offset = line_count(front)
-    tokens = _parser.parse(body)
-    lines = body.split("\n")
-    blocks = _blocks(tokens, lines, path, offset, [])
-    directives = [d for b in blocks if b.kind == "html" and (d := _directive(b, offset, path, []))]
-    return Document(src_uri, path, body, directives, _lists_after_paragraph(tokens, lines))
+def parse_document(src_uri: str, path: str, text: str, problems: list[Problem]) -> Document:
+    """A page that is not a chapter: its directives, chapter links and lists under text."""
+    document = Document(src_uri, path, "")
+    _read_page(document, text, problems)
+    return document
 
 
 def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -> Chapter:
     """Read one chapter file. Problems are appended to ``problems``; the chapter
     returned is as complete as the source allows."""
-    front, body = split_front_matter(text)
-    offset = line_count(front)
     number = chapter_number(src_uri)
     assert number is not None, f"{src_uri} is not a chapter file"
-    lines = body.split("\n")
-    tokens = _parser.parse(body)
-    blocks = _blocks(tokens, lines, path, offset, problems)
+    chapter = Chapter(src_uri, path, "", number=number)
+    blocks = _read_page(chapter, text, problems)
+    offset = chapter.body_offset
+    lines = chapter.body.split("\n")
 
     title = next((b.content for b in blocks if b.kind == "heading" and b.level == 1), None)
     if title is None:
         problems.append(Problem(path, offset + 1, f"chapter has no title; start it with '# Chapter {number}: Title'"))
         title = f"Chapter {number}"
-    chapter = Chapter(
-        src_uri=src_uri, path=path, body=body, number=number, title=title, plain_title=plain_text(title),
-        body_offset=offset, lists_after_paragraph=_lists_after_paragraph(tokens, lines),
-    )
+    chapter.title, chapter.plain_title = title, plain_text(title)
 
     section_title: str | None = None
     heading: _Block | None = None
@@ -101,25 +101,63 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
             heading = block
             if block.level == 2:
                 section_title = _title_and_pin(block.content)[0]
-        elif block.kind == "html":
-            directive = _directive(block, offset, path, problems)
-            if directive:
-                directive.section_title = section_title
-                chapter.directives.append(directive)
         elif block.kind == "fence":
             prompt = _prompt(blocks, index, heading, section_title, chapter, lines, titled_from, problems)
             if prompt and prompt.heading_level:
                 owned_headings.add(heading.start)
             if prompt:
                 chapter.prompts.append(prompt)
-        if block.kind in ("paragraph", "heading", "list", "other"):
-            chapter.chapter_links.extend(_chapter_links(lines, block, offset))
+    for directive in chapter.directives:
+        directive.section_title = next(
+            (_title_and_pin(b.content)[0] for b in reversed(blocks) if b.kind == "heading" and b.level == 2 and b.start < directive.start),
+            None,
+        )
     chapter.headings = [
         Heading(pin or slugify(plain_text(title)), offset + b.start + 1)
         for b in blocks if b.kind == "heading" and b.start not in owned_headings
         for title, pin in [_title_and_pin(b.content)]
     ]
     return chapter
+
+
+def _read_page(document: Document, text: str, problems: list[Problem]) -> list[_Block]:
+    """What every page has: its body, directives, chapter links and references."""
+    front, body = split_front_matter(text)
+    offset = line_count(front)
+    lines = body.split("\n")
+    env: dict = {}
+    tokens = _parser.parse(body, env)
+    blocks = _blocks(tokens, lines, document.path, offset, problems)
+    document.body = body
+    if isinstance(document, Chapter):
+        document.body_offset = offset
+    document.lists_after_paragraph = _lists_after_paragraph(tokens, lines)
+    document.directives = [d for b in blocks if b.kind == "html" and (d := _directive(b, offset, document.path, problems))]
+    for block in blocks:
+        if block.kind in ("paragraph", "heading", "list", "other"):
+            document.chapter_links.extend(_chapter_links(lines, block, offset))
+    document.references = {
+        label: (reference["href"], reference.get("title")) for label, reference in env.get("references", {}).items()
+    }
+    _check_skillbook_comments(body, blocks, document, offset, problems)
+    return blocks
+
+
+def _check_skillbook_comments(body: str, blocks: list[_Block], document: Document, offset: int, problems: list[Problem]) -> None:
+    """A comment that mentions skillbook but is not a directive on a line of its own renders
+    nothing; say so rather than leave the author wondering."""
+    directive_lines = {b.start for b in blocks if b.kind == "html" and DIRECTIVE.match(b.content)}
+    code = [(b.start, b.end) for b in blocks if b.kind == "fence"]
+    for match in SKILLBOOK_COMMENT.finditer(body):
+        index = body.count("\n", 0, match.start())
+        if index in directive_lines or any(start <= index < end for start, end in code):
+            continue
+        problems.append(Problem(
+            document.path, offset + index + 1,
+            "this comment mentions skillbook but is not a directive, so it renders nothing; write "
+            "'<!-- skillbook: NAME -->' on a line of its own",
+            Severity.WARNING,
+        ))
 
 
 def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, problems: list[Problem]) -> list[_Block]:
@@ -149,6 +187,8 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
             blocks.append(_Block("fence", start, end, token.content, info=token.info.strip()))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             blocks.append(_Block("list", start, end))
+        elif token.type == "hr":
+            blocks.append(_Block("rule", start, end))
         elif token.type == "html_block":
             blocks.append(_Block("html", start, end, token.content))
         else:
@@ -162,6 +202,10 @@ def _language(info: str) -> str:
 
 def _is_prompt_fence(token: Token) -> bool:
     return _language(token.info) in PROMPT_LANGUAGES and bool(SKILL_MENTION.match(token.content))
+
+
+def _is_prompt_block(block: _Block) -> bool:
+    return block.kind == "fence" and _language(block.info) in PROMPT_LANGUAGES and bool(SKILL_MENTION.match(block.content))
 
 
 def _lists_after_paragraph(tokens: list[Token], lines: list[str]) -> list[int]:
@@ -197,7 +241,7 @@ def _chapter_links(lines: list[str], block: _Block, offset: int) -> list[Chapter
     for index in range(block.start, block.end):
         for match in CHAPTER_LINK.finditer(lines[index]):
             if not in_code_span(lines[index], match.start()):
-                found.append(ChapterLink(match.group("text"), match.group("href"), index, offset + index + 1))
+                found.append(ChapterLink(match.group("href"), index, offset + index + 1))
     return found
 
 
@@ -229,25 +273,9 @@ def _prompt(
         return None
     text = fence.content[:-1] if fence.content.endswith("\n") else fence.content
 
-    first = index
-    context = None
-    before = blocks[index - 1] if index > 0 else None
-    if before and before.kind == "paragraph" and before.content.startswith(CONTEXT):
-        context = before.content[len(CONTEXT):].strip()
-        first -= 1
-        before = blocks[first - 1] if first > 0 else None
-
-    expected = None
-    last = index
-    after = blocks[index + 1] if index + 1 < len(blocks) else None
-    if after and after.kind == "paragraph" and after.content.startswith(EXPECTED):
-        expected = after.content[len(EXPECTED):].strip()
-        last += 1
-        following = blocks[last + 1] if last + 1 < len(blocks) else None
-        if not expected and following and following.kind in ("list", "paragraph"):
-            # The label stands alone and the expected output follows it as a list or paragraph.
-            expected = "\n\n" + "\n".join(lines[following.start:following.end]).strip("\n")
-            last += 1
+    context, first = _context(blocks, index, lines)
+    expected, last = _expected_output(blocks, index, lines)
+    before = blocks[first - 1] if first > 0 else None
 
     heading_level = None
     heading_title, pinned = _title_and_pin(heading.content) if heading else (chapter.title, None)
@@ -288,6 +316,51 @@ def _prompt(
         end=blocks[last].end,
         line=line,
     )
+
+
+def _label(block: _Block, name: str) -> bool:
+    """Whether the block is a paragraph opening with the label ``name``."""
+    match = LABEL.match(block.content) if block.kind == "paragraph" else None
+    return bool(match) and match.group("name").lower() == name
+
+
+def _source(blocks: list[_Block], lines: list[str]) -> str:
+    """The Markdown of consecutive blocks, one blank line apart, without the label opening the first."""
+    parts = ["\n".join(lines[b.start:b.end]).strip("\n") for b in blocks]
+    parts[0] = LABEL.sub("", parts[0].lstrip(), count=1)
+    return "\n\n".join(parts)
+
+
+def _context(blocks: list[_Block], index: int, lines: list[str]) -> tuple[str | None, int]:
+    """The context above the fence at ``index``: a "**Context:**" paragraph and the
+    paragraphs and lists between it and the fence. Returns it and its first block."""
+    for start in range(index - 1, -1, -1):
+        block = blocks[start]
+        if block.kind not in ("paragraph", "list") or _label(block, "expected output"):
+            break
+        if _label(block, "context"):
+            return _source(blocks[start:index], lines), start
+    return None, index
+
+
+def _expected_output(blocks: list[_Block], index: int, lines: list[str]) -> tuple[str | None, int]:
+    """The expected output under the fence at ``index``: a "**Expected Output:**"
+    paragraph, with the lists under it, or, when the label stands alone, the blocks
+    under it up to the next heading, rule, prompt or label. Returns it and its last block."""
+    if index + 1 >= len(blocks) or not _label(blocks[index + 1], "expected output"):
+        return None, index
+    label = blocks[index + 1]
+    alone = not LABEL.sub("", label.content, count=1).strip()
+    taken = [label]
+    for block in blocks[index + 2:]:
+        if block.kind in ("heading", "rule", "html") or _is_prompt_block(block) or LABEL.match(block.content):
+            break
+        if not alone and block.kind != "list":
+            break
+        taken.append(block)
+    text = _source(taken, lines)
+    # A label on a line of its own: what follows is a block of its own.
+    return ("\n\n" + text.lstrip("\n") if alone else text), index + len(taken)
 
 
 def _title_and_pin(content: str) -> tuple[str, str | None]:

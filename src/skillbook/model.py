@@ -67,11 +67,10 @@ class Directive:
 
 @dataclass
 class ChapterLink:
-    """A link in a chapter's prose to another chapter file, which may not be written yet."""
+    """A link in a page's prose to a chapter file, which may not be written yet."""
 
-    text: str
     href: str
-    line_index: int  # 0-based line in the chapter body
+    line_index: int  # 0-based line in the body
     line: int  # 1-based line in the file
 
 
@@ -94,15 +93,18 @@ class CodeMention:
 
 @dataclass
 class Document:
-    """A page of docs/ that is not a chapter, such as the home page."""
+    """A Markdown page of docs/, such as the home page; a chapter is a document with prompts."""
 
     src_uri: str
     path: str
     body: str
     directives: list[Directive] = field(default_factory=list)
-    # Body lines (0-based) where a list starts right under a paragraph line. GitHub
+    # Body lines (0-based) where a list starts right under a line of text. GitHub
     # (CommonMark) reads a list there; Python-Markdown needs a blank line first.
     lists_after_paragraph: list[int] = field(default_factory=list)
+    chapter_links: list[ChapterLink] = field(default_factory=list)
+    # Link reference definitions ("[label]: url"), for pages that show this page's Markdown.
+    references: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,7 +115,6 @@ class Chapter(Document):
     # Lines of front matter above the body, to report file line numbers.
     body_offset: int = 0
     prompts: list[Prompt] = field(default_factory=list)
-    chapter_links: list[ChapterLink] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     code_mentions: list[CodeMention] = field(default_factory=list)
 

@@ -22,7 +22,7 @@ from skillbook.model import Chapter, Document, Prompt
 SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
 # Inline links and images of chapter Markdown, and targets that need no rewriting.
-RELATIVE_LINK = re.compile(r"(?P<open>\]\()(?P<target>[^)\s]+)")
+RELATIVE_LINK = re.compile(r"(?P<open>\]\(\s*)(?P<target><[^>\n]*>|[^)\s]+)")
 EXTERNAL_TARGET = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 
@@ -47,13 +47,19 @@ def inline_markdown(value: str) -> Markup:
     Elsewhere HTML's special characters, braces (attribute lists), pipes (table
     cells) and stray backticks become entities; emphasis and http(s) links stay
     Markdown."""
+    value = value.lstrip()
     parts, last = [], 0
     for match in CODE_SPAN.finditer(value):
         parts.append(_escape_text(value[last:match.start()]))
         parts.append(f"<code>{_entities(match.group(2).strip())}</code>")
         last = match.end()
     parts.append(_escape_text(value[last:]))
-    return Markup("".join(parts))
+    text = "".join(parts)
+    # At the start of a paragraph or list item "#" opens a heading and "[x]:" defines a
+    # link target that no check has seen: show both as text.
+    if text[:1] in ("#", "["):
+        text = f"&#{ord(text[0])};{text[1:]}"
+    return Markup(text)
 
 
 def markdown_paragraphs(value: str) -> Markup:
@@ -156,15 +162,18 @@ class Renderer:
 
     def _page(self, document: Document, replacements: list[tuple[int, int, str]], chapter: Chapter | None) -> str:
         lines = document.body.split("\n")
-        if chapter is not None:
-            for index in sorted({link.line_index for link in chapter.chapter_links}):
-                lines[index] = self._mark_unwritten_chapters(lines[index], chapter.src_uri)
+        for index in sorted({link.line_index for link in document.chapter_links}):
+            lines[index] = self._mark_unwritten_chapters(lines[index], document.src_uri)
         for directive in document.directives:
             template = DIRECTIVES[directive.name].template
             text = self._render(template, document.src_uri, chapter=chapter, args=directive.args)
             replacements.append((directive.start, directive.end, text))
-        # A blank line before lists that follow a paragraph line, as GitHub reads them.
-        replacements.extend((index, index, "") for index in document.lists_after_paragraph)
+        # A blank line before lists right under a line of text, as GitHub reads them;
+        # inside a card the card's own Markdown already has it.
+        replacements.extend(
+            (index, index, "") for index in document.lists_after_paragraph
+            if not any(start <= index < end for start, end, _ in replacements)
+        )
         return _splice(lines, replacements)
 
     def _mark_unwritten_chapters(self, markdown: str, page_uri: str) -> str:
@@ -182,12 +191,10 @@ class Renderer:
         markdown = self._mark_unwritten_chapters(markdown, page_uri)
         if page_uri != chapter_uri:
             def relink(match: re.Match) -> str:
-                target = match.group("target")
+                target = match.group("target").strip("<>")
                 if in_code_span(markdown, match.start()) or EXTERNAL_TARGET.match(target):
                     return match.group(0)
-                path, _, anchor = target.partition("#")
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(chapter_uri), path)) if path else chapter_uri
-                return match.group("open") + _relative(resolved, page_uri, anchor or None)
+                return match.group("open") + _retarget(target, chapter_uri, page_uri)
 
             markdown = RELATIVE_LINK.sub(relink, markdown)
         return Markup(markdown)
@@ -200,7 +207,28 @@ class Renderer:
         def from_chapter(markdown: str, prompt: Prompt) -> Markup:
             return self._from_chapter(markdown, self.book.chapter(prompt.chapter_number).src_uri, page_uri)
 
-        return self.env.get_template(template).render(page_uri=page_uri, link=link, from_chapter=from_chapter, **context)
+        def references_of(prompts: list[Prompt]) -> Markup:
+            """The link reference definitions of the prompts' chapters, for their
+            reference-style links ("[text][label]") to work on this page too."""
+            definitions = []
+            for number in dict.fromkeys(p.chapter_number for p in prompts):
+                chapter = self.book.chapter(number)
+                for label, (href, title) in chapter.references.items():
+                    target = href if EXTERNAL_TARGET.match(href) else _retarget(href, chapter.src_uri, page_uri)
+                    quoted = ' "{}"'.format(title.replace('"', "&quot;")) if title else ""
+                    definitions.append(f"[{label}]: {target}{quoted}")
+            return Markup("\n".join(definitions))
+
+        return self.env.get_template(template).render(
+            page_uri=page_uri, link=link, from_chapter=from_chapter, references_of=references_of, **context,
+        )
+
+
+def _retarget(target: str, from_uri: str, page_uri: str) -> str:
+    """A relative link written on ``from_uri``, made to work on ``page_uri``."""
+    path, _, anchor = target.partition("#")
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(from_uri), path)) if path else from_uri
+    return _relative(resolved, page_uri, anchor or None)
 
 
 def _relative(target: str, page_uri: str, anchor: str | None = None) -> str:
@@ -209,10 +237,12 @@ def _relative(target: str, page_uri: str, anchor: str | None = None) -> str:
 
 
 def _splice(lines: list[str], replacements: list[tuple[int, int, str]]) -> str:
-    """Replace line ranges (0-based, end exclusive) with rendered text."""
+    """Replace line ranges (0-based, end exclusive; an empty range inserts) with rendered text."""
     out: list[str] = []
     position = 0
     for start, end, text in sorted(replacements, key=lambda r: (r[0], r[1])):
+        if start < position:
+            raise ValueError(f"overlapping replacements at line {start + 1}")
         out.extend(lines[position:start])
         out.append(text.rstrip("\n"))
         position = end

@@ -38,7 +38,10 @@ def check_encoding_damage(path: Path, text: str, problems: list[Problem]) -> Non
 
 
 def read_source(path: Path, problems: list[Problem]) -> str | None:
+    """A source file's text, with Windows (CRLF) and old Mac (CR) line ends read as
+    line ends, as MkDocs reads them."""
     text = decode(path, path.read_bytes(), problems)
     if text is not None:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         check_encoding_damage(path, text, problems)
     return text
