@@ -98,7 +98,7 @@ def wait_for(condition, timeout: float = 30.0):
     raise AssertionError(f"timed out after {timeout}s waiting for {condition.__doc__}")
 
 
-def test_serve_shows_errors_keeps_serving_and_recovers(project):
+def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
     port = free_port()
     log = project / "serve.log"
     with log.open("w") as out:
@@ -137,6 +137,16 @@ def test_serve_shows_errors_keeps_serving_and_recovers(project):
             return "sb-prompt" in text and "The book has" not in text
 
         wait_for(recovered)
+
+        # Saving a chapter rebuilds and reloads it too.
+        chapter = project / "docs" / "chapter-1-testing.md"
+        chapter.write_text(chapter.read_text().replace("You need a test.", "You need a better test."))
+
+        def shows_the_edit() -> bool:
+            """the edited chapter"""
+            return "You need a better test." in (page() or "")
+
+        wait_for(shows_the_edit)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -257,6 +257,29 @@ def test_copy_buttons_reachable_with_tab_and_enter_copies(page, page_log, server
     page_log.assert_clean()
 
 
+# --------------------------------------------------------------------------- the skills catalog sorts
+
+
+def test_skills_catalog_sorts_by_a_column(page, page_log, server):
+    page.goto(server.url("/skills/"))
+    rows = page.locator("article table tbody tr")
+    expect(rows).to_have_count(14)
+
+    def column(index: int) -> list[str]:
+        return rows.evaluate_all(f"rows => rows.map(r => r.cells[{index}].innerText.trim())")
+
+    assert column(0) == sorted(column(0)), "the catalog opens sorted by skill"
+    before = [int(c) for c in column(4)]
+    assert before not in (sorted(before), sorted(before, reverse=True)), "prompt counts already sorted: nothing to show"
+    prompts_heading = page.locator("article table th", has_text="Prompts")
+    prompts_heading.click()
+    first = [int(c) for c in column(4)]
+    prompts_heading.click()
+    second = [int(c) for c in column(4)]
+    assert {tuple(first), tuple(second)} == {tuple(sorted(before)), tuple(sorted(before, reverse=True))}
+    page_log.assert_clean()
+
+
 # --------------------------------------------------------------------------- 8: errors and traffic
 
 
