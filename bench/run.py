@@ -7,6 +7,7 @@ baseline measured in the same run, never an absolute time:
   the same book: authors run it on every commit, so it must stay a small fraction;
 - build: `mkdocs build` of the book through Skillbook against a plain Material
   build of the very same pages written out as static Markdown;
+- memory: the peak memory of that build against the plain one;
 - scaling: the build of a book twice as large must take about twice as long,
   not four times (the navigation must not grow with the generated pages).
 
@@ -35,7 +36,7 @@ from skillbook import load_book  # noqa: E402
 from skillbook.render import Renderer  # noqa: E402
 
 SEED_CHAPTER = ROOT / "docs" / "chapter-16-container-orchestration.md"
-TARGETS = {"check": 0.05, "build": 1.6, "scaling": 2.6}
+TARGETS = {"check": 0.05, "build": 1.6, "memory": 1.5, "scaling": 2.6}
 
 
 def generate_book(root: Path, chapters: int) -> None:
@@ -95,11 +96,17 @@ def timed(function, repeat: int) -> float:
     return statistics.median(times)
 
 
-def build(root: Path) -> None:
-    subprocess.run(
+def build(root: Path) -> int:
+    """Build a book; returns the build's peak memory (max RSS) in KiB."""
+    process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(root / "site")],
-        cwd=root, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    return usage.ru_maxrss
 
 
 def main() -> int:
@@ -123,6 +130,8 @@ def main() -> int:
         skillbook_build = timed(lambda: build(full), args.repeat)
         plain_build = timed(lambda: build(plain), args.repeat)
         results["build"] = (skillbook_build / plain_build, f"build {skillbook_build:.2f}s vs the same pages without Skillbook {plain_build:.2f}s")
+        skillbook_memory, plain_memory = build(full) / 1024, build(plain) / 1024
+        results["memory"] = (skillbook_memory / plain_memory, f"peak memory {skillbook_memory:.0f} MiB vs {plain_memory:.0f} MiB")
         check = timed(lambda: load_book(full / "docs", full / "skills"), args.repeat)
         results["check"] = (check / skillbook_build, f"check {check:.3f}s vs the build {skillbook_build:.2f}s")
         pages = sum(1 for _ in (full / "site").rglob("index.html"))

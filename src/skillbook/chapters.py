@@ -11,7 +11,6 @@ the heading to the ``**Expected Output:**`` paragraph.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -43,6 +42,10 @@ EXPECTED = "**Expected Output:**"
 LABEL = re.compile(r"^\s{0,3}\*\*(?P<name>context|expected output)(?::\*\*|\*\*:)[ \t]*", re.IGNORECASE)
 
 _parser = MarkdownIt("commonmark").enable("table")
+# Pages are read for their blocks only; inline Markdown is parsed where it is needed.
+_block_parser = MarkdownIt("commonmark").enable("table").disable("inline")
+# Control characters (Unicode's Cc) other than tab and line feed.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -126,7 +129,7 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[_
     offset = line_count(front)
     lines = body.split("\n")
     env: dict = {}
-    tokens = _parser.parse(body, env)
+    tokens = _block_parser.parse(body, env)
     blocks = _blocks(tokens, lines, document.path, offset, problems)
     document.body = body
     if isinstance(document, Chapter):
@@ -292,11 +295,11 @@ def _prompt(
         prompt_id = f"{prompt_slug(plain_text(heading_title))}-prompt" + (f"-{count}" if count > 1 else "")
 
     for number, text_line in enumerate(text.split("\n"), start=line + 1):
-        control = next((c for c in text_line if unicodedata.category(c) == "Cc" and c != "\t"), None)
+        control = CONTROL.search(text_line)
         if control is not None:
             problems.append(Problem(
                 chapter.path, number,
-                f"prompt '{title}' holds the invisible control character U+{ord(control):04X}; delete it",
+                f"prompt '{title}' holds the invisible control character U+{ord(control.group()):04X}; delete it",
             ))
     if not text[mention.end():].strip():
         problems.append(Problem(chapter.path, line, f"prompt '{title}' is empty: write the request after {mention.group(0)}"))
