@@ -142,11 +142,11 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[_
     document.references = {
         label: (reference["href"], reference.get("title")) for label, reference in env.get("references", {}).items()
     }
-    _check_skillbook_comments(body, blocks, document, offset, problems)
+    _check_skillbook_comments(body, blocks, document.path, offset, problems)
     return blocks
 
 
-def _check_skillbook_comments(body: str, blocks: list[_Block], document: Document, offset: int, problems: list[Problem]) -> None:
+def _check_skillbook_comments(body: str, blocks: list[_Block], path: str, offset: int, problems: list[Problem]) -> None:
     """A comment that mentions skillbook but is not a directive on a line of its own renders
     nothing; say so rather than leave the author wondering."""
     directive_lines = {b.start for b in blocks if b.kind == "html" and DIRECTIVE.match(b.content)}
@@ -156,7 +156,7 @@ def _check_skillbook_comments(body: str, blocks: list[_Block], document: Documen
         if index in directive_lines or any(start <= index < end for start, end in code):
             continue
         problems.append(Problem(
-            document.path, offset + index + 1,
+            path, offset + index + 1,
             "this comment mentions skillbook but is not a directive, so it renders nothing; write "
             "'<!-- skillbook: NAME -->' on a line of its own",
             Severity.WARNING,
@@ -166,7 +166,7 @@ def _check_skillbook_comments(body: str, blocks: list[_Block], document: Documen
 def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, problems: list[Problem]) -> list[_Block]:
     blocks: list[_Block] = []
     for i, token in enumerate(tokens):
-        if token.type == "fence" and token.level > 0 and _is_prompt_fence(token):
+        if token.type == "fence" and token.level > 0 and _is_prompt(token.info, token.content):
             problems.append(Problem(
                 path, offset + token.map[0] + 1,
                 "this prompt sits inside a list or quote, so it shows as plain code without a card; "
@@ -203,12 +203,9 @@ def _language(info: str) -> str:
     return info.split()[0].lower() if info.split() else ""
 
 
-def _is_prompt_fence(token: Token) -> bool:
-    return _language(token.info) in PROMPT_LANGUAGES and bool(SKILL_MENTION.match(token.content))
-
-
-def _is_prompt_block(block: _Block) -> bool:
-    return block.kind == "fence" and _language(block.info) in PROMPT_LANGUAGES and bool(SKILL_MENTION.match(block.content))
+def _is_prompt(info: str, content: str) -> bool:
+    """Whether a fence with this info string and content is a prompt."""
+    return _language(info) in PROMPT_LANGUAGES and bool(SKILL_MENTION.match(content))
 
 
 def _lists_after_paragraph(tokens: list[Token], lines: list[str]) -> list[int]:
@@ -356,7 +353,7 @@ def _expected_output(blocks: list[_Block], index: int, lines: list[str]) -> tupl
     alone = not LABEL.sub("", label.content, count=1).strip()
     taken = [label]
     for block in blocks[index + 2:]:
-        if block.kind in ("heading", "rule", "html") or _is_prompt_block(block) or LABEL.match(block.content):
+        if block.kind in ("heading", "rule", "html") or (block.kind == "fence" and _is_prompt(block.info, block.content)) or LABEL.match(block.content):
             break
         if not alone and block.kind != "list":
             break

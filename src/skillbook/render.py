@@ -153,14 +153,15 @@ class Renderer:
             if self.book.prompts.get(prompt.id) is prompt:
                 card = self._render("prompt-card-in-chapter.md", chapter.src_uri, prompt=prompt)
                 replacements.append((prompt.start, prompt.end, card))
-        return self._page(chapter, replacements, chapter)
+        return self._page(chapter, replacements)
 
     def document(self, src_uri: str, markdown: str) -> str:
         """A page that is not a chapter (such as the home page) with its directives rendered."""
         document = self.book.documents.get(src_uri)
-        return markdown if document is None else self._page(document, [], None)
+        return markdown if document is None else self._page(document, [])
 
-    def _page(self, document: Document, replacements: list[tuple[int, int, str]], chapter: Chapter | None) -> str:
+    def _page(self, document: Document, replacements: list[tuple[int, int, str]]) -> str:
+        chapter = document if isinstance(document, Chapter) else None
         lines = document.body.split("\n")
         for index in sorted({link.line_index for link in document.chapter_links}):
             lines[index] = self._mark_unwritten_chapters(lines[index], document.src_uri)
