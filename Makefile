@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the accessibility tests, from npm into the git-ignored node_modules/.
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: serve build test check bench clean
 
@@ -21,11 +23,15 @@ build: $(STAMP)  ## Build the site into site/, failing on any warning
 check: $(STAMP)  ## Validate skills and chapters without building
 	$(BIN)/skillbook check
 
-test: $(STAMP)  ## Run the whole test suite
+$(AXE):
+	@if command -v npm >/dev/null; then npm install --no-save --no-audit --no-fund --prefix . axe-core@4 >/dev/null; \
+	else echo "npm not found: the accessibility tests will be skipped (apt-get install npm)"; fi
+
+test: $(STAMP) $(AXE)  ## Run the whole test suite
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
 
 bench: $(STAMP)  ## Build-time and memory benchmarks on a generated large book
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py
 
 clean:
-	rm -rf site $(VENV) .pytest_cache
+	rm -rf site $(VENV) .pytest_cache node_modules

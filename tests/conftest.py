@@ -19,13 +19,12 @@ DOCS = ROOT / "docs"
 SKILLS = ROOT / "skills"
 TEMPLATES = ROOT / "overrides" / "skillbook"
 CHAPTER_16 = DOCS / "chapter-16-container-orchestration.md"
-# The user's own document; CI lays shared/ beside the clone, as in development.
-SEED = ROOT.parent / "shared" / "seed" / "000_59527f010750e167.txt"
+# Chapter 16 exactly as the book delivered it (its damaged arrow included): the
+# original the built chapter is compared with.
+SEED = ROOT / "tests" / "fixtures" / "seed-chapter-16.md"
 
 
 def seed_text() -> str:
-    if not SEED.is_file():
-        pytest.fail(f"seed chapter not found at {SEED}: shared/ must sit beside the checkout")
     return SEED.read_text(encoding="utf-8")
 
 
