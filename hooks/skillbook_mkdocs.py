@@ -40,7 +40,7 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_pre_build(config: MkDocsConfig) -> None:
     global _renderer
     root = Path(config.config_file_path).parent
-    book = load_book(config.docs_dir, root / SKILLS_FOLDER)
+    book = load_book(config.docs_dir, root / SKILLS_FOLDER, root)
     _renderer = Renderer(book, Path(config.theme.custom_dir) / TEMPLATE_FOLDER)
     for problem in book.warnings:
         log.warning(str(problem))
@@ -56,6 +56,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     _generated.clear()
     if _renderer.book.errors:
+        _drop_refused(files, _renderer.book.refused)
         return files  # the pages show the errors instead
     for page in _renderer.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
@@ -65,6 +66,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if config.nav is None:
         config.nav = _navigation(_renderer.book, files)
     return files
+
+
+def _drop_refused(files: Files, refused: set[str]) -> None:
+    """Under serve, files the book refused (links out of the project, pages that
+    cannot be read or rendered safely) are kept out of the site; their errors show
+    on every other page."""
+    for file in list(files):
+        path = file.abs_src_path or ""
+        if any(path == r or path.startswith(r + "/") for r in refused):
+            files.remove(file)
 
 
 def _navigation(book: Book, files: Files) -> list:

@@ -13,8 +13,8 @@ from skillbook.chapters import chapter_number, parse_chapter, parse_document
 from skillbook.directives import DIRECTIVES
 from skillbook.model import Chapter, Directive, Document, Prompt, Skill
 from skillbook.problems import Problem, Severity
-from skillbook.skills import load_skill, skill_files, skill_schema
-from skillbook.sources import read_source
+from skillbook.skills import is_skill_file, load_skill, skill_schema
+from skillbook.sources import project_files, read_source
 
 # The folder of skill files, beside docs/.
 SKILLS_FOLDER = "skills"
@@ -32,6 +32,9 @@ class Book:
     problems: list[Problem] = field(default_factory=list)
     # Pages other than chapters, by their path in docs/.
     documents: dict[str, Document] = field(default_factory=dict)
+    # Files of docs/ that must not reach the site: links out of the project, and
+    # pages that could not be read safely (too large, not UTF-8, not a file).
+    refused: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         # With two prompts of one id (an error), the first keeps it.
@@ -91,11 +94,15 @@ class Book:
         return number is None or self.chapter(number) is None
 
 
-def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
+def load_book(docs_dir: Path | str, skills_dir: Path | str, root: Path | str | None = None) -> Book:
     """Read every skill and chapter. Problems are collected on ``book.problems``,
-    sorted by file and line; the book is as complete as the sources allow."""
+    sorted by file and line; the book is as complete as the sources allow.
+    Sources are read only inside ``root``, the project (by default the folder
+    holding ``skills_dir``)."""
     docs_dir, skills_dir = Path(docs_dir), Path(skills_dir)
+    root = Path(root) if root is not None else skills_dir.parent
     problems: list[Problem] = []
+    refused: set[str] = set()
 
     skills: dict[str, Skill] = {}
     # Skills whose file has errors: references to them are not reported again.
@@ -103,7 +110,7 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
     if not skills_dir.is_dir():
         problems.append(Problem(str(skills_dir), 1, "skills folder not found; create it with one <id>.yml file per skill"))
     else:
-        for path in skill_files(skills_dir):
+        for path in filter(is_skill_file, project_files(skills_dir, root, problems, refused)):
             skill = load_skill(path, problems)
             if skill is None:
                 invalid.add(path.stem)
@@ -117,9 +124,12 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
 
     chapters: list[Chapter] = []
     documents: dict[str, Document] = {}
-    for path in sorted(docs_dir.rglob("*.md")):
+    for path in project_files(docs_dir, root, problems, refused):
+        if path.suffix != ".md":
+            continue
         text = read_source(path, problems)
         if text is None:
+            refused.add(str(path))
             continue
         src_uri = path.relative_to(docs_dir).as_posix()
         if src_uri != path.name or chapter_number(path.name) is None:
@@ -131,8 +141,12 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
                     Severity.WARNING,
                 ))
             documents[src_uri] = parse_document(src_uri, str(path), text, problems)
+            if documents[src_uri].refused:
+                refused.add(str(path))
             continue
         chapter = parse_chapter(path.name, str(path), text, problems)
+        if chapter.refused:
+            refused.add(str(path))
         other = next((c for c in chapters if c.number == chapter.number), None)
         if other is not None:
             problems.append(Problem(str(path), 1, f"chapter {chapter.number} is also {other.path}; give each chapter its own number"))
@@ -140,7 +154,7 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str) -> Book:
         chapters.append(chapter)
     chapters.sort(key=lambda c: c.number)
 
-    book = Book(skills, chapters, problems, documents)
+    book = Book(skills, chapters, problems, documents, refused)
     _validate(book, invalid)
     book.problems.sort(key=lambda p: (p.path, p.line))
     return book

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from skillbook.limits import MAX_NESTING, within_limits
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, Prompt
 from skillbook.problems import Problem, Severity
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
@@ -43,7 +44,8 @@ LABEL = re.compile(r"^\s{0,3}\*\*(?P<name>context|expected output)(?::\*\*|\*\*:
 
 _parser = MarkdownIt("commonmark").enable("table")
 # Pages are read for their blocks only; inline Markdown is parsed where it is needed.
-_block_parser = MarkdownIt("commonmark").enable("table").disable("inline")
+# Nesting past the limit must reach the limits check rather than be cut off unseen.
+_block_parser = MarkdownIt("commonmark", {"maxNesting": 4 * MAX_NESTING}).enable("table").disable("inline")
 # Control characters (Unicode's Cc) other than tab and line feed.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -86,6 +88,9 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     assert number is not None, f"{src_uri} is not a chapter file"
     chapter = Chapter(src_uri, path, "", number=number)
     blocks = _read_page(chapter, text, problems)
+    if chapter.refused:
+        chapter.title = chapter.plain_title = f"Chapter {number}"
+        return chapter
     offset = chapter.body_offset
     lines = chapter.body.split("\n")
 
@@ -125,13 +130,16 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
 
 def _read_page(document: Document, text: str, problems: list[Problem]) -> list[_Block]:
     """What every page has: its body, directives, chapter links and references."""
-    front, body = split_front_matter(text)
+    front, body = split_front_matter(text, document.path, problems)
     offset = line_count(front)
     lines = body.split("\n")
     env: dict = {}
     tokens = _block_parser.parse(body, env)
-    blocks = _blocks(tokens, lines, document.path, offset, problems)
     document.body = body
+    if not within_limits(tokens, lines, document.path, offset, problems):
+        document.refused = True
+        return []
+    blocks = _blocks(tokens, lines, document.path, offset, problems)
     if isinstance(document, Chapter):
         document.body_offset = offset
     document.lists_after_paragraph = _lists_after_paragraph(tokens, lines)

@@ -105,6 +105,8 @@ class Document:
     chapter_links: list[ChapterLink] = field(default_factory=list)
     # Link reference definitions ("[label]: url"), for pages that show this page's Markdown.
     references: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # Past the limits of what the renderer handles in good time: not to be rendered.
+    refused: bool = False
 
 
 @dataclass

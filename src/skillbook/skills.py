@@ -18,11 +18,10 @@ from jsonschema.exceptions import ValidationError
 
 from skillbook.model import Skill
 from skillbook.problems import Problem
-from skillbook.sources import read_source
+from skillbook.sources import MAX_SKILL_BYTES, read_source
+from skillbook.yaml_source import load_yaml
 
 SCHEMA_FILE = "skill.schema.json"
-# libyaml's parser when PyYAML has it: five times faster, with the same line marks.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Inline Markdown links in metadata text: ``[text](target``.
 LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 # Metadata is shown on pages in several folders, so its links can only be absolute http(s) URLs.
@@ -39,28 +38,17 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(skill_schema())
 
 
-def skill_files(skills_dir: Path) -> list[Path]:
-    """Skill files, sorted; ``.yaml`` is accepted besides ``.yml``."""
-    return sorted(p for p in skills_dir.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+def is_skill_file(path: Path) -> bool:
+    """``.yaml`` is accepted besides ``.yml``."""
+    return path.suffix in (".yml", ".yaml")
 
 
 def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
-    text = read_source(path, problems)
-    if text is None:
+    text = read_source(path, problems, MAX_SKILL_BYTES)
+    loaded = load_yaml(text, str(path), problems) if text is not None else None
+    if loaded is None:
         return None
-    loader = YAML_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(error, "problem", None) or str(error)
-        problems.append(Problem(str(path), line, f"YAML syntax error: {problem}; fix the YAML at this line"))
-        return None
-    finally:
-        loader.dispose()
-
+    node, data = loaded
     if not isinstance(data, dict):
         problems.append(Problem(str(path), 1, "a skill file must be a YAML mapping of fields such as 'id:' and 'purpose:'"))
         return None

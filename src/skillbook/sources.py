@@ -1,12 +1,88 @@
-"""Checks every source file shares: it is UTF-8, and it carries no encoding damage."""
+"""Reading source files safely. Chapters and skill files arrive in pull requests
+from strangers, so every read is bounded: a file is read only when it lies in
+the project (a symbolic link leading out of it is refused, so a build never
+publishes a file from elsewhere on the machine), is a regular file (a FIFO
+would block the build) and is no larger than its limit. Every source must be
+UTF-8; encoding damage is reported."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import ftfy
 
 from skillbook.problems import Problem, Severity
+
+# The largest page and skill file read. The longest chapter of the book is
+# about 40 KiB and the longest skill file about 3 KiB.
+MAX_PAGE_BYTES = 512 * 1024
+MAX_SKILL_BYTES = 64 * 1024
+
+
+def project_files(folder: Path, root: Path, problems: list[Problem], refused: set[str]) -> list[Path]:
+    """Every file under ``folder``, sorted, found as MkDocs finds them (following
+    symbolic links), less the links that lead outside ``root``, which are
+    reported and added to ``refused``. A folder reached twice through links is
+    walked once."""
+    root = root.resolve()
+    found: list[Path] = []
+    walked: set[Path] = set()
+    for current, folders, files in os.walk(folder, followlinks=True):
+        current_path = Path(current)
+        real = current_path.resolve()
+        if real in walked:
+            folders[:] = []
+            continue
+        walked.add(real)
+        for name in sorted(folders):
+            if _outside(current_path / name, root, problems, refused):
+                folders.remove(name)
+        found.extend(path for name in files if not _outside(path := current_path / name, root, problems, refused))
+    return sorted(found)
+
+
+def _outside(path: Path, root: Path, problems: list[Problem], refused: set[str]) -> bool:
+    """Whether a symbolic link leads outside the project (reported as an error)."""
+    if not path.is_symlink():
+        return False
+    target = path.resolve()
+    if target.is_relative_to(root):
+        return False
+    problems.append(Problem(
+        str(path), 1,
+        f"this is a symbolic link to {target}, outside the project, so it is not read or published; "
+        "copy the file into the project instead",
+    ))
+    refused.add(str(path))
+    return True
+
+
+def read_bytes(path: Path, limit: int, problems: list[Problem]) -> bytes | None:
+    """A regular file's bytes, reading at most ``limit`` of them."""
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            problems.append(Problem(str(path), 1, "this is not a regular file (a pipe or a device); replace it with a text file"))
+            return None
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
+    except OSError as error:
+        problems.append(Problem(str(path), 1, f"cannot read this file ({error.strerror}); check that it exists and is readable"))
+        return None
+    if len(data) > limit:
+        problems.append(Problem(
+            str(path), 1,
+            f"this file is larger than {limit // 1024} KiB, the most a {_kind(limit)} may hold; "
+            "split it into smaller files",
+        ))
+        return None
+    return data
+
+
+def _kind(limit: int) -> str:
+    return "skill file" if limit == MAX_SKILL_BYTES else "page"
 
 
 def decode(path: Path, data: bytes, problems: list[Problem]) -> str | None:
@@ -37,11 +113,16 @@ def check_encoding_damage(path: Path, text: str, problems: list[Problem]) -> Non
             ))
 
 
-def read_source(path: Path, problems: list[Problem]) -> str | None:
-    """A source file's text, with Windows (CRLF) and old Mac (CR) line ends read as
-    line ends, as MkDocs reads them."""
-    text = decode(path, path.read_bytes(), problems)
+def normalise_line_ends(text: str) -> str:
+    """Windows (CRLF) and old Mac (CR) line ends read as line ends, as MkDocs reads them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_source(path: Path, problems: list[Problem], limit: int = MAX_PAGE_BYTES) -> str | None:
+    """A source file's text, bounded by ``limit`` bytes, with line ends normalised."""
+    data = read_bytes(path, limit, problems)
+    text = decode(path, data, problems) if data is not None else None
     if text is not None:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = normalise_line_ends(text)
         check_encoding_damage(path, text, problems)
     return text

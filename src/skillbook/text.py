@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import yaml
+from skillbook.yaml_source import load_yaml
 
 # Front matter as MkDocs reads it (mkdocs.utils.meta): YAML between --- lines, or
 # else MultiMarkdown "Key: value" lines up to the first blank line.
@@ -27,16 +27,14 @@ def prompt_slug(title: str) -> str:
     return re.sub(r"[-_]+", "-", slugify(title)).strip("-")
 
 
-def split_front_matter(text: str) -> tuple[str, str]:
+def split_front_matter(text: str, path: str = "", problems: list | None = None) -> tuple[str, str]:
     """Split front matter off a Markdown file exactly as MkDocs does, so that the
-    body here is the Markdown MkDocs renders: ``(front matter, body)``."""
+    body here is the Markdown MkDocs renders: ``(front matter, body)``. YAML front
+    matter is read with bounded work; what it refuses is added to ``problems``."""
     match = YAML_FRONT_MATTER.match(text)
     if match:
-        try:
-            is_mapping = isinstance(yaml.safe_load(match.group(1)), dict)
-        except yaml.YAMLError:
-            is_mapping = False
-        if not is_mapping:
+        loaded = load_yaml(match.group(1), path, [] if problems is None else problems, first_line=2)
+        if loaded is None or not isinstance(loaded[1], dict):
             return "", text
         rest = text[match.end():]
         body = rest.lstrip("\n")
