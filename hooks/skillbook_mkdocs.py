@@ -40,7 +40,7 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_pre_build(config: MkDocsConfig) -> None:
     global _renderer
     root = Path(config.config_file_path).parent
-    book = load_book(config.docs_dir, root / SKILLS_FOLDER, root)
+    book = load_book(config.docs_dir, root / SKILLS_FOLDER, root, config.config_file_path)
     _renderer = Renderer(book, Path(config.theme.custom_dir) / TEMPLATE_FOLDER)
     for problem in book.warnings:
         log.warning(str(problem))
@@ -79,14 +79,16 @@ def _drop_refused(files: Files, refused: set[str]) -> None:
 
 
 def _navigation(book: Book, files: Files) -> list:
-    """Home, the chapters, the two catalogs and then the author's other pages, each
-    titled by its page; the generated skill and prompt pages stay out of it."""
+    """Home, the chapters (by part, when the book has parts), the appendices, the
+    two catalogs and then the author's other pages, each titled by its page; the
+    generated skill and prompt pages stay out of it."""
     home = [{"Home": "index.md"}] if "index.md" in book.documents else []
     others = [
         uri for uri in book.documents
         if uri != "index.md" and (file := files.get_file_from_path(uri)) is not None and file.inclusion.is_in_nav()
     ]
-    return [*home, {"Chapters": [chapter.src_uri for chapter in book.chapters]}, SKILLS_CATALOG, PROMPT_LIBRARY, *others]
+    groups = [{title: [chapter.src_uri for chapter in chapters]} for title, chapters in book.groups()]
+    return [*home, *groups, SKILLS_CATALOG, PROMPT_LIBRARY, *others]
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -179,7 +179,7 @@ def test_file_named_almost_like_a_chapter(tmp_path, name):
     (tmp_path / "docs" / name).write_text("# Chapter\n")
     found = load_book(tmp_path / "docs", tmp_path / "skills").problems
     assert [(p.path, p.line, p.severity) for p in found] == [(f"{tmp_path}/docs/{name}", 1, Severity.WARNING)]
-    assert "only docs/chapter-<number>-<slug>.md files are chapters" in found[0].message
+    assert "only docs/chapter-<number>-<slug>.md and docs/appendix-<letter>-<slug>.md files are" in found[0].message
 
 
 def test_field_written_twice(tmp_path):

@@ -148,7 +148,7 @@ def test_parse_chapter_reads_sections(seed_chapter):
     assert len(seed_chapter.prompts) == 8
     assert [p.section_title for p in seed_chapter.prompts] == [title for _, title in PROMPT_SECTIONS]
     assert [p.heading_level for p in seed_chapter.prompts] == [4] * 8
-    assert [p.chapter_number for p in seed_chapter.prompts] == [16] * 8
+    assert [p.chapter_key for p in seed_chapter.prompts] == [16] * 8
 
 
 def test_parse_chapter_finds_prompt_lines_and_extent(seed_chapter):

@@ -45,10 +45,10 @@ def test_yaml_syntax_error(tmp_path):
 
 
 def test_missing_required_field(tmp_path):
-    root = book_with_skill(tmp_path, skill_yaml("tester", best_for=None))
+    root = book_with_skill(tmp_path, skill_yaml("tester", purpose=None))
     message = only_problem(root)
-    assert message.startswith(f"{root / 'skills' / 'tester.yml'}:1: missing required field 'best_for'")
-    assert "Add a line 'best_for: ...'" in message
+    assert message.startswith(f"{root / 'skills' / 'tester.yml'}:1: missing required field 'purpose'")
+    assert "Add a line 'purpose: ...'" in message
 
 
 def test_unknown_field_names_the_closest_known_one(tmp_path):

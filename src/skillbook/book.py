@@ -9,9 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skillbook.chapters import chapter_number, parse_chapter, parse_document
+from skillbook.chapters import chapter_key, parse_chapter, parse_document
 from skillbook.directives import DIRECTIVES
 from skillbook.model import Chapter, Directive, Document, Prompt, Skill
+from skillbook.options import BookOptions, load_options
 from skillbook.problems import Problem, Severity
 from skillbook.skills import is_skill_file, load_skill, skill_schema
 from skillbook.sources import project_files, read_source
@@ -22,7 +23,7 @@ SKILLS_FOLDER = "skills"
 RESERVED_IDS = {"index"}
 # Prompt ids follow the rule of skill ids.
 PROMPT_ID = re.compile(skill_schema()["properties"]["id"]["pattern"])
-LOOKS_LIKE_CHAPTER = re.compile(r"^chapter[-_ ]?\d", re.IGNORECASE)
+LOOKS_LIKE_CHAPTER = re.compile(r"^(?:chapter[-_ ]?\d|appendix[-_ ]?[a-z](?:[-_ .]|$))", re.IGNORECASE)
 
 
 @dataclass
@@ -35,16 +36,18 @@ class Book:
     # Files of docs/ that must not reach the site: links out of the project, and
     # pages that could not be read safely (too large, not UTF-8, not a file).
     refused: set[str] = field(default_factory=set)
+    options: BookOptions = field(default_factory=BookOptions)
 
     def __post_init__(self) -> None:
         # With two prompts of one id (an error), the first keeps it.
         self.prompts: dict[str, Prompt] = {}
         for prompt in (p for c in self.chapters for p in c.prompts):
             self.prompts.setdefault(prompt.id, prompt)
-        self._chapters_by_number = {c.number: c for c in self.chapters}
+        self._chapters_by_key = {c.key: c for c in self.chapters}
         self._prompts_by_skill: dict[str, list[Prompt]] = defaultdict(list)
         for prompt in self.prompts.values():
-            self._prompts_by_skill[prompt.skill_id].append(prompt)
+            if prompt.skill_id is not None:
+                self._prompts_by_skill[prompt.skill_id].append(prompt)
         self._related: dict[str, set[str]] = defaultdict(set)
         for skill in self.skills.values():
             for other in skill.related:
@@ -66,43 +69,74 @@ class Book:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
-    def chapter(self, number: int) -> Chapter | None:
-        return self._chapters_by_number.get(number)
+    def chapter(self, key: int | str | None) -> Chapter | None:
+        """The chapter of a number, or the appendix of a letter."""
+        return self._chapters_by_key.get(key)
 
     def chapter_by_uri(self, src_uri: str) -> Chapter | None:
-        number = chapter_number(src_uri)
-        chapter = self.chapter(number) if number is not None else None
+        chapter = self.chapter(chapter_key(src_uri))
         return chapter if chapter and chapter.src_uri == src_uri else None
 
+    @property
+    def templates(self) -> list[Prompt]:
+        return [p for p in self.prompts.values() if p.is_template]
+
+    def groups(self) -> list[tuple[str, list[Chapter]]]:
+        """The chapters as the navigation, the home page and the library group them:
+        by part when the book has parts (chapters in none come after them), then
+        the appendices."""
+        chapters = [c for c in self.chapters if not c.is_appendix]
+        appendices = [c for c in self.chapters if c.is_appendix]
+        groups: list[tuple[str, list[Chapter]]] = []
+        if self.options.parts:
+            for part in self.options.parts:
+                groups.append((part.label, [c for n in part.chapters if (c := self.chapter(n)) is not None]))
+            placed = {n for part in self.options.parts for n in part.chapters}
+            groups.append(("Other chapters", [c for c in chapters if c.number not in placed]))
+        else:
+            groups.append(("Chapters", chapters))
+        groups.append(("Appendices", appendices))
+        return [(title, members) for title, members in groups if members]
+
+    @staticmethod
+    def by_skill(prompts: list[Prompt]) -> list[tuple[str | None, list[Prompt]]]:
+        """Prompts grouped by skill id, in id order; prompts that name no skill last."""
+        groups: dict[str | None, list[Prompt]] = defaultdict(list)
+        for prompt in prompts:
+            groups[prompt.skill_id].append(prompt)
+        return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
+
     def skills_in_chapter(self, chapter: Chapter) -> list[Skill]:
-        return sorted((s for s in self.skills.values() if chapter.number in s.chapters), key=lambda s: s.sort_key)
+        return sorted((s for s in self.skills.values() if chapter.key in s.chapters), key=lambda s: s.sort_key)
 
     def prompts_for(self, skill: Skill) -> list[Prompt]:
         return self._prompts_by_skill.get(skill.id, [])
 
     def chapters_of(self, skill: Skill) -> list[Chapter]:
         """Chapters that list the skill in their table or hold one of its prompts."""
-        numbers = set(skill.chapters) | {p.chapter_number for p in self.prompts_for(skill)}
-        return [c for c in self.chapters if c.number in numbers]
+        keys = set(skill.chapters) | {p.chapter_key for p in self.prompts_for(skill)}
+        return [c for c in self.chapters if c.key in keys]
 
     def related(self, skill: Skill) -> list[Skill]:
         return [self.skills[i] for i in sorted(self._related[skill.id], key=lambda i: self.skills[i].sort_key)]
 
     def is_unwritten(self, href: str) -> bool:
         """Whether a link to a chapter file points at a chapter the book does not have yet."""
-        number = chapter_number(href)
-        return number is None or self.chapter(number) is None
+        return self.chapter(chapter_key(href)) is None
 
 
-def load_book(docs_dir: Path | str, skills_dir: Path | str, root: Path | str | None = None) -> Book:
-    """Read every skill and chapter. Problems are collected on ``book.problems``,
-    sorted by file and line; the book is as complete as the sources allow.
-    Sources are read only inside ``root``, the project (by default the folder
-    holding ``skills_dir``)."""
+def load_book(
+    docs_dir: Path | str, skills_dir: Path | str, root: Path | str | None = None, config_file: Path | str | None = None,
+) -> Book:
+    """Read the book's options (from ``config_file``, mkdocs.yml), every skill and
+    every chapter. Problems are collected on ``book.problems``, sorted by file and
+    line; the book is as complete as the sources allow. Sources are read only
+    inside ``root``, the project (by default the folder holding ``skills_dir``)."""
     docs_dir, skills_dir = Path(docs_dir), Path(skills_dir)
     root = Path(root) if root is not None else skills_dir.parent
     problems: list[Problem] = []
     refused: set[str] = set()
+    options = load_options(config_file, problems) if config_file is not None else BookOptions()
 
     skills: dict[str, Skill] = {}
     # Skills whose file has errors: references to them are not reported again.
@@ -132,12 +166,12 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str, root: Path | str | N
             refused.add(str(path))
             continue
         src_uri = path.relative_to(docs_dir).as_posix()
-        if src_uri != path.name or chapter_number(path.name) is None:
+        if src_uri != path.name or chapter_key(path.name) is None:
             if LOOKS_LIKE_CHAPTER.match(path.name):
                 problems.append(Problem(
                     str(path), 1,
-                    "this looks like a chapter, but only docs/chapter-<number>-<slug>.md files are chapters "
-                    "(lower-case slug); rename it, or its prompts stay plain code",
+                    "this looks like a chapter or an appendix, but only docs/chapter-<number>-<slug>.md and "
+                    "docs/appendix-<letter>-<slug>.md files are (lower-case slug); rename it, or its prompts stay plain code",
                     Severity.WARNING,
                 ))
             documents[src_uri] = parse_document(src_uri, str(path), text, problems)
@@ -147,14 +181,14 @@ def load_book(docs_dir: Path | str, skills_dir: Path | str, root: Path | str | N
         chapter = parse_chapter(path.name, str(path), text, problems)
         if chapter.refused:
             refused.add(str(path))
-        other = next((c for c in chapters if c.number == chapter.number), None)
+        other = next((c for c in chapters if c.key == chapter.key), None)
         if other is not None:
-            problems.append(Problem(str(path), 1, f"chapter {chapter.number} is also {other.path}; give each chapter its own number"))
+            problems.append(Problem(str(path), 1, f"{chapter.name} is also {other.path}; give each its own {'letter' if chapter.is_appendix else 'number'}"))
             continue
         chapters.append(chapter)
-    chapters.sort(key=lambda c: c.number)
+    chapters.sort(key=lambda c: c.sort_key)
 
-    book = Book(skills, chapters, problems, documents, refused)
+    book = Book(skills, chapters, problems, documents, refused, options)
     _validate(book, invalid)
     book.problems.sort(key=lambda p: (p.path, p.line))
     return book
@@ -177,6 +211,30 @@ def _validate(book: Book, invalid: set[str]) -> None:
     for document in book.documents.values():
         for directive in document.directives:
             _validate_directive(book, document.path, directive, exists, in_chapter=False)
+    _validate_parts(book)
+
+
+def _validate_parts(book: Book) -> None:
+    """Parts name chapters of the book, and every chapter has a part once there are parts."""
+    parts = book.options.parts
+    for part in parts:
+        for number in part.chapters:
+            if book.chapter(number) is None:
+                book.problems.append(Problem(
+                    book.options.path, part.line,
+                    f"part '{part.title}' lists chapter {number}, which the book does not have "
+                    f"(no docs/chapter-{number}-*.md); remove it from the part",
+                    Severity.WARNING,
+                ))
+    placed = {n for part in parts for n in part.chapters}
+    for chapter in book.chapters:
+        if parts and not chapter.is_appendix and chapter.number not in placed:
+            book.problems.append(Problem(
+                chapter.path, 1,
+                f"chapter {chapter.number} is in no part; add {chapter.number} to the 'chapters:' of a part "
+                f"under 'extra: skillbook: parts:' in {Path(book.options.path).name}",
+                Severity.WARNING,
+            ))
 
 
 def _validate_skill(book: Book, skill: Skill, exists: set[str]) -> None:
@@ -190,11 +248,13 @@ def _validate_skill(book: Book, skill: Skill, exists: set[str]) -> None:
             close = difflib.get_close_matches(other, sorted(exists), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "remove it or add its skill file"
             problems.append(Problem(skill.path, skill.lines.get("related", 1), f"related skill '{other}' does not exist; {hint}"))
-    missing = [n for n in skill.chapters if book.chapter(n) is None]
-    for number in missing:
+    missing = [key for key in skill.chapters if book.chapter(key) is None]
+    for key in missing:
+        file = f"appendix-{key.lower()}" if isinstance(key, str) else f"chapter-{key}"
         problems.append(Problem(
             skill.path, skill.lines.get("chapters", 1),
-            f"chapter {number} is not in the book yet (no docs/chapter-{number}-*.md); the skill is listed once it is",
+            f"{'appendix' if isinstance(key, str) else 'chapter'} {key} is not in the book yet (no docs/{file}-*.md); "
+            "the skill is listed once it is",
             Severity.WARNING,
         ))
     if not book.chapters_of(skill) and not missing:
@@ -221,7 +281,7 @@ def _validate_chapter(book: Book, chapter: Chapter, exists: set[str], seen: dict
         anchors[anchor] = directive.line
     for prompt in chapter.prompts:
         where = (chapter.path, prompt.line)
-        if prompt.skill_id not in exists:
+        if prompt.skill_id is not None and prompt.skill_id not in exists:
             problems.append(Problem(*where, f"prompt '{prompt.plain_title}' uses unknown skill '@{prompt.skill_id}'; {_did_you_mean(prompt.skill_id, sorted(exists))}"))
         if prompt.id in RESERVED_IDS or not PROMPT_ID.match(prompt.id):
             problems.append(Problem(
@@ -245,9 +305,9 @@ def _validate_chapter(book: Book, chapter: Chapter, exists: set[str], seen: dict
                 "so links to that heading would land on this card; pin another id with '{#a-new-id}'",
             ))
     for link in chapter.chapter_links:
-        target = book.chapter(chapter_number(link.href))
+        target = book.chapter(chapter_key(link.href))
         if target is not None and target.src_uri != link.href:
-            problems.append(Problem(chapter.path, link.line, f"link to '{link.href}', but chapter {target.number} is '{target.src_uri}'; fix the link"))
+            problems.append(Problem(chapter.path, link.line, f"link to '{link.href}', but {target.name} is '{target.src_uri}'; fix the link"))
     for mention in chapter.code_mentions:
         if mention.skill_id in book.skills:
             problems.append(Problem(

@@ -18,10 +18,12 @@ from markdown_it.token import Token
 
 from skillbook.limits import MAX_NESTING, within_limits
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, Prompt
+from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
 
 CHAPTER_FILE = re.compile(r"^chapter-(\d+)-[a-z0-9-]+\.md$")
+APPENDIX_FILE = re.compile(r"^appendix-([a-z])-[a-z0-9-]+\.md$")
 SKILL_MENTION = re.compile(r"@([^\s]+)")
 SKILL_LIKE = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)(?=\s|$)")
 # Fence languages of a prompt: none, or plain text.
@@ -34,7 +36,7 @@ DIRECTIVE = re.compile(r"^\s*<!--\s*skillbook:\s*(?P<body>.*?)\s*-->\s*$", re.DO
 SKILLBOOK_COMMENT = re.compile(r"<!--(?:(?!-->).)*skillbook(?:(?!-->).)*-->", re.IGNORECASE | re.DOTALL)
 # A link to a chapter file, with an optional anchor, angle brackets and title.
 CHAPTER_LINK = re.compile(
-    r"\[(?P<text>[^\]\n]+)\]\(\s*<?(?:\./)?(?P<href>chapter-\d+-[a-z0-9-]+\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)"
+    r"\[(?P<text>[^\]\n]+)\]\(\s*<?(?:\./)?(?P<href>(?:chapter-\d+|appendix-[a-z])-[a-z0-9-]+\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)"
 )
 # The labels of a prompt's context and expected output, as authors write them:
 # "**Context:**", "**Context**:", "**Expected output:**"...
@@ -62,9 +64,13 @@ class _Block:
     info: str = ""
 
 
-def chapter_number(src_uri: str) -> int | None:
-    match = CHAPTER_FILE.match(src_uri)
-    return int(match.group(1)) if match else None
+def chapter_key(src_uri: str) -> int | str | None:
+    """A chapter file's number, an appendix file's letter (upper case), or None."""
+    if match := CHAPTER_FILE.match(src_uri):
+        return int(match.group(1))
+    if match := APPENDIX_FILE.match(src_uri):
+        return match.group(1).upper()
+    return None
 
 
 def plain_text(markdown: str) -> str:
@@ -84,20 +90,20 @@ def parse_document(src_uri: str, path: str, text: str, problems: list[Problem]) 
 def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -> Chapter:
     """Read one chapter file. Problems are appended to ``problems``; the chapter
     returned is as complete as the source allows."""
-    number = chapter_number(src_uri)
-    assert number is not None, f"{src_uri} is not a chapter file"
-    chapter = Chapter(src_uri, path, "", number=number)
+    key = chapter_key(src_uri)
+    assert key is not None, f"{src_uri} is not a chapter or appendix file"
+    chapter = Chapter(src_uri, path, "", **({"letter": key} if isinstance(key, str) else {"number": key}))
     blocks = _read_page(chapter, text, problems)
     if chapter.refused:
-        chapter.title = chapter.plain_title = f"Chapter {number}"
+        chapter.title = chapter.plain_title = chapter.label
         return chapter
     offset = chapter.body_offset
     lines = chapter.body.split("\n")
 
     title = next((b.content for b in blocks if b.kind == "heading" and b.level == 1), None)
     if title is None:
-        problems.append(Problem(path, offset + 1, f"chapter has no title; start it with '# Chapter {number}: Title'"))
-        title = f"Chapter {number}"
+        problems.append(Problem(path, offset + 1, f"{chapter.name} has no title; start it with '# {chapter.label}: Title'"))
+        title = chapter.label
     chapter.title, chapter.plain_title = title, plain_text(title)
 
     section_title: str | None = None
@@ -280,6 +286,7 @@ def _prompt(
     if not mention:
         return None
     text = fence.content[:-1] if fence.content.endswith("\n") else fence.content
+    invocation = mention.group(1)
 
     context, first = _context(blocks, index, lines)
     expected, last = _expected_output(blocks, index, lines)
@@ -313,9 +320,9 @@ def _prompt(
         id=prompt_id,
         title=title,
         plain_title=plain_text(title),
-        skill_id=mention.group(1),
+        skill_id=None if names_no_skill(invocation) else invocation,
         text=text,
-        chapter_number=chapter.number,
+        chapter_key=chapter.key,
         section_title=section_title,
         context=context,
         expected_output=expected,
@@ -323,6 +330,7 @@ def _prompt(
         start=blocks[first].start,
         end=blocks[last].end,
         line=line,
+        placeholders=placeholders(text),
     )
 
 

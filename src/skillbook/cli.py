@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER)
+    book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER, args.root, args.root / "mkdocs.yml")
     for problem in book.problems:
         print(problem, file=sys.stderr if problem in book.errors else sys.stdout)
     failed = bool(book.errors) or (args.strict and bool(book.warnings))

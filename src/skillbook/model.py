@@ -11,8 +11,10 @@ class Skill:
 
     id: str
     purpose: str
-    best_for: str
-    chapters: list[int]
+    # None for a skill known only from an index table that gives no "Best For".
+    best_for: str | None
+    # Chapter numbers and appendix letters ("B") of the pages whose tables list it.
+    chapters: list[int | str]
     path: str
     # Position in the skills table of each chapter it belongs to; unset sorts last.
     order: int | None = None
@@ -30,14 +32,17 @@ class Skill:
 
 @dataclass
 class Prompt:
-    """A ready-to-paste prompt: a ``text`` fence whose first word is ``@skill-id``."""
+    """A ready-to-paste prompt: a ``text`` fence whose first word is ``@skill-id``.
+    A template holds placeholders for the reader to fill (``[language]``); its
+    first word may itself be one (``@skill-name``, ``@[language]-expert``), and
+    then it names no skill."""
 
     id: str
     title: str  # inline Markdown, as written in the heading
     plain_title: str  # the title's visible text
-    skill_id: str
+    skill_id: str | None
     text: str
-    chapter_number: int
+    chapter_key: int | str  # the number of its chapter, or the letter of its appendix
     # Title of the ``##`` section the prompt sits in.
     section_title: str | None
     # Markdown after the "**Context:**" and "**Expected Output:**" labels, if given; an
@@ -50,6 +55,12 @@ class Prompt:
     start: int = 0
     end: int = 0
     line: int = 0  # 1-based line of the prompt's fence in its file
+    # Placeholder names in the order they first appear; any makes the prompt a template.
+    placeholders: list[str] = field(default_factory=list)
+
+    @property
+    def is_template(self) -> bool:
+        return bool(self.placeholders) or self.skill_id is None
 
 
 @dataclass
@@ -111,7 +122,11 @@ class Document:
 
 @dataclass
 class Chapter(Document):
-    number: int = 0
+    """A chapter, ``docs/chapter-<number>-<slug>.md``, or an appendix,
+    ``docs/appendix-<letter>-<slug>.md``: both hold prompts, tables and directives."""
+
+    number: int = 0  # 0 for an appendix
+    letter: str | None = None  # an appendix's letter, upper case
     title: str = ""  # inline Markdown, as written in the H1
     plain_title: str = ""
     # Lines of front matter above the body, to report file line numbers.
@@ -121,8 +136,32 @@ class Chapter(Document):
     code_mentions: list[CodeMention] = field(default_factory=list)
 
     @property
+    def is_appendix(self) -> bool:
+        return self.letter is not None
+
+    @property
+    def key(self) -> int | str:
+        """What skills and prompts name it by: its number, or its appendix letter."""
+        return self.letter if self.letter is not None else self.number
+
+    @property
+    def label(self) -> str:
+        """'Chapter 16' or 'Appendix B'."""
+        return f"Appendix {self.letter}" if self.is_appendix else f"Chapter {self.number}"
+
+    @property
+    def name(self) -> str:
+        """The label in running text: 'chapter 16', 'appendix B'."""
+        return self.label[0].lower() + self.label[1:]
+
+    @property
+    def sort_key(self) -> tuple[bool, int, str]:
+        """Chapters by number, then appendices by letter."""
+        return (self.is_appendix, self.number, self.letter or "")
+
+    @property
     def short_title(self) -> str:
-        """The plain title without its 'Chapter N:' prefix."""
-        prefix = f"Chapter {self.number}:"
+        """The plain title without its 'Chapter N:' or 'Appendix B:' prefix."""
+        prefix = f"{self.label}:"
         title = self.plain_title
         return title[len(prefix):].strip() if title.startswith(prefix) else title

@@ -206,13 +206,13 @@ class Renderer:
             return _relative(target, page_uri, anchor)
 
         def from_chapter(markdown: str, prompt: Prompt) -> Markup:
-            return self._from_chapter(markdown, self.book.chapter(prompt.chapter_number).src_uri, page_uri)
+            return self._from_chapter(markdown, self.book.chapter(prompt.chapter_key).src_uri, page_uri)
 
         def references_of(prompts: list[Prompt]) -> Markup:
             """The link reference definitions of the prompts' chapters, for their
             reference-style links ("[text][label]") to work on this page too."""
             definitions = []
-            for number in dict.fromkeys(p.chapter_number for p in prompts):
+            for number in dict.fromkeys(p.chapter_key for p in prompts):
                 chapter = self.book.chapter(number)
                 for label, (href, title) in chapter.references.items():
                     target = href if EXTERNAL_TARGET.match(href) else _retarget(href, chapter.src_uri, page_uri)

@@ -85,7 +85,7 @@ def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
     return Skill(
         id=skill_id,
         purpose=data["purpose"],
-        best_for=data["best_for"],
+        best_for=data.get("best_for"),
         chapters=data["chapters"],
         path=str(path),
         order=data.get("order"),
@@ -159,6 +159,9 @@ def _message(error: ValidationError) -> str:
         case "pattern" if error.absolute_path and error.absolute_path[0] in ("id", "related"):
             return (f"'{error.instance}' in '{field}' is not a valid skill id: use lower-case letters, "
                     "digits and single hyphens only (no spaces, dots or slashes)")
+        case "anyOf" if error.absolute_path and error.absolute_path[0] == "chapters":
+            return (f"'{error.instance}' in '{field}' is neither a chapter number (17) nor an appendix letter (B); "
+                    "write them as 'chapters: [17, B]'")
         case "minLength":
             return f"field '{field}' is empty; write its text or remove the field"
         case _:
