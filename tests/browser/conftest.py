@@ -8,11 +8,13 @@ except in CI (CI=true), where a missing browser must not pass silently.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -109,24 +111,33 @@ class SiteServer:
         return self.origin + path
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> SiteServer:
-    """The site over HTTP (the search worker and clipboard need a real origin),
-    built for the server's own address so that instant navigation works."""
-    site = tmp_path_factory.mktemp("served-site")
+@contextlib.contextmanager
+def serve_built(project: Path, site: Path) -> Iterator[SiteServer]:
+    """``project`` built into ``site`` and served over HTTP (the search worker and
+    clipboard need a real origin), built for the server's own address so that
+    instant navigation works."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: a free port
     origin = f"http://127.0.0.1:{httpd.server_address[1]}"
-    result = build_site(ROOT, site, site_url=origin + "/")
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
-    thread.start()
     try:
-        yield SiteServer(origin)
+        result = build_site(project, site, site_url=origin + "/")
+        assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+        thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+        thread.start()
+        try:
+            yield SiteServer(origin)
+        finally:
+            httpd.shutdown()
+            thread.join()
     finally:
-        httpd.shutdown()
         httpd.server_close()
-        thread.join()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[SiteServer]:
+    """The real site over HTTP."""
+    with serve_built(ROOT, tmp_path_factory.mktemp("served-site")) as served:
+        yield served
 
 
 # --------------------------------------------------------------------------- pages
