@@ -28,7 +28,7 @@ def run_check(root: Path) -> subprocess.CompletedProcess:
 def test_check_passes_on_the_book():
     result = run_check(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "14 skills, 1 chapters, 8 prompts; 0 error(s), 0 warning(s)" in result.stdout
+    assert "14 skills, 1 chapter, 8 prompts; 0 errors, 0 warnings" in result.stdout
 
 
 def test_check_prints_every_problem_and_exits_1(tmp_path):
@@ -40,7 +40,7 @@ def test_check_prints_every_problem_and_exits_1(tmp_path):
     assert any(line.startswith(f"{tmp_path}/docs/chapter-1-testing.md:11: ") and "did you mean '@tester'" in line for line in lines), lines
     assert any(line.startswith(f"{tmp_path}/skills/other.yml:3: YAML syntax error") for line in lines), lines
     assert any(line.startswith(f"{tmp_path}/skills/tester.yml:5: unknown field 'purpse'") for line in lines), lines
-    assert "3 error(s)" in lines[-1]
+    assert "3 errors" in lines[-1]
 
 
 def test_check_strict_fails_on_warnings(tmp_path):

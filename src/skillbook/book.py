@@ -161,7 +161,7 @@ def load_book(
     for path in project_files(docs_dir, root, problems, refused):
         if path.suffix != ".md":
             continue
-        text = read_source(path, problems)
+        text = read_source(path, problems, markdown=True)
         if text is None:
             refused.add(str(path))
             continue

@@ -20,6 +20,7 @@ from skillbook.limits import MAX_NESTING, within_limits
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, Prompt
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
+from skillbook.sources import check_encoding_damage
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
 
 CHAPTER_FILE = re.compile(r"^chapter-(\d+)-[a-z0-9-]+\.md$")
@@ -53,10 +54,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
-class _Block:
+class Block:
     """A top-level Markdown block with its source lines (0-based, end exclusive)."""
 
-    kind: str  # heading, paragraph, fence, list, rule, html, other
+    kind: str  # heading, paragraph, fence, list, table, rule, html, other
     start: int
     end: int
     content: str = ""
@@ -107,7 +108,7 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     chapter.title, chapter.plain_title = title, plain_text(title)
 
     section_title: str | None = None
-    heading: _Block | None = None
+    heading: Block | None = None
     titled_from: dict[str, int] = {}
     owned_headings: set[int] = set()
     for index, block in enumerate(blocks):
@@ -134,7 +135,7 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     return chapter
 
 
-def _read_page(document: Document, text: str, problems: list[Problem]) -> list[_Block]:
+def _read_page(document: Document, text: str, problems: list[Problem]) -> list[Block]:
     """What every page has: its body, directives, chapter links and references."""
     front, body = split_front_matter(text, document.path, problems)
     offset = line_count(front)
@@ -146,12 +147,13 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[_
         document.refused = True
         return []
     blocks = _blocks(tokens, lines, document.path, offset, problems)
+    check_encoding_damage(document.path, text, problems, {offset + i for i in code_lines(body)})
     if isinstance(document, Chapter):
         document.body_offset = offset
     document.lists_after_paragraph = _lists_after_paragraph(tokens, lines)
     document.directives = [d for b in blocks if b.kind == "html" and (d := _directive(b, offset, document.path, problems))]
     for block in blocks:
-        if block.kind in ("paragraph", "heading", "list", "other"):
+        if block.kind in ("paragraph", "heading", "list", "table", "other"):
             document.chapter_links.extend(_chapter_links(lines, block, offset))
     document.references = {
         label: (reference["href"], reference.get("title")) for label, reference in env.get("references", {}).items()
@@ -160,7 +162,7 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[_
     return blocks
 
 
-def _check_skillbook_comments(body: str, blocks: list[_Block], path: str, offset: int, problems: list[Problem]) -> None:
+def _check_skillbook_comments(body: str, blocks: list[Block], path: str, offset: int, problems: list[Problem]) -> None:
     """A comment that mentions skillbook but is not a directive on a line of its own renders
     nothing; say so rather than leave the author wondering."""
     directive_lines = {b.start for b in blocks if b.kind == "html" and DIRECTIVE.match(b.content)}
@@ -177,8 +179,8 @@ def _check_skillbook_comments(body: str, blocks: list[_Block], path: str, offset
         ))
 
 
-def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, problems: list[Problem]) -> list[_Block]:
-    blocks: list[_Block] = []
+def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, problems: list[Problem]) -> list[Block]:
+    blocks: list[Block] = []
     for i, token in enumerate(tokens):
         if token.type == "fence" and token.level > 0 and _is_prompt(token.info, token.content):
             problems.append(Problem(
@@ -191,9 +193,9 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
             continue
         start, end = token.map
         if token.type == "heading_open":
-            blocks.append(_Block("heading", start, end, tokens[i + 1].content, int(token.tag[1])))
+            blocks.append(Block("heading", start, end, tokens[i + 1].content, int(token.tag[1])))
         elif token.type == "paragraph_open":
-            blocks.append(_Block("paragraph", start, end, tokens[i + 1].content))
+            blocks.append(Block("paragraph", start, end, tokens[i + 1].content))
         elif token.type == "fence":
             if not _is_closed(token, lines):
                 problems.append(Problem(
@@ -201,15 +203,17 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
                     f"code fence {token.markup!r} is never closed, so the rest of the file reads as code; "
                     f"add a closing {token.markup} line",
                 ))
-            blocks.append(_Block("fence", start, end, token.content, info=token.info.strip()))
+            blocks.append(Block("fence", start, end, token.content, info=token.info.strip()))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            blocks.append(_Block("list", start, end))
+            blocks.append(Block("list", start, end))
         elif token.type == "hr":
-            blocks.append(_Block("rule", start, end))
+            blocks.append(Block("rule", start, end))
+        elif token.type == "table_open":
+            blocks.append(Block("table", start, end))
         elif token.type == "html_block":
-            blocks.append(_Block("html", start, end, token.content))
+            blocks.append(Block("html", start, end, token.content))
         else:
-            blocks.append(_Block("other", start, end))
+            blocks.append(Block("other", start, end))
     return blocks
 
 
@@ -220,6 +224,19 @@ def _language(info: str) -> str:
 def _is_prompt(info: str, content: str) -> bool:
     """Whether a fence with this info string and content is a prompt."""
     return _language(info) in PROMPT_LANGUAGES and bool(SKILL_MENTION.match(content))
+
+
+def read_blocks(body: str, path: str, problems: list[Problem]) -> list[Block]:
+    """The top-level blocks of a page body, as the chapter reader sees them."""
+    return _blocks(_block_parser.parse(body), body.split("\n"), path, 0, problems)
+
+
+def code_lines(body: str) -> set[int]:
+    """Lines (0-based) of every code block of a page body, in lists and quotes too."""
+    return {
+        index for token in _block_parser.parse(body) if token.type in ("fence", "code_block") and token.map
+        for index in range(*token.map)
+    }
 
 
 def _lists_after_paragraph(tokens: list[Token], lines: list[str]) -> list[int]:
@@ -239,7 +256,7 @@ def _is_closed(fence: Token, lines: list[str]) -> bool:
     return len(closing) >= len(fence.markup) and closing == char * len(closing)
 
 
-def _directive(block: _Block, offset: int, path: str, problems: list[Problem]) -> Directive | None:
+def _directive(block: Block, offset: int, path: str, problems: list[Problem]) -> Directive | None:
     match = DIRECTIVE.match(block.content)
     if not match:
         return None
@@ -250,7 +267,7 @@ def _directive(block: _Block, offset: int, path: str, problems: list[Problem]) -
     return Directive(words[0], words[1:], block.start, block.end, offset + block.start + 1)
 
 
-def _chapter_links(lines: list[str], block: _Block, offset: int) -> list[ChapterLink]:
+def _chapter_links(lines: list[str], block: Block, offset: int) -> list[ChapterLink]:
     found = []
     for index in range(block.start, block.end):
         for match in CHAPTER_LINK.finditer(lines[index]):
@@ -265,9 +282,9 @@ def in_code_span(line: str, position: int) -> bool:
 
 
 def _prompt(
-    blocks: list[_Block],
+    blocks: list[Block],
     index: int,
-    heading: _Block | None,
+    heading: Block | None,
     section_title: str | None,
     chapter: Chapter,
     lines: list[str],
@@ -334,20 +351,20 @@ def _prompt(
     )
 
 
-def _label(block: _Block, name: str) -> bool:
+def _label(block: Block, name: str) -> bool:
     """Whether the block is a paragraph opening with the label ``name``."""
     match = LABEL.match(block.content) if block.kind == "paragraph" else None
     return bool(match) and match.group("name").lower() == name
 
 
-def _source(blocks: list[_Block], lines: list[str]) -> str:
+def _source(blocks: list[Block], lines: list[str]) -> str:
     """The Markdown of consecutive blocks, one blank line apart, without the label opening the first."""
     parts = ["\n".join(lines[b.start:b.end]).strip("\n") for b in blocks]
     parts[0] = LABEL.sub("", parts[0].lstrip(), count=1)
     return "\n\n".join(parts)
 
 
-def _context(blocks: list[_Block], index: int, lines: list[str]) -> tuple[str | None, int]:
+def _context(blocks: list[Block], index: int, lines: list[str]) -> tuple[str | None, int]:
     """The context above the fence at ``index``: a "**Context:**" paragraph and the
     paragraphs and lists between it and the fence. Returns it and its first block."""
     for start in range(index - 1, -1, -1):
@@ -359,7 +376,7 @@ def _context(blocks: list[_Block], index: int, lines: list[str]) -> tuple[str | 
     return None, index
 
 
-def _expected_output(blocks: list[_Block], index: int, lines: list[str]) -> tuple[str | None, int]:
+def _expected_output(blocks: list[Block], index: int, lines: list[str]) -> tuple[str | None, int]:
     """The expected output under the fence at ``index``: a "**Expected Output:**"
     paragraph, with the lists under it, or, when the label stands alone, the blocks
     under it up to the next heading, rule, prompt or label. Returns it and its last block."""

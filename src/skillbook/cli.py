@@ -1,4 +1,5 @@
-"""``skillbook check``: validate skills and chapters without building the site."""
+"""``skillbook check`` validates skills and chapters without building the site;
+``skillbook import`` moves a docsify book into the project."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from skillbook.book import SKILLS_FOLDER, load_book
+from skillbook.importer import import_book
 
 
 def _docs_dir(root: Path) -> Path:
@@ -30,7 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--root", type=Path, default=Path("."), help="the book's folder (holding mkdocs.yml)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("files", nargs="*", help="ignored: pre-commit passes changed files, the whole book is checked")
+    move = commands.add_parser("import", help="import a docsify book (or chapter files) into the project")
+    move.add_argument("sources", nargs="+", type=Path, help="a docsify book's folder, or chapter files")
+    move.add_argument("--project", type=Path, default=Path("."), help="the project to write into (holding mkdocs.yml)")
+    move.add_argument("--dry-run", action="store_true", help="write nothing; print the report")
+    move.add_argument("--force", action="store_true", help="overwrite chapters and skill files that differ")
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return _import(args)
 
     start = time.perf_counter()
     book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER, args.root, args.root / "mkdocs.yml")
@@ -38,12 +47,29 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr if problem in book.errors else sys.stdout)
     failed = bool(book.errors) or (args.strict and bool(book.warnings))
     elapsed = time.perf_counter() - start
+    appendices = sum(c.is_appendix for c in book.chapters)
+    counts = [_count(len(book.skills), "skill"), _count(len(book.chapters) - appendices, "chapter")]
+    if appendices:
+        counts.append(_count(appendices, "appendix", "appendices"))
+    counts.append(_count(len(book.prompts), "prompt") + (f" ({len(book.templates)} templates)" if book.templates else ""))
     print(
-        f"skillbook: {len(book.skills)} skills, {len(book.chapters)} chapters, {len(book.prompts)} prompts; "
-        f"{len(book.errors)} error(s), {len(book.warnings)} warning(s) in {elapsed:.2f}s",
+        f"skillbook: {', '.join(counts)}; {_count(len(book.errors), 'error')}, {_count(len(book.warnings), 'warning')} in {elapsed:.2f}s",
         file=sys.stderr if failed else sys.stdout,
     )
     return 1 if failed else 0
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def _import(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    report = import_book(args.sources, args.project, dry_run=args.dry_run, force=args.force)
+    print("\n".join(report.lines()), file=sys.stderr if report.failed else sys.stdout)
+    print(f"skillbook: import {'failed' if report.failed else 'done'} in {time.perf_counter() - start:.2f}s",
+          file=sys.stderr if report.failed else sys.stdout)
+    return 1 if report.failed else 0
 
 
 if __name__ == "__main__":

@@ -99,10 +99,12 @@ def decode(path: Path, data: bytes, problems: list[Problem]) -> str | None:
         return None
 
 
-def check_encoding_damage(path: Path, text: str, problems: list[Problem]) -> None:
-    """Warn about mojibake such as 'â€™' for '’': UTF-8 text decoded as cp1252 and saved again."""
+def check_encoding_damage(path: Path | str, text: str, problems: list[Problem], code: set[int] = frozenset()) -> None:
+    """Warn about mojibake such as 'â€™' for '’': UTF-8 text decoded as cp1252 and
+    saved again. Lines of code (0-based indices in ``code``) are the author's
+    exact text and are left alone."""
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.isascii():  # mojibake is never plain ASCII; this skips most lines cheaply
+        if line.isascii() or number - 1 in code:  # mojibake is never plain ASCII; this skips most lines cheaply
             continue
         repaired = ftfy.fix_encoding(line)
         if repaired != line:
@@ -118,11 +120,14 @@ def normalise_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_source(path: Path, problems: list[Problem], limit: int = MAX_PAGE_BYTES) -> str | None:
-    """A source file's text, bounded by ``limit`` bytes, with line ends normalised."""
+def read_source(path: Path, problems: list[Problem], limit: int = MAX_PAGE_BYTES, markdown: bool = False) -> str | None:
+    """A source file's text, bounded by ``limit`` bytes, with line ends normalised.
+    Encoding damage is checked here, except in Markdown, whose reader checks it
+    outside code."""
     data = read_bytes(path, limit, problems)
     text = decode(path, data, problems) if data is not None else None
     if text is not None:
         text = normalise_line_ends(text)
-        check_encoding_damage(path, text, problems)
+        if not markdown:
+            check_encoding_damage(path, text, problems)
     return text

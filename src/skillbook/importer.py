@@ -1,0 +1,682 @@
+"""``skillbook import``: moves a book written for docsify (or loose chapter files)
+into the project, losing nothing.
+
+A docsify book holds ``chapters/NN-slug.md``, ``appendices/<letter>-slug.md``,
+``README.md`` (its home), ``_sidebar.md`` (its navigation, grouping chapters
+into parts under bold labels) and ``_coverpage.md``. The import writes:
+
+- ``docs/chapter-<N>-<slug>.md`` and ``docs/appendix-<letter>-<slug>.md``, the
+  slug taken from the title, and ``docs/index.md`` from ``README.md``;
+- ``skills/<id>.yml`` for every skill of the books' tables: a
+  ``Skill | Purpose | Best For`` table becomes the ``skills-table`` directive,
+  and a skill introduction becomes its directive; other skill tables stay,
+  each ``@skill`` linked to its page;
+- the parts, under ``extra: skillbook: parts:`` in ``mkdocs.yml``.
+
+The prose changes only where links are rewritten (by chapter number or appendix
+letter; those that cannot be resolved become text), where encoding damage is
+repaired (outside code) and where directives replace what they render. Code
+blocks and prompts stay byte for byte. Pages are read through the chapter reader
+(:mod:`skillbook.chapters`), as the build reads them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ftfy
+import yaml
+
+from skillbook.options import load_options
+from skillbook.chapters import Block, code_lines, parse_chapter, plain_text, read_blocks
+from skillbook.problems import Problem
+from skillbook.sources import MAX_PAGE_BYTES, decode, normalise_line_ends, read_bytes
+from skillbook.text import prompt_slug, slugify
+from skillbook.yaml_source import YAML_LOADER
+
+SKILL_ID = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)")
+# A chapter of the source: "16-containers.md", or the project's own "chapter-16-....md".
+SOURCE_CHAPTER = re.compile(r"^(?:chapter-)?0*(\d+)-[^/]*\.md$", re.IGNORECASE)
+SOURCE_APPENDIX = re.compile(r"^(?:appendix-)?([a-z])-[^/]*\.md$", re.IGNORECASE)
+TITLE = re.compile(r"^(?:Chapter\s+\d+|Appendix\s+[A-Z])\s*[:.]\s*", re.IGNORECASE)
+INLINE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+LABELS = {"when to use this skill": "when_to_use", "key strengths": "key_strengths"}
+LABEL = re.compile(r"^\*\*(?P<name>[^*]+?):?\*\*:?\s*$")
+SCHEMA_LINE = "# yaml-language-server: $schema=../src/skillbook/skill.schema.json\n"
+# Files of a docsify book that are not pages of the book.
+DOCSIFY_FILES = {
+    "_coverpage.md": "docsify's cover page; the home page comes from README.md",
+    "_sidebar.md": "docsify's navigation; its parts are written to mkdocs.yml",
+    "_navbar.md": "docsify's top bar; the site has its own",
+    "index.html": "docsify's loader; the site is built by MkDocs",
+    ".nojekyll": "a GitHub Pages setting for docsify",
+}
+
+
+@dataclass
+class Page:
+    """A page of the source book, read, repaired and renamed."""
+
+    source: Path
+    kind: str  # chapter, appendix or home
+    key: int | str | None
+    text: str
+    target: str = ""  # path in docs/
+
+    @property
+    def label(self) -> str:
+        return f"appendix {self.key}" if self.kind == "appendix" else f"chapter {self.key}" if self.kind == "chapter" else "home page"
+
+
+@dataclass
+class SkillFacts:
+    id: str
+    purpose: str
+    best_for: str | None
+    chapters: list[int | str]
+    order: int | None
+    source: str  # file and line of the table the facts come from
+    introduction: str | None = None
+    when_to_use: list[str] = field(default_factory=list)
+    key_strengths: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Note:
+    """A line of the report tied to a source line."""
+
+    where: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.text}"
+
+
+@dataclass
+class ImportReport:
+    project: Path
+    dry_run: bool
+    chapters: int = 0
+    appendices: int = 0
+    home: bool = False
+    parts: list[tuple[str, list[int]]] = field(default_factory=list)
+    prompts: int = 0
+    templates: int = 0
+    skills_created: list[str] = field(default_factory=list)
+    skills_updated: list[str] = field(default_factory=list)
+    skills_unchanged: list[str] = field(default_factory=list)
+    files_created: list[str] = field(default_factory=list)
+    files_updated: list[str] = field(default_factory=list)
+    files_unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    links_resolved: list[Note] = field(default_factory=list)
+    links_unresolved: list[Note] = field(default_factory=list)
+    repairs: list[Note] = field(default_factory=list)
+    fact_conflicts: list[Note] = field(default_factory=list)
+    introductions_kept: list[Note] = field(default_factory=list)
+    normalised: list[Note] = field(default_factory=list)
+    skipped: list[Note] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def skills(self) -> int:
+        return len(self.skills_created) + len(self.skills_updated) + len(self.skills_unchanged)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.conflicts or self.problems)
+
+    def lines(self) -> list[str]:
+        verb = "Would import" if self.dry_run else "Imported"
+        out = [f"{verb} into {self.project}:"]
+        out.append(f"  chapters: {self.chapters}, appendices: {self.appendices}, home page: {'yes' if self.home else 'no'}")
+        out.append(f"  parts: {len(self.parts)}" + "".join(f"\n    {title}: chapters {', '.join(map(str, n))}" for title, n in self.parts))
+        out.append(f"  skills: {self.skills} ({len(self.skills_created)} created, {len(self.skills_updated)} updated, "
+                   f"{len(self.skills_unchanged)} unchanged)")
+        out.append(f"  prompts: {self.prompts}, of which {self.templates} templates")
+        out.append(f"  files: {len(self.files_created)} created, {len(self.files_updated)} updated, {len(self.files_unchanged)} unchanged")
+        sections = [
+            ("links to chapters and appendices resolved", self.links_resolved), ("links left unresolved (now text)", self.links_unresolved),
+            ("encoding repairs", self.repairs), ("line ends and byte-order marks normalised", self.normalised),
+            ("skill facts that differ between tables (the chapter's own table wins)", self.fact_conflicts),
+            ("introductions kept as prose", self.introductions_kept), ("not imported", self.skipped),
+        ]
+        for title, notes in sections:
+            out.append(f"  {title}: {len(notes)}")
+            out.extend(f"    {note}" for note in notes)
+        if self.conflicts:
+            out.append(f"  conflicts: {len(self.conflicts)} existing file(s) differ; nothing was written (use --force to overwrite):")
+            out.extend(f"    {path}" for path in self.conflicts)
+        for problem in self.problems:
+            out.append(f"  error: {problem}")
+        return out
+
+
+# -- reading the source ------------------------------------------------------------------
+
+
+def discover(sources: list[Path], report: ImportReport) -> tuple[list[Page], Path | None]:
+    """The pages of the sources (folders shaped as a docsify book, or chapter
+    files), and the sidebar if there is one."""
+    pages: list[Page] = []
+    sidebar: Path | None = None
+    for source in sources:
+        if source.is_dir():
+            for path in sorted(p for p in source.rglob("*") if p.is_file()):
+                relative = path.relative_to(source).as_posix()
+                if relative == "_sidebar.md":
+                    sidebar = path
+                if relative == "README.md":
+                    _add(pages, Page(path, "home", None, ""), report)
+                elif relative.startswith("chapters/") and relative.endswith(".md"):
+                    _add_numbered(pages, path, report)
+                elif relative.startswith("appendices/") and relative.endswith(".md"):
+                    _add_numbered(pages, path, report, appendix=True)
+                else:
+                    reason = DOCSIFY_FILES.get(relative, "not a chapter, an appendix or the home page")
+                    report.skipped.append(Note(str(path), reason))
+        elif source.is_file():
+            _add_numbered(pages, source, report, appendix=source.parent.name == "appendices" or source.name.startswith("appendix-"))
+        else:
+            report.problems.append(Problem(str(source), 1, "no such file or folder; name a docsify book's folder or chapter files"))
+    return pages, sidebar
+
+
+def _add_numbered(pages: list[Page], path: Path, report: ImportReport, appendix: bool = False) -> None:
+    match = (SOURCE_APPENDIX if appendix else SOURCE_CHAPTER).match(path.name)
+    if match is None:
+        shape = "<letter>-<slug>.md" if appendix else "<number>-<slug>.md"
+        report.skipped.append(Note(str(path), f"its name is not {shape}, so its {'letter' if appendix else 'number'} is unknown; rename it"))
+        return
+    key = match.group(1).upper() if appendix else int(match.group(1))
+    _add(pages, Page(path, "appendix" if appendix else "chapter", key, ""), report)
+
+
+def _add(pages: list[Page], page: Page, report: ImportReport) -> None:
+    twin = next((p for p in pages if (p.kind, p.key) == (page.kind, page.key)), None)
+    if twin is not None:
+        report.problems.append(Problem(str(page.source), 1, f"{page.label} is also {twin.source}; import one of them"))
+    else:
+        pages.append(page)
+
+
+def read_page(page: Page, report: ImportReport) -> bool:
+    """Decode, normalise and repair a page; False if it cannot be read."""
+    problems: list[Problem] = []
+    data = read_bytes(page.source, MAX_PAGE_BYTES, problems)
+    text = decode(page.source, data, problems) if data is not None else None
+    if text is None:
+        report.problems.extend(problems)
+        return False
+    if data.startswith(b"\xef\xbb\xbf"):
+        report.normalised.append(Note(str(page.source), "byte-order mark removed"))
+    if "\r" in text:
+        report.normalised.append(Note(str(page.source), "Windows (CRLF) line ends made Unix (LF)"))
+    page.text = _repair(page.source, normalise_line_ends(text), report)
+    return True
+
+
+def _repair(path: Path, text: str, report: ImportReport) -> str:
+    """Encoding damage (UTF-8 read as cp1252 and saved again) repaired outside code blocks."""
+    lines = text.split("\n")
+    code = code_lines(text)
+    for index, line in enumerate(lines):
+        if index in code or line.isascii():
+            continue
+        repaired = ftfy.fix_encoding(line)
+        if repaired != line:
+            report.repairs.append(Note(f"{path}:{index + 1}", f"{line.strip()!r} -> {repaired.strip()!r}"))
+            lines[index] = repaired
+    return "\n".join(lines)
+
+
+def _title(text: str) -> str | None:
+    heading = next((b for b in read_blocks(text, "", []) if b.kind == "heading" and b.level == 1), None)
+    return plain_text(heading.content) if heading else None
+
+
+def name_pages(pages: list[Page]) -> None:
+    """The project's file name of each page, from its title."""
+    for page in pages:
+        if page.kind == "home":
+            page.target = "index.md"
+            continue
+        title = _title(page.text) or page.source.stem
+        slug = prompt_slug(TITLE.sub("", title)) or prompt_slug(page.source.stem) or "untitled"
+        prefix = f"appendix-{page.key.lower()}" if page.kind == "appendix" else f"chapter-{page.key}"
+        page.target = f"{prefix}-{slug}.md"
+
+
+# -- skills from tables -----------------------------------------------------------------------
+
+
+def _cells(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
+
+
+def _tables(page: Page) -> list[tuple[Block, list[str], list[list[str]]]]:
+    lines = page.text.split("\n")
+    found = []
+    for block in read_blocks(page.text, str(page.source), []):
+        if block.kind == "table":
+            rows = [_cells(line) for line in lines[block.start:block.end]]
+            found.append((block, [c.lower() for c in rows[0]], rows[2:]))
+    return found
+
+
+def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts]:
+    """Skill facts from every table whose first column is Skill. A chapter's own
+    ``Skill | Purpose | Best For`` table wins over an index's row."""
+    facts: dict[str, SkillFacts] = {}
+    ordered = sorted(pages, key=lambda p: (p.kind != "chapter", str(p.key).zfill(4)))
+    # A page with a skills table lists its skills there; its other tables add none.
+    with_own_table = {p.source for p in pages for _, header, _ in _tables(p) if header[:3] == ["skill", "purpose", "best for"]}
+    for own in (True, False):
+        for page in ordered:
+            if page.kind == "home":
+                continue
+            for block, header, rows in _tables(page):
+                if not header or header[0] != "skill":
+                    continue
+                is_own = header[:3] == ["skill", "purpose", "best for"]
+                if is_own != own:
+                    continue
+                purpose_column = header.index("purpose") if "purpose" in header else None
+                for position, row in enumerate(rows, start=1):
+                    match = SKILL_ID.search(row[0]) if row else None
+                    if match is None:
+                        continue
+                    where = f"{page.source}:{block.start + position + 2}"
+                    purpose = row[purpose_column] if purpose_column is not None and purpose_column < len(row) else None
+                    best_for = row[2] if is_own and len(row) > 2 else None
+                    lists_it = is_own or page.source not in with_own_table
+                    _merge(facts, match.group(1), page, purpose, best_for, position if is_own else None, where, lists_it, report)
+    return facts
+
+
+def _merge(facts: dict[str, SkillFacts], skill_id: str, page: Page, purpose: str | None, best_for: str | None,
+           order: int | None, where: str, lists_it: bool, report: ImportReport) -> None:
+    known = facts.get(skill_id)
+    if known is None:
+        known = facts[skill_id] = SkillFacts(skill_id, purpose or skill_id, best_for or None, [], order, where)
+    if lists_it and page.key not in known.chapters:
+        known.chapters.append(page.key)
+    for name, value in (("purpose", purpose), ("best_for", best_for)):
+        kept = getattr(known, name)
+        if value and kept and value != kept:
+            report.fact_conflicts.append(Note(where, f"@{skill_id} {name} {value!r} differs from {kept!r} ({known.source}); kept {kept!r}"))
+        elif value and not kept:
+            setattr(known, name, value)
+    if known.order is None:
+        known.order = order
+
+
+def own_tables_to_directives(page: Page, facts: dict[str, SkillFacts]) -> None:
+    """A ``Skill | Purpose | Best For`` table becomes the skills-table directive,
+    which renders the same rows from the skills' metadata."""
+    lines = page.text.split("\n")
+    for block, header, rows in reversed(_tables(page)):
+        ids = [m.group(1) for row in rows if (m := SKILL_ID.search(row[0] if row else ""))]
+        if header[:3] == ["skill", "purpose", "best for"] and len(ids) == len(rows) and all(page.key in facts[i].chapters for i in ids):
+            lines[block.start:block.end] = ["<!-- skillbook: skills-table -->"]
+        elif header and header[0] == "skill":
+            for index in range(block.start + 2, block.end):
+                lines[index] = re.sub(r"`@([a-z0-9]+(?:-[a-z0-9]+)*)`", lambda m: f"[`@{m.group(1)}`](skills/{m.group(1)}.md)"
+                                      if m.group(1) in facts else m.group(0), lines[index])
+    page.text = "\n".join(lines)
+
+
+def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existing: dict[str, dict],
+                                report: ImportReport) -> None:
+    """A "Skill Introduction" section (paragraphs, then "When to use this skill" and
+    "Key strengths" lists) becomes the skill-introduction directive when its text
+    is the skill's metadata: new skills take it as theirs."""
+    lines = page.text.split("\n")
+    blocks = read_blocks(page.text, str(page.source), [])
+    for index in reversed(range(len(blocks))):
+        block = blocks[index]
+        if block.kind != "heading" or plain_text(block.content).lower() != "skill introduction":
+            continue
+        taken = _introduction_blocks(blocks[index + 1:])
+        if not taken or taken[0].kind != "paragraph":
+            continue
+        match = SKILL_ID.search(taken[0].content)
+        if match is None or match.group(1) not in facts:
+            continue
+        skill = facts[match.group(1)]
+        introduction, lists = _introduction_text(taken, lines)
+        found = {"introduction": introduction, **lists}
+        prior = existing.get(skill.id)
+        where = f"{page.source}:{taken[0].start + 1}"
+        if prior is not None and prior.get("introduction") and any(prior.get(k) != v for k, v in found.items() if v):
+            report.introductions_kept.append(Note(where, f"@{skill.id}'s introduction differs from skills/{skill.id}.yml"))
+            continue
+        if skill.introduction is not None:
+            report.introductions_kept.append(Note(where, f"@{skill.id} is introduced twice; the first introduction is its metadata"))
+            continue
+        skill.introduction, skill.when_to_use, skill.key_strengths = introduction, lists["when_to_use"], lists["key_strengths"]
+        lines[taken[0].start:taken[-1].end] = [f"<!-- skillbook: skill-introduction {skill.id} -->"]
+    page.text = "\n".join(lines)
+
+
+def _introduction_blocks(blocks: list[Block]) -> list[Block]:
+    """Paragraphs, then labelled lists, up to the next heading, rule, code or HTML."""
+    taken: list[Block] = []
+    for block in blocks:
+        if block.kind not in ("paragraph", "list"):
+            break
+        taken.append(block)
+    return taken
+
+
+def _introduction_text(blocks: list[Block], lines: list[str]) -> tuple[str, dict[str, list[str]]]:
+    paragraphs: list[str] = []
+    lists: dict[str, list[str]] = {"when_to_use": [], "key_strengths": []}
+    current: str | None = None
+    for block in blocks:
+        text = "\n".join(lines[block.start:block.end])
+        label = LABEL.match(text) if block.kind == "paragraph" else None
+        if label and label.group("name").strip().lower() in LABELS:
+            current = LABELS[label.group("name").strip().lower()]
+        elif block.kind == "list" and current is not None:
+            lists[current].extend(_items(lines[block.start:block.end]))
+        elif block.kind == "paragraph" and current is None:
+            paragraphs.append(" ".join(line.strip() for line in text.split("\n")))
+        else:
+            return "", lists  # prose the metadata has no place for: not an introduction
+    return "\n\n".join(paragraphs), lists
+
+
+def _items(lines: list[str]) -> list[str]:
+    items: list[str] = []
+    for line in lines:
+        bullet = re.match(r"^[-*+]\s+(.*)$", line)
+        if bullet:
+            items.append(bullet.group(1).strip())
+        elif line.strip() and items:
+            items[-1] += " " + line.strip()
+    return items
+
+
+# -- links ------------------------------------------------------------------------------------------
+
+
+def rewrite_links(page: Page, pages: list[Page], report: ImportReport) -> None:
+    """Links to chapters and appendices, by number or letter, made to name their new
+    files; anchors follow the target's headings. A link to a chapter or appendix
+    the book does not have becomes its text."""
+    by_key = {(p.kind, p.key): p for p in pages}
+    lines = page.text.split("\n")
+    code = code_lines(page.text)
+    for index, line in enumerate(lines):
+        if index in code or "](" not in line:
+            continue
+
+        def replace(match: re.Match) -> str:
+            if _in_code_span(line, match.start()):
+                return match.group(0)
+            target = match.group("target")
+            path, _, anchor = target.partition("#")
+            kind_key = _link_target(path, page.source.parent.name)
+            if kind_key is None:
+                return match.group(0)
+            where = f"{page.source}:{index + 1}"
+            linked = by_key.get(kind_key)
+            if linked is None:
+                report.links_unresolved.append(Note(where, f"{target} (the book has no {kind_key[0]} {kind_key[1]})"))
+                return match.group("text")
+            new_anchor = _anchor(anchor, linked, where, report) if anchor else ""
+            new = linked.target + (f"#{new_anchor}" if new_anchor else "")
+            report.links_resolved.append(Note(where, f"{target} -> {new}" if new != target else f"{target} (kept)"))
+            return f"[{match.group('text')}]({new}{match.group('title') or ''})"
+
+        lines[index] = INLINE_LINK.sub(replace, line)
+    page.text = "\n".join(lines)
+
+
+def _in_code_span(line: str, position: int) -> bool:
+    return line[:position].count("`") % 2 == 1
+
+
+def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
+    """The chapter or appendix a relative link names, by its number or letter;
+    ``folder`` is the book folder (chapters, appendices) of the page linking."""
+    if not path or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.IGNORECASE):
+        return None
+    parts = path.strip("/").split("/")
+    name = parts[-1]
+    if name in ("README.md", "") or path == "/":
+        return ("home", None)
+    if not name.endswith(".md"):
+        return None
+    folder = parts[-2] if len(parts) > 1 else folder
+    lowered = name.lower()
+    appendix = lowered.startswith("appendix-") or (folder == "appendices" and not lowered.startswith("chapter-"))
+    if appendix:
+        match = SOURCE_APPENDIX.match(name)
+        return ("appendix", match.group(1).upper()) if match else None
+    if folder == "chapters" or lowered.startswith("chapter-"):
+        match = SOURCE_CHAPTER.match(name)
+        return ("chapter", int(match.group(1))) if match else None
+    return None
+
+
+def _anchor(anchor: str, page: Page, where: str, report: ImportReport) -> str:
+    """The anchor MkDocs gives the heading that a docsify anchor names."""
+    wanted = _loose(anchor)
+    for block in read_blocks(page.text, "", []):
+        if block.kind == "heading":
+            slug = slugify(plain_text(re.sub(r"\s*\{[^{}]*\}\s*$", "", block.content)))
+            if _loose(slug) == wanted:
+                return slug
+    report.links_unresolved.append(Note(where, f"#{anchor} (no such heading in {page.target}; the link goes to the page)"))
+    return ""
+
+
+def _loose(slug: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", slug.lower())
+
+
+# -- parts -----------------------------------------------------------------------------------------
+
+
+def read_parts(sidebar: Path | None, report: ImportReport) -> list[tuple[str, list[int]]]:
+    """Parts from docsify's sidebar: a bold label, then links to its chapters."""
+    if sidebar is None:
+        return []
+    problems: list[Problem] = []
+    data = read_bytes(sidebar, MAX_PAGE_BYTES, problems)
+    text = decode(sidebar, data, problems) if data is not None else None
+    if text is None:
+        report.problems.extend(problems)
+        return []
+    parts: list[tuple[str, list[int]]] = []
+    for line in normalise_line_ends(text).split("\n"):
+        label = re.match(r"^[-*+]\s+\*\*(?P<title>.+?)\*\*\s*$", line)
+        if label:
+            parts.append((label.group("title").strip(), []))
+            continue
+        link = INLINE_LINK.search(line)
+        target = _link_target(link.group("target").partition("#")[0]) if link else None
+        if parts and target and target[0] == "chapter":
+            parts[-1][1].append(target[1])
+    return [(title, chapters) for title, chapters in parts if chapters]
+
+
+def set_parts(config_text: str, parts: list[tuple[str, list[int]]]) -> str:
+    """mkdocs.yml with ``extra: skillbook: parts:`` set, the rest of the file as it was."""
+    dumped = yaml.dump(
+        {"parts": [{"title": title, "chapters": _Inline(chapters)} for title, chapters in parts]},
+        Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000,
+    ).rstrip("\n").split("\n")
+    lines = config_text.split("\n")
+    root = yaml.compose(config_text, Loader=YAML_LOADER)
+    extra = _entry(root, "extra")
+    if extra is None:
+        block = ["extra:", "  skillbook:", *("    " + line for line in dumped)]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return "\n".join([*lines, "", *block]) + "\n"
+    extra_key, extra_value = extra
+    skillbook = _entry(extra_value, "skillbook")
+    if skillbook is None:
+        indent = _child_indent(extra_value, extra_key.start_mark.column + 2)
+        at = extra_key.start_mark.line + 1
+        lines[at:at] = [" " * indent + "skillbook:", *(" " * (indent + 2) + line for line in dumped)]
+        return "\n".join(lines)
+    skillbook_key, skillbook_value = skillbook
+    indent = _child_indent(skillbook_value, skillbook_key.start_mark.column + 2)
+    block = [" " * indent + line for line in dumped]
+    current = _entry(skillbook_value, "parts")
+    if current is None:
+        at = skillbook_key.start_mark.line + 1
+        lines[at:at] = block
+    else:
+        key, value = current
+        end = value.end_mark.line + (1 if value.end_mark.column > 0 else 0)
+        lines[key.start_mark.line:end] = block
+    return "\n".join(lines)
+
+
+def _entry(node: yaml.Node | None, name: str) -> tuple[yaml.Node, yaml.Node] | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next(((k, v) for k, v in node.value if k.value == name), None)
+
+
+def _child_indent(node: yaml.Node, default: int) -> int:
+    if isinstance(node, yaml.MappingNode) and node.value and node.flow_style is not True:
+        return node.value[0][0].start_mark.column
+    return default
+
+
+# -- skill files ------------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as literal blocks; chapter lists inline, as authors write them."""
+
+
+class _Inline(list):
+    pass
+
+
+_Dumper.add_representer(
+    str, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None),
+)
+_Dumper.add_representer(_Inline, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True))
+
+
+def skill_data(skill: SkillFacts, prior: dict | None) -> dict:
+    """The skill's fields in the project's order; fields the import knows nothing of
+    (related, say) are kept from the file already there."""
+    data = dict(prior or {})
+    data.update({"id": skill.id, "purpose": skill.purpose})
+    if skill.best_for:
+        data["best_for"] = skill.best_for
+    data["chapters"] = _Inline(skill.chapters)
+    if skill.order is not None:
+        data["order"] = skill.order
+    if skill.introduction:
+        data.update(introduction=skill.introduction, when_to_use=skill.when_to_use, key_strengths=skill.key_strengths)
+    order = ["id", "purpose", "best_for", "chapters", "order", "related", "introduction", "when_to_use", "key_strengths"]
+    return {key: data[key] for key in sorted(data, key=lambda k: order.index(k) if k in order else len(order)) if data[key] != []}
+
+
+def skill_file_text(data: dict) -> str:
+    return SCHEMA_LINE + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000)
+
+
+def _existing_skill(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# -- the import -------------------------------------------------------------------------------------
+
+
+def import_book(sources: list[Path], project: Path, dry_run: bool = False, force: bool = False) -> ImportReport:
+    """Import the sources into the project; returns the report. Nothing is written
+    on a dry run, or when an existing file would change without ``force``."""
+    report = ImportReport(project, dry_run)
+    pages, sidebar = discover(sources, report)
+    pages = [page for page in pages if read_page(page, report)]
+    if report.problems:
+        return report
+    name_pages(pages)
+    # Links first: the steps after them change the number of lines, and the report
+    # names source lines.
+    for page in pages:
+        rewrite_links(page, pages, report)
+    skills_dir = project / "skills"
+    facts = read_skills(pages, report)
+    existing = {skill_id: data for skill_id in facts if (data := _existing_skill(skills_dir / f"{skill_id}.yml"))}
+    for page in pages:
+        if page.kind != "home":
+            own_tables_to_directives(page, facts)
+            introductions_to_directives(page, facts, existing, report)
+
+    planned: dict[Path, str] = {project / "docs" / page.target: page.text for page in pages}
+    report.chapters = sum(page.kind == "chapter" for page in pages)
+    report.appendices = sum(page.kind == "appendix" for page in pages)
+    report.home = any(page.kind == "home" for page in pages)
+    for page in pages:
+        if page.kind != "home":
+            chapter = parse_chapter(page.target, page.target, page.text, [])
+            report.prompts += len(chapter.prompts)
+            report.templates += sum(prompt.is_template for prompt in chapter.prompts)
+
+    report.parts = read_parts(sidebar, report)
+    config = project / "mkdocs.yml"
+    has_parts = False
+    if report.parts:
+        if not config.is_file():
+            report.problems.append(Problem(str(config), 1, "the project has no mkdocs.yml to write the parts to; run the import in a Skillbook project"))
+            return report
+        config_text = config.read_text(encoding="utf-8")
+        planned[config] = set_parts(config_text, report.parts)
+        # Parts are the import's to write; only parts already set are the author's.
+        has_parts = bool(load_options(config, []).parts)
+
+    skill_status: dict[str, str] = {}
+    for skill_id, skill in sorted(facts.items()):
+        path = skills_dir / f"{skill_id}.yml"
+        prior = existing.get(skill_id)
+        data = skill_data(skill, prior)
+        if prior is not None and prior == data:
+            skill_status[skill_id] = "unchanged"
+            continue
+        planned[path] = skill_file_text(data)
+        skill_status[skill_id] = "updated" if path.exists() else "created"
+
+    for path, text in planned.items():
+        relative = path.relative_to(project).as_posix()
+        if not path.exists():
+            report.files_created.append(relative)
+        elif path.read_text(encoding="utf-8", errors="replace") == text:
+            report.files_unchanged.append(relative)
+        elif force or (path == config and not has_parts):
+            report.files_updated.append(relative)
+        else:
+            report.conflicts.append(relative)
+    for skill_id, status in skill_status.items():
+        getattr(report, f"skills_{status}").append(skill_id)
+    if dry_run or report.failed:
+        return report
+    for path, text in planned.items():
+        if path.relative_to(project).as_posix() in report.files_unchanged:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return report
