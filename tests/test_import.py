@@ -1,0 +1,403 @@
+"""`skillbook import` moves the fixture docsify book (6 chapters, 4 appendices,
+every shape the real book has) into a fresh project, which then builds with
+--strict. Counts are checked against the fixture's hand-counted manifest, and
+every code block and prompt of the source against the built site."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from skillbook.importer import import_book
+from skillbook.placeholders import placeholders
+from skillbook.text import slugify
+from tests.conftest import ROOT, build_site, make_site_project
+
+BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
+EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text(encoding="utf-8"))
+SOURCE_PAGES = sorted([*BOOK.glob("chapters/*.md"), *BOOK.glob("appendices/*.md")])
+
+
+def run_import(project: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "skillbook.cli", "import", str(BOOK), "--project", str(project), *options],
+        capture_output=True, text=True,
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def source_text(path: Path) -> str:
+    """A source page as the import reads it: BOM dropped, line ends made LF."""
+    return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> Path:
+    project = make_site_project(tmp_path_factory.mktemp("imported") / "book")
+    result = run_import(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    project = make_site_project(tmp_path_factory.mktemp("report") / "book")
+    return import_book([BOOK], project)
+
+
+@pytest.fixture(scope="module")
+def site(imported, tmp_path_factory) -> Path:
+    site_dir = tmp_path_factory.mktemp("imported-site")
+    result = build_site(imported, site_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site_dir
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+def test_report_counts_match_the_manifest(report):
+    assert not report.failed, report.lines()
+    assert (report.chapters, report.appendices, report.home) == (EXPECTED["chapters"], EXPECTED["appendices"], True)
+    assert report.parts == [(p["title"], p["chapters"]) for p in EXPECTED["parts"]]
+    assert (report.skills, len(report.skills_created)) == (EXPECTED["skills"], EXPECTED["skills"])
+    assert (report.prompts, report.templates) == (EXPECTED["prompts"], EXPECTED["templates"])
+    assert len(report.links_resolved) == EXPECTED["links_rewritable"]
+    unresolved = [note.text.split(" ")[0] for note in report.links_unresolved]
+    assert sorted(unresolved) == sorted(EXPECTED["links_unresolved"])
+    assert len(report.repairs) == EXPECTED["damaged_lines_outside_code"]
+    conflicts = {(c["skill"], c["other_value"], c["chapter_value"]) for c in EXPECTED["skill_fact_conflicts"]}
+    assert {(re.search(r"@(\S+)", n.text).group(1), *re.findall(r"'([^']*)'", n.text)[:2]) for n in report.fact_conflicts} == conflicts
+    normalised = {Path(n.where).relative_to(BOOK).as_posix(): n.text for n in report.normalised}
+    assert set(normalised) == {*EXPECTED["crlf_files"], *EXPECTED["bom_files"]}
+    skipped = {Path(n.where).name for n in report.skipped}
+    assert {"_coverpage.md", "_sidebar.md"} <= skipped
+
+
+def test_report_names_source_lines(report):
+    """Every link, repair and conflict is reported at its line in the source."""
+    expected_links = {f"{link['file']}:{link['line']}" for link in EXPECTED["links_rewritable_list"]}
+    assert {Path(n.where).relative_to(BOOK).as_posix() for n in report.links_resolved} == expected_links
+    expected_unresolved = {f"{link['file']}:{link['line']}" for link in EXPECTED["links_unresolved_at"]}
+    assert {Path(n.where).relative_to(BOOK).as_posix() for n in report.links_unresolved} == expected_unresolved
+    assert {Path(n.where).relative_to(BOOK).as_posix() for n in report.repairs} == set(EXPECTED["damaged_lines_outside_code_at"])
+
+
+def test_command_line_report(tmp_path):
+    project = make_site_project(tmp_path / "book")
+    result = run_import(project, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"Would import into {project}:" in out
+    assert f"chapters: {EXPECTED['chapters']}, appendices: {EXPECTED['appendices']}, home page: yes" in out
+    assert f"skills: {EXPECTED['skills']} ({EXPECTED['skills']} created, 0 updated, 0 unchanged)" in out
+    assert f"prompts: {EXPECTED['prompts']}, of which {EXPECTED['templates']} templates" in out
+    assert f"links left unresolved (now text): {len(EXPECTED['links_unresolved'])}" in out
+    assert "Part I" not in out and "Foundations: chapters 1, 2" in out
+
+
+# -- the files written ------------------------------------------------------------------------------
+
+
+def test_files_are_named_the_projects_way(imported):
+    names = sorted(p.name for p in (imported / "docs").glob("*.md"))
+    assert "index.md" in names
+    assert [n for n in names if n.startswith("chapter-")] == sorted(
+        ["chapter-1-getting-started.md", "chapter-2-anatomy-of-a-skill.md", "chapter-3-prompt-engineering.md",
+         "chapter-5-testing-strategies.md", "chapter-16-cicd-pipelines.md", "chapter-17-cloud-platforms.md"])
+    assert [n for n in names if n.startswith("appendix-")] == [
+        "appendix-a-skill-index.md", "appendix-b-prompt-templates.md", "appendix-c-attribution.md", "appendix-d-learning-paths.md"]
+    assert len(list((imported / "skills").glob("*.yml"))) == EXPECTED["skills"]
+
+
+def test_skill_tables_become_directives_and_introductions_metadata(imported):
+    docs = imported / "docs"
+    for name in ("chapter-3-prompt-engineering.md", "chapter-5-testing-strategies.md", "chapter-16-cicd-pipelines.md",
+                 "chapter-17-cloud-platforms.md"):
+        text = (docs / name).read_text(encoding="utf-8")
+        assert "<!-- skillbook: skills-table -->" in text and "| Skill | Purpose | Best For |" not in text, name
+    introduced = set(re.findall(r"<!-- skillbook: skill-introduction (\S+) -->", "".join(
+        p.read_text(encoding="utf-8") for p in docs.glob("*.md"))))
+    assert introduced == set(EXPECTED["introductions"])
+    skill = (imported / "skills" / "terraform-expert.yml").read_text(encoding="utf-8")
+    assert skill.startswith("# yaml-language-server: $schema=../src/skillbook/skill.schema.json\nid: terraform-expert\n")
+    assert "introduction:" in skill and "when_to_use:" in skill and "key_strengths:" in skill
+    # Index-only skills have a page and no "Best For".
+    (only,) = EXPECTED["skill_only_in_appendix_table"]
+    only_yaml = (imported / "skills" / f"{only}.yml").read_text(encoding="utf-8")
+    assert "best_for" not in only_yaml and "chapters: [A]" in only_yaml
+
+
+def test_other_skill_tables_stay_with_each_skill_linked(imported):
+    attribution = (imported / "docs" / "appendix-c-attribution.md").read_text(encoding="utf-8")
+    assert "| Skill | Source | Original Author |" in attribution
+    rows = [line for line in attribution.split("\n") if line.startswith("| ") and "@" in line]
+    assert rows and all(re.match(r"^\| \[`@([a-z0-9-]+)`\]\(skills/\1\.md\) \|", row) for row in rows), rows
+
+
+def test_prose_changes_only_in_links_repairs_and_directives(imported, report):
+    """Every line of a source page is in the imported page, except the lines of
+    links, repairs and what directives replace."""
+    touched = {(Path(n.where.rsplit(":", 1)[0]), int(n.where.rsplit(":", 1)[1]))
+               for n in [*report.links_resolved, *report.links_unresolved, *report.repairs]}
+    for source in SOURCE_PAGES:
+        imported_page = next(p for p in (imported / "docs").glob("*.md") if _same_page(source, p))
+        before = source_text(source).split("\n")
+        after = imported_page.read_text(encoding="utf-8").split("\n")
+        removed = [index + 1 for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+                   if tag in ("replace", "delete") for index in range(i1, i2)]
+        unexplained = [line for line in removed if (source, line) not in touched
+                       and not _replaced_by_directive(before, line) and _linked(before[line - 1]) not in after]
+        assert unexplained == [], f"{source.name}: lines {unexplained} changed: {[before[i - 1] for i in unexplained]}"
+
+
+def _same_page(source: Path, imported_page: Path) -> bool:
+    number = re.match(r"^0*(\d+)-", source.name)
+    if source.parent.name == "chapters":
+        return imported_page.name.startswith(f"chapter-{number.group(1)}-")
+    return imported_page.name.startswith(f"appendix-{source.name[0]}-")
+
+
+def _linked(row: str) -> str:
+    """A table row with each `@skill` linked to its page, as the import writes other skill tables."""
+    return re.sub(r"`@([a-z0-9-]+)`", r"[`@\1`](skills/\1.md)", row)
+
+
+def _replaced_by_directive(lines: list[str], number: int) -> bool:
+    """A line of a Best For table, or of a skill introduction's paragraphs and lists."""
+    line = lines[number - 1]
+    if line.startswith("|"):
+        table_start = number - 1
+        while table_start > 0 and lines[table_start - 1].startswith("|"):
+            table_start -= 1
+        return "best for" in lines[table_start].lower()
+    above = [l for l in lines[:number - 1] if l.startswith("#")]
+    return bool(above) and above[-1].lower().lstrip("# ").startswith("skill introduction")
+
+
+# -- the site -----------------------------------------------------------------------------------------
+
+
+def fences(text: str) -> list[tuple[str, str]]:
+    """(language, content) of every fenced block, read by CommonMark."""
+    return [(t.info.strip(), t.content) for t in MarkdownIt("commonmark").parse(text) if t.type == "fence"]
+
+
+def code_texts(page_html: str) -> list[str]:
+    """The text of every code block of a page (Pygments' markup and line anchors removed)."""
+    blocks = re.findall(r"<pre[^>]*>(?:<span></span>)?<code[^>]*>(.*?)</code></pre>", page_html, re.DOTALL)
+    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
+
+
+def page_html(site: Path, name: str) -> str:
+    return (site / name.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_code_block_and_prompt_is_kept_verbatim(imported, site):
+    all_blocks = 0
+    for source in SOURCE_PAGES:
+        target = next(p for p in (imported / "docs").glob("*.md") if _same_page(source, p)).name
+        built = page_html(site, target)
+        shown = code_texts(built)
+        mermaid = [html.unescape(m) for m in re.findall(r'<pre class="mermaid"><code>(.*?)</code></pre>', built, re.DOTALL)]
+        for language, content in fences(source_text(source)):
+            all_blocks += 1
+            if language == "mermaid":
+                assert content.rstrip("\n") in mermaid, f"{source.name}: mermaid diagram not kept"
+            elif content.startswith("@") and language in ("", "text"):
+                prompt = content[:-1]
+                assert prompt in shown, f"{source.name}: prompt not shown verbatim in the chapter:\n{prompt[:200]}"
+            else:
+                assert content in shown or content.rstrip("\n") in shown, f"{source.name}: {language} block changed:\n{content[:200]}"
+    assert all_blocks == EXPECTED["code_blocks"]
+
+
+def test_every_prompt_has_a_page_with_its_exact_text(imported, site):
+    pages = 0
+    for prompt in EXPECTED["prompt_list"]:
+        pages += 1
+    prompt_pages = [p for p in (site / "prompts").iterdir() if p.is_dir()]
+    assert len(prompt_pages) == EXPECTED["prompts"] == pages
+    texts = {text for page in prompt_pages for text in code_texts((page / "index.html").read_text(encoding="utf-8"))}
+    for source in SOURCE_PAGES:
+        for language, content in fences(source_text(source)):
+            if content.startswith("@") and language in ("", "text"):
+                assert content[:-1] in texts, f"{source.name}: no prompt page shows\n{content[:200]}"
+
+
+def test_templates_are_marked_and_name_their_skill_or_none(site):
+    library = (site / "prompts" / "index.html").read_text(encoding="utf-8")
+    for title, skill in EXPECTED["template_skill_ids"].items():
+        slug = re.sub(r"-+", "-", slugify(title))
+        page = (site / "prompts" / slug / "index.html").read_text(encoding="utf-8")
+        assert 'class="sb-template"' in page, title
+        badge = re.search(r'class="sb-badge"[^>]*>\s*<code>@([a-z0-9-]+)</code>', page)
+        assert (badge.group(1) if badge else None) == skill, title
+        assert f"prompts/{slug}/" in library or f"{slug}/" in library
+    assert library.count('class="sb-template"') == EXPECTED["templates"]
+
+
+def test_links_are_rewritten_and_unresolved_ones_are_text(site):
+    chapter_3 = page_html(site, "chapter-3-prompt-engineering")
+    assert 'href="../chapter-5-testing-strategies/#unit-tests"' in chapter_3
+    assert "chapter-04-context-management" not in chapter_3
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="appendix-b-prompt-templates/"' in home and 'href="chapter-16-cicd-pipelines/"' in home
+
+
+def test_every_heading_keeps_its_anchor(imported, site):
+    for source in SOURCE_PAGES:
+        target = next(p for p in (imported / "docs").glob("*.md") if _same_page(source, p)).name
+        ids = set(re.findall(r' id="([^"]+)"', page_html(site, target)))
+        code = {i for t in MarkdownIt("commonmark").parse(source_text(source)) if t.type == "fence" for i in range(*t.map)}
+        for index, line in enumerate(source_text(source).split("\n")):
+            heading = re.match(r"^#{1,6}\s+(.*?)\s*$", line)
+            if heading and index not in code:
+                plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading.group(1))
+                slug = slugify(plain)
+                assert slug in ids or re.sub(r"-+", "-", slug) in ids, f"{source.name}:{index + 1}: no anchor #{slug}"
+
+
+def test_parts_and_appendices_in_the_navigation(site):
+    labels = [html.unescape(m) for m in re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>',
+                                                    (site / "index.html").read_text(encoding="utf-8"))]
+    wanted = ["Part I: Foundations", "Part II: Prompt Craft & Quality", "Part III: DevOps & Infrastructure",
+              "Appendices", "Skills catalog", "Prompt library"]
+    position = labels.index("Home")
+    for label in wanted:  # in this order, in the navigation
+        position = labels.index(label, position + 1)
+    assert labels.index("Chapter 1: Getting Started") > labels.index("Part I: Foundations")
+    assert labels.index("Appendix A: Skill Index") > labels.index("Appendices")
+
+
+def test_appendices_are_named_in_the_catalog(site):
+    catalog = (site / "skills" / "index.html").read_text(encoding="utf-8")
+    assert "Appendix A · Skill Index" in catalog
+
+
+def test_nested_lists_indented_by_two_spaces_render_nested(site):
+    pages = "".join(page_html(site, p.name) for p in site.iterdir() if p.name.startswith(("chapter-", "appendix-")))
+    assert re.search(r"<li>[^<]*(?:<[^/][^>]*>[^<]*)*<ul>\s*<li>", pages), "no nested list in the imported book"
+
+
+def test_mermaid_fences_become_diagrams(site):
+    diagrams = sum(page_html(site, p.name).count('<pre class="mermaid">') for p in site.iterdir()
+                   if p.name.startswith(("chapter-", "appendix-")))
+    assert diagrams == EXPECTED["mermaid"]
+
+
+def test_imported_book_checks_clean(imported):
+    result = subprocess.run([sys.executable, "-m", "skillbook.cli", "check", "--strict", "--root", str(imported)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{EXPECTED['chapters']} chapters, {EXPECTED['appendices']} appendices" in result.stdout
+    assert "0 errors, 0 warnings" in result.stdout
+
+
+# -- safe to re-run ---------------------------------------------------------------------------------
+
+
+def test_importing_twice_changes_nothing(tmp_path):
+    project = make_site_project(tmp_path / "book")
+    assert run_import(project).returncode == 0
+    before = tree(project)
+    again = run_import(project)
+    assert again.returncode == 0, again.stderr
+    assert "0 created, 0 updated" in again.stdout
+    assert f"({0} created, 0 updated, {EXPECTED['skills']} unchanged)" in again.stdout
+    assert tree(project) == before
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    project = make_site_project(tmp_path / "book")
+    before = tree(project)
+    result = run_import(project, "--dry-run")
+    assert result.returncode == 0
+    assert tree(project) == before
+
+
+def test_conflicts_are_listed_and_nothing_is_written_without_force(tmp_path):
+    project = make_site_project(tmp_path / "book")
+    assert run_import(project).returncode == 0
+    chapter = project / "docs" / "chapter-17-cloud-platforms.md"
+    skill = project / "skills" / "aws-expert.yml"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nAn author's own line.\n", encoding="utf-8")
+    skill.write_text(skill.read_text(encoding="utf-8").replace("Amazon Web Services", "AWS"), encoding="utf-8")
+    (project / "docs" / "chapter-1-getting-started.md").unlink()
+    before = tree(project)
+    result = run_import(project)
+    assert result.returncode == 1
+    assert "conflicts: 2 existing file(s) differ; nothing was written (use --force to overwrite):" in result.stderr
+    assert "    docs/chapter-17-cloud-platforms.md" in result.stderr and "    skills/aws-expert.yml" in result.stderr
+    assert tree(project) == before
+    forced = run_import(project, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "An author's own line." not in chapter.read_text(encoding="utf-8")
+    assert "purpose: Amazon Web Services" in skill.read_text(encoding="utf-8")
+    assert (project / "docs" / "chapter-1-getting-started.md").is_file()
+
+
+def test_parts_are_written_into_mkdocs_yml_keeping_the_rest(tmp_path):
+    project = make_site_project(tmp_path / "book")
+    config = project / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    assert run_import(project).returncode == 0
+    written = config.read_text(encoding="utf-8")
+    assert written.startswith(original.rstrip("\n"))
+    assert written.endswith("extra:\n  skillbook:\n    parts:\n    - title: Foundations\n      chapters: [1, 2]\n"
+                            "    - title: Prompt Craft & Quality\n      chapters: [3, 5]\n"
+                            "    - title: DevOps & Infrastructure\n      chapters: [16, 17]\n")
+
+
+# -- templates and placeholders ------------------------------------------------------------------
+
+
+def test_a_misspelt_skill_in_a_template_is_still_an_error(tmp_path):
+    project = make_site_project(tmp_path / "book")
+    assert run_import(project).returncode == 0
+    appendix = project / "docs" / "appendix-b-prompt-templates.md"
+    appendix.write_text(appendix.read_text(encoding="utf-8").replace("@terraform-expert Write", "@terraform-exprt Write"),
+                        encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "skillbook.cli", "check", "--root", str(project)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "uses unknown skill '@terraform-exprt'; did you mean '@terraform-expert'?" in result.stderr
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Explain [domain] to a [audience] in [language].", ["domain", "audience", "language"]),
+    ("Write a module for [cloud provider] with [input/output format].", ["cloud provider", "input/output format"]),
+    ("Read [the docs](https://example.com) and [the guide][guide].", []),
+    ("[guide]: https://example.com", []),
+    ("Match ^[a-z0-9-]+$ and [A-Z_] and [abc]+ and \\[escaped].", []),
+    ("As shown in [1] and [23], see ![diagram](x.png).", []),
+    ("- [x] done\n- [ ] todo", []),
+    ("Call arr[index] and dict[key] in code.", []),
+    ("Fill [language] twice: [language].", ["language"]),
+])
+def test_placeholder_rule(text, names):
+    assert placeholders(text) == names
+
+
+def test_only_templates_hold_placeholders_in_the_fixture():
+    """Every prompt of the fixture book: placeholders exactly in the templates."""
+    templates = set(EXPECTED["template_skill_ids"])
+    for source in SOURCE_PAGES:
+        for language, content in fences(source_text(source)):
+            if content.startswith("@") and language in ("", "text"):
+                first_line = content.split("\n", 1)[0]
+                is_template = bool(placeholders(content)) or first_line.startswith(("@skill-name", "@["))
+                assert is_template == (source.name.startswith("b-")), f"{source.name}: {first_line}"
+    assert len(templates) == EXPECTED["templates"]
