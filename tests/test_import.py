@@ -8,8 +8,8 @@ from __future__ import annotations
 import difflib
 import html
 import json
-import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from skillbook.importer import import_book
 from skillbook.placeholders import placeholders
 from skillbook.text import slugify
-from tests.conftest import ROOT, build_site, make_site_project
+from tests.conftest import ROOT, SEED, build_site, make_site_project
 
 BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text(encoding="utf-8"))
@@ -401,3 +401,25 @@ def test_only_templates_hold_placeholders_in_the_fixture():
                 is_template = bool(placeholders(content)) or first_line.startswith(("@skill-name", "@["))
                 assert is_template == (source.name.startswith("b-")), f"{source.name}: {first_line}"
     assert len(templates) == EXPECTED["templates"]
+
+
+def test_importing_the_seed_reproduces_the_projects_chapter_16(tmp_path):
+    """Chapter 16 as the book delivered it, imported into this project, gives back
+    its 14 skill files unchanged and its chapter but for the link to the
+    unwritten Chapter 17, which the import makes text."""
+    project = make_site_project(tmp_path / "book")
+    shutil.copytree(ROOT / "skills", project / "skills", dirs_exist_ok=True)
+    shutil.copy(ROOT / "docs" / "chapter-16-container-orchestration.md", project / "docs")
+    source = tmp_path / "chapters" / "16-containers.md"
+    source.parent.mkdir()
+    shutil.copy(SEED, source)
+    report = import_book([source], project, dry_run=True)
+    assert (len(report.skills_unchanged), report.skills_created, report.skills_updated) == (14, [], [])
+    assert report.conflicts == ["docs/chapter-16-container-orchestration.md"]
+    assert [str(n) for n in report.links_unresolved] == [f"{source}:439: chapter-17-cloud-platforms.md (the book has no chapter 17)"]
+    forced = import_book([source], project, force=True)
+    written = (project / "docs" / "chapter-16-container-orchestration.md").read_text(encoding="utf-8").split("\n")
+    ours = (ROOT / "docs" / "chapter-16-container-orchestration.md").read_text(encoding="utf-8").split("\n")
+    assert not forced.failed
+    assert ours[377] == "**Next Chapter:** [Chapter 17: Cloud Platforms →](chapter-17-cloud-platforms.md)"
+    assert written == [*ours[:377], "**Next Chapter:** Chapter 17: Cloud Platforms →", *ours[378:]]

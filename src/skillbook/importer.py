@@ -290,9 +290,10 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
                 purpose_column = header.index("purpose") if "purpose" in header else None
                 for position, row in enumerate(rows, start=1):
                     match = SKILL_ID.search(row[0]) if row else None
-                    if match is None:
-                        continue
                     where = f"{page.source}:{block.start + position + 2}"
+                    if match is None:
+                        report.skipped.append(Note(where, f"table row {row[0]!r} names no @skill-id (lower-case letters, digits, hyphens)"))
+                        continue
                     purpose = row[purpose_column] if purpose_column is not None and purpose_column < len(row) else None
                     best_for = row[2] if is_own and len(row) > 2 else None
                     lists_it = is_own or page.source not in with_own_table
@@ -324,7 +325,7 @@ def own_tables_to_directives(page: Page, facts: dict[str, SkillFacts]) -> None:
     for block, header, rows in reversed(_tables(page)):
         ids = [m.group(1) for row in rows if (m := SKILL_ID.search(row[0] if row else ""))]
         if header[:3] == ["skill", "purpose", "best for"] and len(ids) == len(rows) and all(page.key in facts[i].chapters for i in ids):
-            lines[block.start:block.end] = ["<!-- skillbook: skills-table -->"]
+            lines[block.start:_last_text_line(lines, block) + 1] = ["<!-- skillbook: skills-table -->"]
         elif header and header[0] == "skill":
             for index in range(block.start + 2, block.end):
                 lines[index] = re.sub(r"`@([a-z0-9]+(?:-[a-z0-9]+)*)`", lambda m: f"[`@{m.group(1)}`](skills/{m.group(1)}.md)"
@@ -361,8 +362,16 @@ def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existi
             report.introductions_kept.append(Note(where, f"@{skill.id} is introduced twice; the first introduction is its metadata"))
             continue
         skill.introduction, skill.when_to_use, skill.key_strengths = introduction, lists["when_to_use"], lists["key_strengths"]
-        lines[taken[0].start:taken[-1].end] = [f"<!-- skillbook: skill-introduction {skill.id} -->"]
+        lines[taken[0].start:_last_text_line(lines, taken[-1]) + 1] = [f"<!-- skillbook: skill-introduction {skill.id} -->"]
     page.text = "\n".join(lines)
+
+
+def _last_text_line(lines: list[str], block: Block) -> int:
+    """A block's last line that is not blank: the blank lines after it stay."""
+    end = block.end - 1
+    while end > block.start and not lines[end].strip():
+        end -= 1
+    return end
 
 
 def _introduction_blocks(blocks: list[Block]) -> list[Block]:
@@ -627,7 +636,8 @@ def import_book(sources: list[Path], project: Path, dry_run: bool = False, force
             own_tables_to_directives(page, facts)
             introductions_to_directives(page, facts, existing, report)
 
-    planned: dict[Path, str] = {project / "docs" / page.target: page.text for page in pages}
+    # Text files end with a line end, as editors and git expect.
+    planned: dict[Path, str] = {project / "docs" / page.target: page.text.rstrip("\n") + "\n" for page in pages}
     report.chapters = sum(page.kind == "chapter" for page in pages)
     report.appendices = sum(page.kind == "appendix" for page in pages)
     report.home = any(page.kind == "home" for page in pages)
