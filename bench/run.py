@@ -11,6 +11,9 @@ baseline measured in the same run, never an absolute time:
 - scaling: the build of a book twice as large must take about twice as long,
   not four times (the navigation must not grow with the generated pages).
 
+It also times `skillbook import` of a docsify book of the real book's shape
+(bench/docsify_book.py), for information.
+
 Run with `make bench`; exits 1 when a target is missed.
 """
 
@@ -32,7 +35,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from docsify_book import write_docsify_book  # noqa: E402
 from skillbook import load_book  # noqa: E402
+from skillbook.importer import import_book  # noqa: E402
 from skillbook.render import Renderer  # noqa: E402
 
 SEED_CHAPTER = ROOT / "docs" / "chapter-16-container-orchestration.md"
@@ -140,7 +145,18 @@ def main() -> int:
         double_build = timed(lambda: build(double), args.repeat)
         results["scaling"] = (double_build / skillbook_build, f"build of twice the book {double_build:.2f}s vs {skillbook_build:.2f}s")
 
+        source, target = base / "docsify", base / "imported"
+        counts = write_docsify_book(source, args.chapters)
+        target.mkdir()
+        shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+        start = time.perf_counter()
+        report = import_book([source], target)
+        imported = time.perf_counter() - start
+        assert not report.failed, report.lines()
+
     print(f"site: {pages} pages, {size:.1f} MiB of HTML")
+    print(f"import: {counts['chapters']} chapters, {counts['appendices']} appendices, {report.skills} skills, "
+          f"{report.prompts} prompts in {imported:.2f}s")
     failed = False
     for name, (ratio, detail) in results.items():
         ok = ratio <= TARGETS[name]

@@ -275,13 +275,14 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
     ``Skill | Purpose | Best For`` table wins over an index's row."""
     facts: dict[str, SkillFacts] = {}
     ordered = sorted(pages, key=lambda p: (p.kind != "chapter", str(p.key).zfill(4)))
+    tables = {page.source: _tables(page) for page in ordered if page.kind != "home"}
     # A page with a skills table lists its skills there; its other tables add none.
-    with_own_table = {p.source for p in pages for _, header, _ in _tables(p) if header[:3] == ["skill", "purpose", "best for"]}
+    with_own_table = {source for source, found in tables.items() for _, header, _ in found if header[:3] == ["skill", "purpose", "best for"]}
     for own in (True, False):
         for page in ordered:
             if page.kind == "home":
                 continue
-            for block, header, rows in _tables(page):
+            for block, header, rows in tables[page.source]:
                 if not header or header[0] != "skill":
                     continue
                 is_own = header[:3] == ["skill", "purpose", "best for"]

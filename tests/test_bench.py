@@ -1,0 +1,22 @@
+"""`make bench` runs: at a tiny scale, with no timing asserted (timings are the
+benchmark's to judge, on a quiet machine, as ratios)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_benchmark_runs_at_a_tiny_scale():
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--chapters", "3", "--repeat", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    for name in ("build", "memory", "check", "scaling"):
+        assert f" {name}: ratio " in result.stdout, result.stdout
+    assert "import: 3 chapters, 5 appendices, " in result.stdout, result.stdout
