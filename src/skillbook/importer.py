@@ -272,12 +272,11 @@ def _tables(page: Page) -> list[tuple[Block, list[str], list[list[str]]]]:
 
 def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts]:
     """Skill facts from every table whose first column is Skill. A chapter's own
-    ``Skill | Purpose | Best For`` table wins over an index's row."""
+    ``Skill | Purpose | Best For`` table wins over an index's row, and places the
+    skill in that chapter."""
     facts: dict[str, SkillFacts] = {}
     ordered = sorted(pages, key=lambda p: (p.kind != "chapter", str(p.key).zfill(4)))
     tables = {page.source: _tables(page) for page in ordered if page.kind != "home"}
-    # A page with a skills table lists its skills there; its other tables add none.
-    with_own_table = {source for source, found in tables.items() for _, header, _ in found if header[:3] == ["skill", "purpose", "best for"]}
     for own in (True, False):
         for page in ordered:
             if page.kind == "home":
@@ -297,7 +296,11 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
                         continue
                     purpose = row[purpose_column] if purpose_column is not None and purpose_column < len(row) else None
                     best_for = row[2] if is_own and len(row) > 2 else None
-                    lists_it = is_own or page.source not in with_own_table
+                    # Skills tables say where a skill belongs. Other tables (an index,
+                    # credits) list every skill, so they place only a skill no
+                    # skills table lists: under the first page that names it.
+                    known = facts.get(match.group(1))
+                    lists_it = is_own or known is None or not known.chapters
                     _merge(facts, match.group(1), page, purpose, best_for, position if is_own else None, where, lists_it, report)
     return facts
 
