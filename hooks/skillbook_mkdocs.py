@@ -7,12 +7,14 @@ which knows nothing of MkDocs.
 - ``on_page_markdown``: hand chapters and pages with directives to the renderer.
 
 Under ``mkdocs serve`` an error in the book is shown on every page and in the
-log, and the next save that fixes it brings the book back.
+log, every page is built from what is valid, and the next save that fixes it
+brings the book back.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,6 +28,7 @@ from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer
 log = logging.getLogger("mkdocs.hooks.skillbook")
 
 TEMPLATE_FOLDER = "skillbook"
+TITLE_LINE = re.compile(r"\A\s*# .*\n")
 
 _command = "build"
 _renderer: Renderer | None = None
@@ -41,6 +44,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     global _renderer
     root = Path(config.config_file_path).parent
     book = load_book(config.docs_dir, root / SKILLS_FOLDER, root, config.config_file_path)
+    # Paths relative to the project, as `skillbook check` prints them there.
+    book.problems = [problem.relative_to(root) for problem in book.problems]
     _renderer = Renderer(book, Path(config.theme.custom_dir) / TEMPLATE_FOLDER)
     for problem in book.warnings:
         log.warning(str(problem))
@@ -54,13 +59,17 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """The generated pages join the author's. With errors (under serve) they are
+    built from what is valid, so that every page stays reachable and shows them."""
     _generated.clear()
-    if _renderer.book.errors:
-        _drop_refused(files, _renderer.book.refused)
-        return files  # the pages show the errors instead
+    _drop_refused(files, _renderer.book.refused)
     for page in _renderer.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
-            raise PluginError(f"docs/{page.src_uri} is a page the book generates; rename or remove that file")
+            message = f"docs/{page.src_uri} is a page the book generates; rename or remove that file"
+            if _command != "serve":
+                raise PluginError(message)
+            log.error(message)
+            continue
         files.append(File.generated(config, page.src_uri, content=page.markdown))
         _generated.add(page.src_uri)
     if config.nav is None:
@@ -92,12 +101,18 @@ def _navigation(book: Book, files: Files) -> list:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if _renderer.book.errors:
-        return _renderer.errors_banner() + markdown
     src_uri = page.file.src_uri
-    if src_uri in _generated:
-        return markdown
     chapter = _renderer.book.chapter_by_uri(src_uri)
-    if chapter is not None:
-        return _renderer.chapter(chapter)
-    return _renderer.document(src_uri, markdown)
+    if src_uri in _generated:
+        body = markdown
+    elif chapter is not None:
+        body = _renderer.chapter(chapter)
+    else:
+        body = _renderer.document(src_uri, markdown)
+    # Under serve, every page shows the book's errors until a save fixes them:
+    # under its title, which MkDocs takes from a first-element H1 only.
+    if not _renderer.book.errors:
+        return body
+    title = TITLE_LINE.match(body)
+    at = title.end() if title else 0
+    return f"{body[:at]}\n{_renderer.errors_banner()}\n{body[at:]}"

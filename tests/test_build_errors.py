@@ -69,7 +69,7 @@ def test_failed_build_leaves_the_previous_site_untouched(project):
     (project / "skills" / "tester.yml").write_text(BROKEN_SKILL)
     result = build_site(project, site)
     assert result.returncode != 0
-    assert f"{project}/skills/tester.yml:5: unknown field 'purpse'; did you mean 'purpose'?" in result.stderr
+    assert "\nskills/tester.yml:5: unknown field 'purpse'; did you mean 'purpose'?" in result.stderr
 
     (project / "skills" / "tester.yml").write_text(skill_yaml("tester"))
     (project / "docs" / "index.md").write_text("# Home\n\n[broken](nowhere.md)\n")
@@ -127,7 +127,7 @@ def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
 
         wait_for(shows_error)
         assert "tester.yml:5: unknown field" in page()
-        assert f"{project}/skills/tester.yml:5: unknown field 'purpse'" in log.read_text()
+        assert "skills/tester.yml:5: unknown field 'purpse'" in log.read_text()
 
         (project / "skills" / "tester.yml").write_text(skill_yaml("tester"))
 
@@ -147,6 +147,64 @@ def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
             return "You need a better test." in (page() or "")
 
         wait_for(shows_the_edit)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+SERVE_PAGES = ["", "chapter-1-testing/", "skills/", "skills/tester/", "prompts/", "prompts/write-a-test/"]
+
+
+def test_serve_keeps_every_page_type_with_the_banner_and_live_reload(project):
+    """One error must not strip the book: every page type still answers 200, shows
+    the errors (paths relative to the project, escaped once) and carries the
+    live-reload script, so the browser recovers by itself after the fix."""
+    port = free_port()
+    log = project / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+        except OSError:
+            return 0, ""
+
+    def every_page(banner: bool) -> bool:
+        for path in SERVE_PAGES:
+            status, text = get(path)
+            if status != 200 or ("The book has 1 error" in text) != banner or "livereload" not in text:
+                return False
+        return True
+
+    chapter = project / "docs" / "chapter-1-testing.md"
+    skill = project / "skills" / "tester.yml"
+    good_chapter, good_skill = chapter.read_text(), skill.read_text()
+    try:
+        wait_for(lambda: every_page(banner=False))
+        for path, broken, good, shown in (
+            (chapter, good_chapter.replace("# Chapter 1: Testing", "# Chapter 1: Testing\n\n<!-- skillbook: no-such-thing -->"),
+             good_chapter, "docs/chapter-1-testing.md:3: unknown directive 'skillbook: no-such-thing'"),
+            (skill, good_skill + "purpse: 'Typo'\n", good_skill, "skills/tester.yml:5: unknown field 'purpse'"),
+        ):
+            path.write_text(broken)
+            wait_for(lambda: every_page(banner=True))
+            for page in SERVE_PAGES:
+                text = get(page)[1]
+                assert shown in text.replace("&#39;", "'"), (page, shown)
+                assert "&amp;#39;" not in text and str(project) not in text.split("md-content")[1][:5000]
+            home = get("")[1]
+            assert "Chapter 1: Testing" in home, "the home page keeps its chapter list"
+            assert "Skills catalog" in home and "Prompt library" in home, "the catalogs stay in the navigation"
+            path.write_text(good)
+            wait_for(lambda: every_page(banner=False))
+        assert "skills/index.md" not in log.read_text(), "no side-effect warnings about generated pages"
     finally:
         server.terminate()
         server.wait(timeout=10)

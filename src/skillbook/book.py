@@ -37,6 +37,9 @@ class Book:
     # pages that could not be read safely (too large, not UTF-8, not a file).
     refused: set[str] = field(default_factory=set)
     options: BookOptions = field(default_factory=BookOptions)
+    # Skills whose file has errors, by id (the file name): references to them are
+    # not reported again, and their pages say where the errors are.
+    invalid_skills: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # With two prompts of one id (an error), the first keeps it.
@@ -140,14 +143,14 @@ def load_book(
 
     skills: dict[str, Skill] = {}
     # Skills whose file has errors: references to them are not reported again.
-    invalid: set[str] = set()
+    invalid: dict[str, str] = {}
     if not skills_dir.is_dir():
         problems.append(Problem(str(skills_dir), 1, "skills folder not found; create it with one <id>.yml file per skill"))
     else:
         for path in filter(is_skill_file, project_files(skills_dir, root, problems, refused)):
             skill = load_skill(path, problems)
             if skill is None:
-                invalid.add(path.stem)
+                invalid[path.stem] = str(path)
             elif skill.id in skills:
                 problems.append(Problem(
                     skill.path, skill.lines.get("id", 1),
@@ -188,8 +191,8 @@ def load_book(
         chapters.append(chapter)
     chapters.sort(key=lambda c: c.sort_key)
 
-    book = Book(skills, chapters, problems, documents, refused, options)
-    _validate(book, invalid)
+    book = Book(skills, chapters, problems, documents, refused, options, invalid)
+    _validate(book)
     book.problems.sort(key=lambda p: (p.path, p.line))
     return book
 
@@ -199,8 +202,8 @@ def _did_you_mean(name: str, known: list[str]) -> str:
     return f"did you mean '@{close[0]}'?" if close else f"add skills/{name}.yml or fix the name"
 
 
-def _validate(book: Book, invalid: set[str]) -> None:
-    exists = set(book.skills) | invalid
+def _validate(book: Book) -> None:
+    exists = set(book.skills) | set(book.invalid_skills)
     for skill in book.skills.values():
         _validate_skill(book, skill, exists)
     seen: dict[str, tuple[Chapter, Prompt]] = {}

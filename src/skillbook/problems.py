@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from enum import Enum
+from pathlib import Path
 
 
 class Severity(str, Enum):
@@ -17,6 +19,11 @@ class Problem:
     line: int
     message: str
     severity: Severity = Severity.ERROR
+
+    def relative_to(self, root: Path | str) -> Problem:
+        """The problem with its path relative to ``root``, when it lies inside it."""
+        path, root = Path(os.path.abspath(self.path)), Path(os.path.abspath(root))
+        return replace(self, path=os.path.relpath(path, root)) if path.is_relative_to(root) else self
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity is Severity.WARNING else ""

@@ -14,10 +14,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from skillbook.book import Book
+from skillbook.book import PROMPT_ID, Book
 from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, in_code_span, plain_text
 from skillbook.directives import DIRECTIVES
-from skillbook.model import Chapter, Document, Prompt
+from skillbook.model import Chapter, Directive, Document, Prompt
 
 SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
@@ -135,6 +135,11 @@ class Renderer:
         for skill in sorted(self.book.skills.values(), key=lambda s: s.id):
             uri = skill_uri(skill.id)
             pages.append(GeneratedPage(uri, self._render("skill-page.md", uri, skill=skill)))
+        # A skill whose file has errors keeps its page (under serve), which points at them.
+        for skill_id in sorted(self.book.invalid_skills):
+            if skill_id not in self.book.skills and PROMPT_ID.match(skill_id):
+                uri = skill_uri(skill_id)
+                pages.append(GeneratedPage(uri, self._render("skill-in-error.md", uri, skill_id=skill_id)))
         for prompt in self.book.prompts.values():
             uri = prompt_uri(prompt.id)
             pages.append(GeneratedPage(uri, self._render("prompt-page.md", uri, prompt=prompt)))
@@ -165,7 +170,7 @@ class Renderer:
         lines = document.body.split("\n")
         for index in sorted({link.line_index for link in document.chapter_links}):
             lines[index] = self._mark_unwritten_chapters(lines[index], document.src_uri)
-        for directive in document.directives:
+        for directive in (d for d in document.directives if self._renderable(d, chapter)):
             template = DIRECTIVES[directive.name].template
             text = self._render(template, document.src_uri, chapter=chapter, args=directive.args)
             replacements.append((directive.start, directive.end, text))
@@ -176,6 +181,17 @@ class Renderer:
             if not any(start <= index < end for start, end, _ in replacements)
         )
         return _splice(lines, replacements)
+
+    def _renderable(self, directive: Directive, chapter: Chapter | None) -> bool:
+        """Whether a directive can be rendered; one in error (reported) is left as the
+        invisible comment it is, so the rest of the page still builds."""
+        spec = DIRECTIVES.get(directive.name)
+        if spec is None or len(directive.args) != spec.arguments or (spec.chapters_only and chapter is None):
+            return False
+        if directive.name == "skill-introduction":
+            skill = self.book.skills.get(directive.args[0])
+            return skill is not None and bool(skill.introduction)
+        return True
 
     def _mark_unwritten_chapters(self, markdown: str, page_uri: str) -> str:
         """Links to chapters not written yet become their text with a "coming soon" note."""
