@@ -152,7 +152,7 @@ def test_prompt_id_that_is_another_headings_anchor(tmp_path):
     chapter = CHAPTER_1 + "\n## Write a Test\n\nProse.\n"
     write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
     assert problems(tmp_path) == [
-        f"{tmp_path}/docs/chapter-1-testing.md:11: prompt id 'write-a-test' is also the anchor of the heading "
+        f"{tmp_path}/docs/chapter-1-testing.md:7: prompt id 'write-a-test' is also the anchor of the heading "
         "on line 17, so links to that heading would land on this card; pin another id with '{#a-new-id}'"
     ]
 

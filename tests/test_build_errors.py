@@ -37,7 +37,7 @@ def test_check_prints_every_problem_and_exits_1(tmp_path):
     result = run_check(tmp_path)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert any(line.startswith(f"{tmp_path}/docs/chapter-1-testing.md:11: ") and "did you mean '@tester'" in line for line in lines), lines
+    assert any(line.startswith(f"{tmp_path}/docs/chapter-1-testing.md:12: ") and "did you mean '@tester'" in line for line in lines), lines
     assert any(line.startswith(f"{tmp_path}/skills/other.yml:3: YAML syntax error") for line in lines), lines
     assert any(line.startswith(f"{tmp_path}/skills/tester.yml:5: unknown field 'purpse'") for line in lines), lines
     assert "3 errors" in lines[-1]

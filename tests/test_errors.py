@@ -101,7 +101,7 @@ def test_prompt_with_unknown_skill_suggests_the_closest(tmp_path):
     chapter = CHAPTER_1.replace("@tester Write", "@testr Write")
     root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root)
-    assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:11: prompt 'Write a Test' uses unknown skill '@testr'")
+    assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:12: prompt 'Write a Test' uses unknown skill '@testr'")
     assert "did you mean '@tester'?" in message
 
 
@@ -110,7 +110,7 @@ def test_two_prompts_with_the_same_id(tmp_path):
     root = book_with_chapter(tmp_path, chapter)
     message = only_problem(root)
     path = root / "docs" / "chapter-1-testing.md"
-    assert message.startswith(f"{path}:19: prompt id 'write-a-test' is already used by 'Write a Test' ({path}:11)")
+    assert message.startswith(f"{path}:17: prompt id 'write-a-test' is already used by 'Write a Test' ({path}:7)")
     assert "'{#a-new-id}'" in message
 
 

@@ -16,6 +16,7 @@ from skillbook.options import BookOptions, load_options
 from skillbook.problems import Problem, Severity
 from skillbook.skills import is_skill_file, load_skill, skill_schema
 from skillbook.sources import project_files, read_source
+from skillbook.text import prompt_slug
 
 # The folder of skill files, beside docs/.
 SKILLS_FOLDER = "skills"
@@ -37,9 +38,9 @@ class Book:
     # pages that could not be read safely (too large, not UTF-8, not a file).
     refused: set[str] = field(default_factory=set)
     options: BookOptions = field(default_factory=BookOptions)
-    # Skills whose file has errors, by id (the file name): references to them are
-    # not reported again, and their pages say where the errors are.
-    invalid_skills: dict[str, str] = field(default_factory=dict)
+    # Ids (file names) of skills whose file has errors: references to them are not
+    # reported again, and their pages say the file has errors.
+    invalid_skills: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         # With two prompts of one id (an error), the first keeps it.
@@ -143,14 +144,14 @@ def load_book(
 
     skills: dict[str, Skill] = {}
     # Skills whose file has errors: references to them are not reported again.
-    invalid: dict[str, str] = {}
+    invalid: set[str] = set()
     if not skills_dir.is_dir():
         problems.append(Problem(str(skills_dir), 1, "skills folder not found; create it with one <id>.yml file per skill"))
     else:
         for path in filter(is_skill_file, project_files(skills_dir, root, problems, refused)):
             skill = load_skill(path, problems)
             if skill is None:
-                invalid[path.stem] = str(path)
+                invalid.add(path.stem)
             elif skill.id in skills:
                 problems.append(Problem(
                     skill.path, skill.lines.get("id", 1),
@@ -174,7 +175,8 @@ def load_book(
                 problems.append(Problem(
                     str(path), 1,
                     "this looks like a chapter or an appendix, but only docs/chapter-<number>-<slug>.md and "
-                    "docs/appendix-<letter>-<slug>.md files are (lower-case slug); rename it, or its prompts stay plain code",
+                    f"docs/appendix-<letter>-<slug>.md files are (lower-case slug); rename it to docs/{_page_name(path.name)}, "
+                    "or its prompts stay plain code",
                     Severity.WARNING,
                 ))
             documents[src_uri] = parse_document(src_uri, str(path), text, problems)
@@ -197,9 +199,24 @@ def load_book(
     return book
 
 
-def _did_you_mean(name: str, known: list[str]) -> str:
+def _page_name(name: str) -> str:
+    """The chapter or appendix file name meant by a name that is almost one."""
+    match = re.match(r"^(chapter|appendix)[-_ ]?(\d+|[a-z])(?:[-_ .]+(.*?))?\.md$", name, re.IGNORECASE)
+    if match is None:
+        return "chapter-<number>-<slug>.md"
+    kind, key, rest = match.group(1).lower(), match.group(2).lower(), match.group(3) or ""
+    return f"{kind}-{int(key) if key.isdigit() else key}-{prompt_slug(rest) or 'title'}.md"
+
+
+def _title_line(chapter: Chapter, prompt: Prompt) -> int:
+    """The line of the prompt's heading, where it has one, else of its fence."""
+    return chapter.body_offset + prompt.start + 1 if prompt.heading_level else prompt.line
+
+
+def _did_you_mean(name: str, known: list[str], prefix: str = "@") -> str:
+    """A fix for an unknown skill, written as it is written where it is used."""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f"did you mean '@{close[0]}'?" if close else f"add skills/{name}.yml or fix the name"
+    return f"did you mean '{prefix}{close[0]}'?" if close else f"add skills/{name}.yml or fix the name"
 
 
 def _validate(book: Book) -> None:
@@ -283,9 +300,12 @@ def _validate_chapter(book: Book, chapter: Chapter, exists: set[str], seen: dict
             ))
         anchors[anchor] = directive.line
     for prompt in chapter.prompts:
-        where = (chapter.path, prompt.line)
+        where = (chapter.path, _title_line(chapter, prompt))
         if prompt.skill_id is not None and prompt.skill_id not in exists:
-            problems.append(Problem(*where, f"prompt '{prompt.plain_title}' uses unknown skill '@{prompt.skill_id}'; {_did_you_mean(prompt.skill_id, sorted(exists))}"))
+            problems.append(Problem(
+                chapter.path, prompt.line + 1,  # the prompt's first line, which names the skill
+                f"prompt '{prompt.plain_title}' uses unknown skill '@{prompt.skill_id}'; {_did_you_mean(prompt.skill_id, sorted(exists))}",
+            ))
         if prompt.id in RESERVED_IDS or not PROMPT_ID.match(prompt.id):
             problems.append(Problem(
                 *where,
@@ -296,7 +316,7 @@ def _validate_chapter(book: Book, chapter: Chapter, exists: set[str], seen: dict
             first_chapter, first = seen[prompt.id]
             problems.append(Problem(
                 *where,
-                f"prompt id '{prompt.id}' is already used by '{first.plain_title}' ({first_chapter.path}:{first.line}); "
+                f"prompt id '{prompt.id}' is already used by '{first.plain_title}' ({first_chapter.path}:{_title_line(first_chapter, first)}); "
                 "pin a unique id by ending this prompt's heading with '{#a-new-id}'",
             ))
         else:
@@ -334,6 +354,6 @@ def _validate_directive(book: Book, path: str, directive: Directive, exists: set
         skill_id = directive.args[0]
         skill = book.skills.get(skill_id)
         if skill_id not in exists:
-            problems.append(Problem(path, directive.line, f"skill-introduction names unknown skill '{skill_id}'; {_did_you_mean(skill_id, sorted(exists))}"))
+            problems.append(Problem(path, directive.line, f"skill-introduction names unknown skill '{skill_id}'; {_did_you_mean(skill_id, sorted(exists), prefix='')}"))
         elif skill is not None and not skill.introduction:
             problems.append(Problem(path, directive.line, f"skill '{skill.id}' has no 'introduction:' in {skill.path}; add one"))

@@ -203,6 +203,8 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
                     f"code fence {token.markup!r} is never closed, so the rest of the file reads as code; "
                     f"add a closing {token.markup} line",
                 ))
+            else:
+                _check_swallowed(token, path, offset, problems)
             blocks.append(Block("fence", start, end, token.content, info=token.info.strip()))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             blocks.append(Block("list", start, end))
@@ -215,6 +217,24 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
         else:
             blocks.append(Block("other", start, end))
     return blocks
+
+
+def _check_swallowed(fence: Token, path: str, offset: int, problems: list[Problem]) -> None:
+    """A fence left open runs on until the closing line of the next block: it takes
+    in the next block's opening line (a fence with a language cannot close one)
+    and, for a prompt, the labels written under it. Report it at the fence left open."""
+    char, length = fence.markup[0], len(fence.markup)
+    opening = re.compile(rf"^ {{0,3}}{re.escape(char)}{{{length},}}[ \t]*[^\s{re.escape(char)}]")
+    prompt = _is_prompt(fence.info, fence.content)
+    for index, line in enumerate(fence.content.split("\n")):
+        if opening.match(line) or (prompt and LABEL.match(line)):
+            problems.append(Problem(
+                path, offset + fence.map[0] + 1,
+                f"this code fence is not closed before line {offset + fence.map[0] + index + 2} "
+                f"({line.strip()[:40]!r}), so it swallows what lies between; add a closing {fence.markup} line "
+                "where the block ends",
+            ))
+            return
 
 
 def _language(info: str) -> str:

@@ -51,7 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     counts = [_count(len(book.skills), "skill"), _count(len(book.chapters) - appendices, "chapter")]
     if appendices:
         counts.append(_count(appendices, "appendix", "appendices"))
-    counts.append(_count(len(book.prompts), "prompt") + (f" ({len(book.templates)} templates)" if book.templates else ""))
+    written = sum(len(c.prompts) for c in book.chapters)
+    prompts = _count(written, "prompt")
+    if book.templates:
+        prompts += f" ({len(book.templates)} templates)"
+    if written > len(book.prompts):
+        prompts += f", {written - len(book.prompts)} not built: see above"
+    counts.append(prompts)
     print(
         f"skillbook: {', '.join(counts)}; {_count(len(book.errors), 'error')}, {_count(len(book.warnings), 'warning')} in {elapsed:.2f}s",
         file=sys.stderr if failed else sys.stdout,

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from skillbook.model import Skill
-from skillbook.problems import Problem
+from skillbook.problems import Problem, Severity
 from skillbook.sources import MAX_SKILL_BYTES, read_source
 from skillbook.yaml_source import load_yaml
 
@@ -75,12 +75,13 @@ def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
     if unsafe:
         return None
 
+    _check_joined_items(node, text, str(path), problems)
     skill_id = data["id"]
     if skill_id != path.stem:
         problems.append(Problem(
             str(path), _line(node, ["id"]),
             f"skill id '{skill_id}' differs from its file name '{path.name}'; "
-            f"rename the file to '{skill_id}{path.suffix}' or set 'id: {path.stem}'",
+            f"rename the file to '{skill_id}{path.suffix}'" + (f" or set 'id: {path.stem}'" if re.match(skill_schema()["properties"]["id"]["pattern"], path.stem) else ""),
         ))
     return Skill(
         id=skill_id,
@@ -95,6 +96,26 @@ def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
         key_strengths=data.get("key_strengths", []),
         lines={key.value: value.start_mark.line + 1 for key, value in node.value},
     )
+
+
+def _check_joined_items(node: yaml.MappingNode, text: str, path: str, problems: list[Problem]) -> None:
+    """A '- ' line indented under a list item is not an item of its own: YAML joins
+    it to the item above, as one line of text. Say so."""
+    lines = text.split("\n")
+    for key, value in node.value:
+        if not isinstance(value, yaml.SequenceNode):
+            continue
+        for item in value.value:
+            if not isinstance(item, yaml.ScalarNode) or item.style not in (None, ""):  # plain text only
+                continue
+            for index in range(item.start_mark.line + 1, min(item.end_mark.line + 1, len(lines))):
+                if lines[index].lstrip().startswith("- "):
+                    problems.append(Problem(
+                        path, index + 1,
+                        f"this '- ' line is indented under the item above, so YAML joins it to that item of "
+                        f"'{key.value}' as one line; to make it an item of its own, align its '-' with the '-' above",
+                        Severity.WARNING,
+                    ))
 
 
 def _duplicate_keys(node: yaml.MappingNode) -> list[tuple[yaml.Node, int]]:
@@ -155,7 +176,11 @@ def _message(error: ValidationError) -> str:
             return f"missing required field '{name}': {description} Add a line '{name}: ...'"
         case "type":
             expected = error.validator_value
-            return f"field '{field}' must be {_article(expected)}, not {_yaml_type(error.instance)}"
+            message = f"field '{field}' must be {_article(expected)}, not {_yaml_type(error.instance)}"
+            # A lone chapter number or appendix letter, written without its list.
+            if expected == "array" and re.fullmatch(r"\d+|[A-Z]", str(error.instance)) and not isinstance(error.instance, bool):
+                message += f"; write '{field}: [{error.instance}]'"
+            return message
         case "pattern" if error.absolute_path and error.absolute_path[0] in ("id", "related"):
             return (f"'{error.instance}' in '{field}' is not a valid skill id: use lower-case letters, "
                     "digits and single hyphens only (no spaces, dots or slashes)")

@@ -36,8 +36,21 @@ def load_yaml(text: str, path: str, problems: list[Problem], first_line: int = 1
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = first_line + (mark.line if mark else 0)
         problem = getattr(error, "problem", None) or str(error)
-        problems.append(Problem(path, line, f"YAML syntax error: {problem}; fix the YAML at this line"))
+        source_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+        problems.append(Problem(path, line, f"YAML syntax error: {_plain(problem, source_line)}"))
         return None
+
+
+def _plain(problem: str, line: str) -> str:
+    """PyYAML's words for the mistakes authors make most, in theirs, with the fix."""
+    if "\t" in line[: len(line) - len(line.lstrip())] or "found character '\\t'" in problem:
+        return "this line is indented with a tab; YAML indents with spaces only, so replace the tabs with spaces"
+    if "mapping values are not allowed" in problem:
+        return ("a ':' YAML did not expect: check the indentation of this line and the one above, "
+                "or put a value holding ': ' in quotes")
+    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+        return f"{problem}: check the indentation of this line against the lines above it"
+    return f"{problem}; fix the YAML at this line"
 
 
 def _bounded(text: str, path: str, problems: list[Problem], first_line: int) -> bool:
