@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -98,7 +100,9 @@ def wait_for(condition, timeout: float = 30.0):
     raise AssertionError(f"timed out after {timeout}s waiting for {condition.__doc__}")
 
 
-def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
+@contextmanager
+def serving(project: Path) -> Iterator[tuple[subprocess.Popen, int, Path]]:
+    """`mkdocs serve` of a project on a free port, logging to serve.log; stopped on exit."""
     port = free_port()
     log = project / "serve.log"
     with log.open("w") as out:
@@ -106,19 +110,26 @@ def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
             cwd=project, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
-    url = f"http://127.0.0.1:{port}/chapter-1-testing/"
-
-    def page() -> str | None:
-        """the chapter page"""
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read().decode()
-        except OSError:
-            return None
-
     try:
-        assert "sb-prompt" in wait_for(page)
+        yield server, port, log
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
+
+def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
+    with serving(project) as (_, port, log):
+        url = f"http://127.0.0.1:{port}/chapter-1-testing/"
+
+        def page() -> str | None:
+            """the chapter page"""
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    return response.read().decode()
+            except OSError:
+                return None
+
+        assert "sb-prompt" in wait_for(page)
         (project / "skills" / "tester.yml").write_text(BROKEN_SKILL)
 
         def shows_error() -> bool:
@@ -128,7 +139,6 @@ def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
         wait_for(shows_error)
         assert "tester.yml:5: unknown field" in page()
         assert "skills/tester.yml:5: unknown field 'purpse'" in log.read_text()
-
         (project / "skills" / "tester.yml").write_text(skill_yaml("tester"))
 
         def recovered() -> bool:
@@ -137,7 +147,6 @@ def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
             return "sb-prompt" in text and "The book has" not in text
 
         wait_for(recovered)
-
         # Saving a chapter rebuilds and reloads it too.
         chapter = project / "docs" / "chapter-1-testing.md"
         chapter.write_text(chapter.read_text().replace("You need a test.", "You need a better test."))
@@ -147,9 +156,6 @@ def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
             return "You need a better test." in (page() or "")
 
         wait_for(shows_the_edit)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 SERVE_PAGES = ["", "chapter-1-testing/", "skills/", "skills/tester/", "prompts/", "prompts/write-a-test/"]
@@ -159,34 +165,27 @@ def test_serve_keeps_every_page_type_with_the_banner_and_live_reload(project):
     """One error must not strip the book: every page type still answers 200, shows
     the errors (paths relative to the project, escaped once) and carries the
     live-reload script, so the browser recovers by itself after the fix."""
-    port = free_port()
-    log = project / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
-
-    def get(path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, ""
-        except OSError:
-            return 0, ""
-
-    def every_page(banner: bool) -> bool:
-        for path in SERVE_PAGES:
-            status, text = get(path)
-            if status != 200 or ("The book has 1 error" in text) != banner or "livereload" not in text:
-                return False
-        return True
-
     chapter = project / "docs" / "chapter-1-testing.md"
     skill = project / "skills" / "tester.yml"
     good_chapter, good_skill = chapter.read_text(), skill.read_text()
-    try:
+    with serving(project) as (_, port, log):
+
+        def get(path: str) -> tuple[int, str]:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                    return response.status, response.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, ""
+            except OSError:
+                return 0, ""
+
+        def every_page(banner: bool) -> bool:
+            for path in SERVE_PAGES:
+                status, text = get(path)
+                if status != 200 or ("The book has 1 error" in text) != banner or "livereload" not in text:
+                    return False
+            return True
+
         wait_for(lambda: every_page(banner=False))
         for path, broken, good, shown in (
             (chapter, good_chapter.replace("# Chapter 1: Testing", "# Chapter 1: Testing\n\n<!-- skillbook: no-such-thing -->"),
@@ -205,6 +204,3 @@ def test_serve_keeps_every_page_type_with_the_banner_and_live_reload(project):
             path.write_text(good)
             wait_for(lambda: every_page(banner=False))
         assert "skills/index.md" not in log.read_text(), "no side-effect warnings about generated pages"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,7 +18,7 @@ from typing import Callable
 import pytest
 
 from tests.conftest import CHAPTER_1, make_site_project, skill_yaml, write_book
-from tests.test_build_errors import free_port, wait_for
+from tests.test_build_errors import serving, wait_for
 
 # Generous but finite: the refusals themselves take milliseconds.
 SECONDS = 10
@@ -172,30 +173,21 @@ def test_strict_build_refuses_the_source_before_writing(book, case):
 
 def test_serve_refuses_each_source_keeps_serving_and_recovers(book):
     root, outside = book
-    port = free_port()
-    log = root / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=root, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
+    with serving(root) as (server, port, log):
 
-    def page() -> str:
-        """the chapter page"""
-        import urllib.request
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/chapter-1-testing/", timeout=5) as response:
-                return response.read().decode()
-        except OSError:
-            return ""
+        def page() -> str:
+            """the chapter page"""
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/chapter-1-testing/", timeout=5) as response:
+                    return response.read().decode()
+            except OSError:
+                return ""
 
-    try:
         wait_for(lambda: "sb-prompt" in page())
         for case in HOSTILE:
             path = plant(case, root, outside)
 
             def shows_the_refusal() -> bool:
-                """the refusal on the page"""
                 text = page().replace("&#39;", "'").replace("&amp;", "&")
                 return f"{path.name}:{case.line}: " in text and case.message[:60] in text
 
@@ -213,6 +205,3 @@ def test_serve_refuses_each_source_keeps_serving_and_recovers(book):
             wait_for(recovered)
         assert server.poll() is None
         assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
