@@ -17,6 +17,7 @@ import logging
 import re
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -104,11 +105,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     src_uri = page.file.src_uri
     chapter = _renderer.book.chapter_by_uri(src_uri)
     if src_uri in _generated:
-        body = markdown
-    elif chapter is not None:
-        body = _renderer.chapter(chapter)
+        body = markdown  # its front matter was escaped as it was rendered
     else:
-        body = _renderer.document(src_uri, markdown)
+        # Material writes front matter values (title, description) into the HTML as
+        # they are; an author's are text.
+        page.meta = {key: escape(value) if isinstance(value, str) else value for key, value in page.meta.items()}
+        body = _renderer.chapter(chapter) if chapter is not None else _renderer.document(src_uri, markdown)
     # Under serve, every page shows the book's errors until a save fixes them:
     # under its title, which MkDocs takes from a first-element H1 only.
     if not _renderer.book.errors:

@@ -92,3 +92,14 @@ def test_a_metadata_link_elsewhere_fails_the_build(tmp_path, target):
     assert result.returncode != 0
     assert f"tester.yml:3: link '{target[:8]}" in result.stderr and "is not allowed" in result.stderr
     assert not (root / "site").exists()
+
+
+def test_an_authors_front_matter_reaches_the_page_as_text(tmp_path):
+    root = make_site_project(tmp_path / "book")
+    chapter = f'---\ntitle: "Testing {XSS}"\ndescription: "\\"><script>alert(1)</script>"\n---\n\n' + CHAPTER_1
+    write_book(root, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    site = root / "site"
+    assert build_site(root, site).returncode == 0
+    page = (site / "chapter-1-testing" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and XSS not in page
+    assert 'content="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
