@@ -2,8 +2,9 @@
 which knows nothing of MkDocs.
 
 - ``on_pre_build``: read and validate the book before the site folder is touched.
-- ``on_files``: add the generated pages and build the navigation, which lists the
-  chapters and the catalogs but none of the hundreds of generated pages.
+- ``on_files``: add the generated pages and the data files (``api/*.json``,
+  ``llms.txt``), and build the navigation, which lists the chapters and the
+  catalogs but none of the hundreds of generated pages.
 - ``on_page_markdown``: hand chapters and pages with directives to the renderer.
 
 Under ``mkdocs serve`` an error in the book is shown on every page and in the
@@ -14,16 +15,19 @@ brings the book back.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from skillbook import SKILLS_FOLDER, Book, load_book
+from skillbook.data import data_files
 from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer
 
 log = logging.getLogger("mkdocs.hooks.skillbook")
@@ -71,11 +75,31 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 raise PluginError(message)
             log.error(message)
             continue
-        files.append(File.generated(config, page.src_uri, content=page.markdown))
+        file = File.generated(config, page.src_uri, content=page.markdown)
+        if page.source is not None:
+            # "Edit" links (from repo_url and edit_uri) lead to the file the page is made from.
+            file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
+        files.append(file)
         _generated.add(page.src_uri)
+    book = _renderer.book
+    for path, content in data_files(book, config.site_name, config.site_description or "", config.site_url or "/").items():
+        files.append(File.generated(config, path, content=content))
     if config.nav is None:
         config.nav = _navigation(_renderer.book, files)
     return files
+
+
+@event_priority(100)  # before atomic_site moves the finished site into place
+def on_post_build(config: MkDocsConfig) -> None:
+    """Former ids' addresses lead to the pages that have them now."""
+    site = Path(config.site_dir)
+    for old, target, new in _renderer.redirects():
+        path = site / old
+        if path.exists():
+            continue  # a page of the book lives there (an error, reported)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        url = (config.site_url or "/").rstrip("/") + "/" + new
+        path.write_text(_renderer.redirect_page(target, url), encoding="utf-8")
 
 
 def _drop_refused(files: Files, refused: set[str]) -> None:

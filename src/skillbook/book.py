@@ -232,6 +232,29 @@ def _validate(book: Book) -> None:
         for directive in document.directives:
             _validate_directive(book, document.path, directive, exists, in_chapter=False)
     _validate_parts(book)
+    _validate_former_ids(book)
+
+
+def _validate_former_ids(book: Book) -> None:
+    """A former id keeps an old address working, so it must be a valid id that no
+    current skill (or prompt) has, and be listed once."""
+    skills = [(s.id, s.former_ids, s.path, s.lines.get("former_ids", 1)) for s in book.skills.values()]
+    prompts = [(p.id, p.former_ids, c.path, _title_line(c, p)) for c in book.chapters for p in c.prompts]
+    for kind, owners, current in (("skill", skills, set(book.skills)), ("prompt", prompts, set(book.prompts))):
+        listed: dict[str, str] = {}
+        for owner, former_ids, path, line in owners:
+            for former in former_ids:
+                if not PROMPT_ID.match(former):
+                    book.problems.append(Problem(path, line, f"former id '{former}' is not an id: use lower-case letters, digits and hyphens"))
+                elif former in current:
+                    book.problems.append(Problem(
+                        path, line,
+                        f"former id '{former}' of {kind} '{owner}' is the id of a current {kind}, whose page must keep "
+                        "its address; remove it from the former ids",
+                    ))
+                elif former in listed:
+                    book.problems.append(Problem(path, line, f"former id '{former}' is already listed by {kind} '{listed[former]}'; list it once"))
+                listed.setdefault(former, owner)
 
 
 def _validate_parts(book: Book) -> None:

@@ -32,6 +32,7 @@ PROMPT_LANGUAGES = {"", "text", "txt", "plaintext", "prompt"}
 # An attribute list closing a heading, as attr_list reads it: "{#my-id}", "{: #my-id .class }".
 ATTR_LIST = re.compile(r"\s*\{:?(?P<attrs>[^{}]*)\}\s*$")
 PINNED_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
+FORMER_IDS = re.compile(r"(?:^|\s)former=(?:\"([^\"]*)\"|'([^']*)'|([^\s}]+))")
 DIRECTIVE = re.compile(r"^\s*<!--\s*skillbook:\s*(?P<body>.*?)\s*-->\s*$", re.DOTALL)
 # Any HTML comment that mentions skillbook: a directive, or a directive mistyped.
 SKILLBOOK_COMMENT = re.compile(r"<!--(?:(?!-->).)*skillbook(?:(?!-->).)*-->", re.IGNORECASE | re.DOTALL)
@@ -330,6 +331,7 @@ def _prompt(
     before = blocks[first - 1] if first > 0 else None
 
     heading_level = None
+    former_ids: list[str] = []
     heading_title, pinned = _title_and_pin(heading.content) if heading else (chapter.title, None)
     # Prompts titled from the same heading are told apart by a number: "Title (2)".
     count = titled_from[heading_title] = titled_from.get(heading_title, 0) + 1
@@ -338,6 +340,7 @@ def _prompt(
         title, heading_level = heading_title, heading.level
         first -= 1
         prompt_id = pinned or prompt_slug(plain_text(title))
+        former_ids = _former_ids(heading.content)
     else:
         # Titled from the section it sits in; its id must differ from that heading's anchor.
         title = heading_title if count == 1 else f"{heading_title} ({count})"
@@ -368,6 +371,7 @@ def _prompt(
         end=blocks[last].end,
         line=line,
         placeholders=placeholders(text),
+        former_ids=former_ids,
     )
 
 
@@ -414,6 +418,13 @@ def _expected_output(blocks: list[Block], index: int, lines: list[str]) -> tuple
     text = _source(taken, lines)
     # A label on a line of its own: what follows is a block of its own.
     return ("\n\n" + text.lstrip("\n") if alone else text), index + len(taken)
+
+
+def _former_ids(content: str) -> list[str]:
+    """Ids listed by ``former="old-id other-id"`` in a heading's attribute list."""
+    match = ATTR_LIST.search(content)
+    found = FORMER_IDS.search(match.group("attrs")) if match else None
+    return next((g for g in found.groups() if g is not None), "").split() if found else []
 
 
 def _title_and_pin(content: str) -> tuple[str, str | None]:

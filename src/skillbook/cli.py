@@ -12,6 +12,7 @@ import yaml
 
 from skillbook.book import SKILLS_FOLDER, load_book
 from skillbook.importer import import_book
+from skillbook.text import count
 
 
 def _docs_dir(root: Path) -> Path:
@@ -48,25 +49,21 @@ def main(argv: list[str] | None = None) -> int:
     failed = bool(book.errors) or (args.strict and bool(book.warnings))
     elapsed = time.perf_counter() - start
     appendices = sum(c.is_appendix for c in book.chapters)
-    counts = [_count(len(book.skills), "skill"), _count(len(book.chapters) - appendices, "chapter")]
+    counts = [count(len(book.skills), "skill"), count(len(book.chapters) - appendices, "chapter")]
     if appendices:
-        counts.append(_count(appendices, "appendix", "appendices"))
+        counts.append(count(appendices, "appendix", "appendices"))
     written = sum(len(c.prompts) for c in book.chapters)
-    prompts = _count(written, "prompt")
+    prompts = count(written, "prompt")
     if book.templates:
         prompts += f" ({len(book.templates)} templates)"
     if written > len(book.prompts):
         prompts += f", {written - len(book.prompts)} not built: see above"
     counts.append(prompts)
     print(
-        f"skillbook: {', '.join(counts)}; {_count(len(book.errors), 'error')}, {_count(len(book.warnings), 'warning')} in {elapsed:.2f}s",
+        f"skillbook: {', '.join(counts)}; {count(len(book.errors), 'error')}, {count(len(book.warnings), 'warning')} in {elapsed:.2f}s",
         file=sys.stderr if failed else sys.stdout,
     )
     return 1 if failed else 0
-
-
-def _count(number: int, noun: str, plural: str | None = None) -> str:
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -19,6 +19,8 @@ class Skill:
     # Position in the skills table of each chapter it belongs to; unset sorts last.
     order: int | None = None
     related: list[str] = field(default_factory=list)
+    # Ids it had before: their addresses redirect to its page.
+    former_ids: list[str] = field(default_factory=list)
     introduction: str | None = None
     when_to_use: list[str] = field(default_factory=list)
     key_strengths: list[str] = field(default_factory=list)
@@ -55,6 +57,9 @@ class Prompt:
     start: int = 0
     end: int = 0
     line: int = 0  # 1-based line of the prompt's fence in its file
+    # Ids it had before (``former="old-id"`` in its heading's attribute list): their
+    # addresses redirect to its page.
+    former_ids: list[str] = field(default_factory=list)
     # Placeholder names in the order they first appear; any makes the prompt a template.
     placeholders: list[str] = field(default_factory=list)
 

@@ -102,6 +102,8 @@ def front_matter_value(value: str) -> Markup:
 class GeneratedPage:
     src_uri: str
     markdown: str
+    # The file the page is made from (a skill file, a prompt's chapter), for "Edit" links.
+    source: str | None = None
 
 
 class Renderer:
@@ -134,7 +136,7 @@ class Renderer:
         ]
         for skill in sorted(self.book.skills.values(), key=lambda s: s.id):
             uri = skill_uri(skill.id)
-            pages.append(GeneratedPage(uri, self._render("skill-page.md", uri, skill=skill)))
+            pages.append(GeneratedPage(uri, self._render("skill-page.md", uri, skill=skill), skill.path))
         # A skill whose file has errors keeps its page (under serve), which points at them.
         for skill_id in sorted(self.book.invalid_skills):
             if skill_id not in self.book.skills and PROMPT_ID.match(skill_id):
@@ -142,8 +144,23 @@ class Renderer:
                 pages.append(GeneratedPage(uri, self._render("skill-in-error.md", uri, skill_id=skill_id)))
         for prompt in self.book.prompts.values():
             uri = prompt_uri(prompt.id)
-            pages.append(GeneratedPage(uri, self._render("prompt-page.md", uri, prompt=prompt)))
+            source = self.book.chapter(prompt.chapter_key).path
+            pages.append(GeneratedPage(uri, self._render("prompt-page.md", uri, prompt=prompt), source))
         return pages
+
+    def redirects(self) -> list[tuple[str, str, str]]:
+        """Pages that keep a former id's address working: (path of the old page in the
+        site, relative link to the new one, the new page's path), rendered HTML left
+        to :meth:`redirect_page`."""
+        found = []
+        for folder, owners in ((SKILLS_DIR, self.book.skills.values()), (PROMPTS_DIR, self.book.prompts.values())):
+            for owner in owners:
+                found.extend((f"{folder}/{former}/index.html", f"../{owner.id}/", f"{folder}/{owner.id}/") for former in owner.former_ids)
+        return found
+
+    def redirect_page(self, target: str, url: str) -> str:
+        """A page sending the reader, and search engines, to ``target`` (relative) at ``url``."""
+        return self.env.get_template("redirect.html").render(target=target, url=url)
 
     def errors_banner(self) -> str:
         """What every page shows above its text while the book has errors (under ``mkdocs serve``)."""

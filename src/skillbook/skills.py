@@ -91,6 +91,7 @@ def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
         path=str(path),
         order=data.get("order"),
         related=data.get("related", []),
+        former_ids=data.get("former_ids", []),
         introduction=data.get("introduction"),
         when_to_use=data.get("when_to_use", []),
         key_strengths=data.get("key_strengths", []),

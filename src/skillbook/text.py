@@ -57,3 +57,8 @@ def split_front_matter(text: str, path: str = "", problems: list | None = None) 
 
 def line_count(text: str) -> int:
     return text.count("\n")
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """'1 chapter', '2 chapters', '2 appendices'."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

@@ -1,0 +1,36 @@
+"""A renamed prompt (and skill) keeps its old address: a teammate's old link,
+anchor included, lands on the page in Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser.conftest import SiteServer, serve_built
+from tests.conftest import CHAPTER_1, make_site_project, skill_yaml, write_book
+
+RENAMED = CHAPTER_1.replace("#### Write a Test", '#### Write a Parser Test {former="write-a-test"}')
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[SiteServer]:
+    """A book whose prompt and skill were renamed; replaces the real site's server
+    for this module, so the page and page_log fixtures work on it."""
+    root = make_site_project(tmp_path_factory.mktemp("renamed-book"))
+    write_book(root, {"tester.yml": skill_yaml("tester", former_ids="[test-writer]")},
+               {"chapter-1-testing.md": RENAMED, "index.md": "# Home\n"})
+    with serve_built(root, root / "site") as served:
+        yield served
+
+
+@pytest.mark.parametrize("old, new", [
+    ("/prompts/write-a-test/", "/prompts/write-a-parser-test/"),
+    ("/prompts/write-a-test/#write-a-parser-test", "/prompts/write-a-parser-test/#write-a-parser-test"),
+    ("/skills/test-writer/", "/skills/tester/"),
+])
+def test_an_old_link_lands_on_the_renamed_page(page, page_log, server, old, new):
+    page.goto(server.url(old))
+    page.wait_for_url(server.url(new))
+    assert page.locator("h1").first.inner_text().rstrip("¶ \n") in ("Write a Parser Test", "@tester")
+    page_log.assert_clean()
