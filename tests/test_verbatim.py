@@ -7,6 +7,7 @@ import html
 import re
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,9 @@ from skillbook import load_book
 from skillbook.render import Renderer
 from tests.conftest import TEMPLATES, site_markdown, skill_yaml, write_book
 
-CODE = re.compile(r"<pre><span></span><code>(.*?)</code></pre>", re.DOTALL)
+CODE = re.compile(r"<pre[^>]*><span></span><code>(.*?)</code></pre>", re.DOTALL)
+# The exact text the copy button copies.
+COPIED = re.compile(r'<pre data-sb-prompt="([^"]*)">')
 
 # Any Unicode a person can type (control characters other than tab are
 # rejected by the checker), weighted towards what Markdown, HTML and Jinja treat specially.
@@ -48,8 +51,9 @@ def card_code(text: str, line_end: str = "\n") -> tuple[str, str]:
         assert book.errors == [], book.errors
         (prompt,) = book.prompts.values()
         page = site_markdown().reset().convert(Renderer(book, TEMPLATES).chapter(book.chapters[0]))
-    blocks = CODE.findall(page)
-    assert len(blocks) == 1, page
+    blocks, copied = CODE.findall(page), COPIED.findall(page)
+    assert len(blocks) == len(copied) == 1, page
+    assert unquote(html.unescape(copied[0])) == prompt.text, "the copy button would copy other text"
     return prompt.text, html.unescape(blocks[0])
 
 

@@ -148,7 +148,7 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
         document.refused = True
         return []
     blocks = _blocks(tokens, lines, document.path, offset, problems)
-    check_encoding_damage(document.path, text, problems, {offset + i for i in code_lines(body)})
+    check_encoding_damage(document.path, text, problems, {offset + i for i in _code_lines(tokens)})
     if isinstance(document, Chapter):
         document.body_offset = offset
     document.lists_after_paragraph = _lists_after_paragraph(tokens, lines)
@@ -254,10 +254,11 @@ def read_blocks(body: str, path: str, problems: list[Problem]) -> list[Block]:
 
 def code_lines(body: str) -> set[int]:
     """Lines (0-based) of every code block of a page body, in lists and quotes too."""
-    return {
-        index for token in _block_parser.parse(body) if token.type in ("fence", "code_block") and token.map
-        for index in range(*token.map)
-    }
+    return _code_lines(_block_parser.parse(body))
+
+
+def _code_lines(tokens: list[Token]) -> set[int]:
+    return {index for token in tokens if token.type in ("fence", "code_block") and token.map for index in range(*token.map)}
 
 
 def _lists_after_paragraph(tokens: list[Token], lines: list[str]) -> list[int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,14 @@ def code_html(text: str) -> Markup:
     return Markup("\n".join(lines))
 
 
+def exact_attribute(text: str) -> Markup:
+    """Text as an HTML attribute value that reads back byte for byte, percent-encoded
+    (decodeURIComponent reads it): Python-Markdown expands tabs and empties
+    blank-looking lines of the whole page, attributes included, and reads the
+    attributes of HTML in Markdown with one level of entities less."""
+    return Markup(quote(text, safe=""))
+
+
 def front_matter_value(value: str) -> Markup:
     """A YAML front matter value for a generated page. MkDocs themes write
     titles and descriptions into HTML unescaped, so the value is escaped first."""
@@ -118,7 +127,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(
-            md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html,
+            md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html, exact=exact_attribute,
             front_matter=front_matter_value, plain=plain_text,
         )
         self.env.globals.update(

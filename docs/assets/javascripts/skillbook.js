@@ -15,5 +15,16 @@ document$.subscribe(function () {
   })
 })
 
+// A prompt is copied exactly as written: Material's copy button trims the end of
+// the text it copies (trailing spaces, tabs, a blank last line), so a prompt's
+// button copies the card's own text (percent-encoded in data-sb-prompt, which
+// survives Markdown exactly). Capture runs before the copy handler.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-clipboard-target]")
+  var code = button && document.querySelector(button.getAttribute("data-clipboard-target"))
+  var prompt = code && code.closest("pre[data-sb-prompt]")
+  if (prompt) button.setAttribute("data-clipboard-text", decodeURIComponent(prompt.getAttribute("data-sb-prompt")))
+}, true)
+
 // Material's search dialog has no accessible name; screen readers announce this one.
 document.querySelector(".md-search[role=dialog]")?.setAttribute("aria-label", "Search")
