@@ -103,3 +103,62 @@ def test_an_authors_front_matter_reaches_the_page_as_text(tmp_path):
     page = (site / "chapter-1-testing" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page and XSS not in page
     assert 'content="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
+
+
+HOSTILE_CHAPTER = """# Chapter 1: Testing <img src=x onerror=alert(1)> </title><script>alert(4)</script>
+
+Prose with <script>alert(1)</script>, a <kbd>Ctrl</kbd> key and `<b>code</b>`.
+Generics such as List<String> read as text.
+
+<div class="note" markdown>
+**Allowed**: a div with a class.
+</div>
+
+<iframe src="https://evil.example"></iframe>
+
+## 1.1 Prompts
+
+#### Write a Test <span onclick="alert(1)">now</span>
+
+**Context:** You need a test <img src=y onerror=alert(2)>.
+
+```text
+@tester Write a test for <script>parse()</script>.
+```
+
+**Expected Output:** A test <svg onload=alert(3)>.
+"""
+
+
+def test_an_authors_html_is_shown_as_text(tmp_path):
+    root = make_site_project(tmp_path / "book")
+    write_book(root, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": HOSTILE_CHAPTER})
+    site = root / "site"
+    result = build_site(root, site)
+    assert result.returncode == 0, result.stderr
+    chapter, prompt, skill = (
+        (site / path / "index.html").read_text(encoding="utf-8")
+        for path in ("chapter-1-testing", "prompts/write-a-test-now", "skills/tester")
+    )
+    for name, page in (("chapter", chapter), ("prompt", prompt), ("skill", skill)):
+        content = page.split('class="md-content__inner md-typeset">', 1)[1].split("<footer", 1)[0]
+        for dangerous in ("<script>alert", "<script>parse", "<img src=", "<iframe", "<svg onload"):
+            assert dangerous not in content, (name, dangerous)
+        assert not re.search(r"<[a-z]+\s[^<>]*\bon[a-z]+=", content), (name, "an event handler attribute")
+        assert "<script>alert(4)" not in page and "<img src=x" not in page, (name, "the page title")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in chapter and "List&lt;String&gt;" in chapter
+    assert "<kbd>Ctrl</kbd>" in chapter and '<div class="note">' in chapter and "<strong>Allowed</strong>" in chapter
+    assert "&lt;img src=y onerror=alert(2)&gt;" in prompt
+    # The prompt itself is code, shown exactly.
+    assert "@tester Write a test for &lt;script&gt;parse()&lt;/script&gt;." in prompt
+
+
+@pytest.mark.parametrize("link", ["[click](javascript:alert(1))", "![x](data:text/html;base64,PHNjcmlwdD4=)",
+                                  "[ref]: vbscript:msgbox(1)"])
+def test_a_link_that_could_run_script_is_an_error(tmp_path, link):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1 + f"\n{link}\n"})
+    from skillbook import load_book
+    book = load_book(tmp_path / "docs", tmp_path / "skills")
+    (problem,) = book.errors
+    assert problem.line == 17 and problem.message.startswith("link to '")
+    assert "' is not allowed: links may go to pages of the book, http(s) or mailto addresses" in problem.message

@@ -20,6 +20,7 @@ from skillbook.limits import MAX_NESTING, within_limits
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, Prompt
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
+from skillbook.safety import unsafe_links
 from skillbook.sources import check_encoding_damage
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
 
@@ -148,7 +149,9 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
         document.refused = True
         return []
     blocks = _blocks(tokens, lines, document.path, offset, problems)
-    check_encoding_damage(document.path, text, problems, {offset + i for i in _code_lines(tokens)})
+    document.code_lines = _code_lines(tokens)
+    check_encoding_damage(document.path, text, problems, {offset + i for i in document.code_lines})
+    _check_links(lines, document.code_lines, document.path, offset, problems)
     if isinstance(document, Chapter):
         document.body_offset = offset
     document.lists_after_paragraph = _lists_after_paragraph(tokens, lines)
@@ -161,6 +164,19 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
     }
     _check_skillbook_comments(body, blocks, document.path, offset, problems)
     return blocks
+
+
+def _check_links(lines: list[str], code: set[int], path: str, offset: int, problems: list[Problem]) -> None:
+    """Links that could run script in a reader's browser are refused."""
+    for index, line in enumerate(lines):
+        if index in code or ":" not in line:
+            continue
+        for target in unsafe_links(line):
+            problems.append(Problem(
+                path, offset + index + 1,
+                f"link to '{target}' is not allowed: links may go to pages of the book, http(s) or mailto addresses; "
+                "change or remove it",
+            ))
 
 
 def _check_skillbook_comments(body: str, blocks: list[Block], path: str, offset: int, problems: list[Problem]) -> None:

@@ -123,6 +123,8 @@ class Document:
     references: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     # Past the limits of what the renderer handles in good time: not to be rendered.
     refused: bool = False
+    # Body lines (0-based) inside code blocks: text, never HTML or links.
+    code_lines: set[int] = field(default_factory=set)
 
 
 @dataclass

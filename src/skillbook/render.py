@@ -16,9 +16,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from skillbook.book import PROMPT_ID, Book
-from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, in_code_span, plain_text
+from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, code_lines, in_code_span, plain_text
 from skillbook.directives import DIRECTIVES
 from skillbook.model import Chapter, Directive, Document, Prompt
+from skillbook.safety import neutralise
 
 SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
@@ -193,7 +194,8 @@ class Renderer:
 
     def _page(self, document: Document, replacements: list[tuple[int, int, str]]) -> str:
         chapter = document if isinstance(document, Chapter) else None
-        lines = document.body.split("\n")
+        # The author's HTML is shown as text (skillbook.safety), before any of ours is added.
+        lines = [line if index in document.code_lines else neutralise(line) for index, line in enumerate(document.body.split("\n"))]
         for index in sorted({link.line_index for link in document.chapter_links}):
             lines[index] = self._mark_unwritten_chapters(lines[index], document.src_uri)
         for directive in (d for d in document.directives if self._renderable(d, chapter)):
@@ -230,7 +232,10 @@ class Renderer:
 
     def _from_chapter(self, markdown: str, chapter_uri: str, page_uri: str) -> Markup:
         """Markdown from a chapter (a prompt's title, context or expected output) shown
-        on ``page_uri``: relative links are made to work from there."""
+        on ``page_uri``: relative links are made to work from there, and its HTML is
+        shown as text."""
+        code = code_lines(markdown)
+        markdown = "\n".join(line if index in code else neutralise(line) for index, line in enumerate(markdown.split("\n")))
         markdown = self._mark_unwritten_chapters(markdown, page_uri)
         if page_uri != chapter_uri:
             def relink(match: re.Match) -> str:
