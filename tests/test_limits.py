@@ -94,7 +94,7 @@ HOSTILE = [
     Hostile("folder-link-outside", "docs/elsewhere", folder_outside, 1,
             "outside the project, so it is not read or published"),
     Hostile("not-utf-8", "docs/chapter-2-latin.md", write(b"# Chapter 2: Caf\xe9\n"), 1,
-            "file is not UTF-8 (byte 0xe9 at offset 18); save it as UTF-8 in your editor"),
+            "file is not UTF-8 (byte 0xe9 at offset 16); save it as UTF-8 in your editor"),
     Hostile("pipe", "docs/chapter-2-pipe.md", pipe, 1,
             "this is not a regular file (a pipe or a device); replace it with a text file"),
 ]
