@@ -33,11 +33,19 @@ def seed_prompts() -> list[str]:
     return [m.group(1) for m in re.finditer(r"^```text\n(@.*?)\n```$", seed_text(), re.DOTALL | re.MULTILINE)]
 
 
-def build_site(project: Path, site_dir: Path, *extra: str, site_url: str | None = None) -> subprocess.CompletedProcess:
-    """``mkdocs build --strict`` of a project folder, as an author runs it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def mkdocs_env(site_url: str | None = None) -> dict[str, str]:
+    """The environment tests run MkDocs in: the site address is the test's own (an
+    address exported in the developer's shell must not move the pages)."""
+    env = {key: value for key, value in os.environ.items() if key != "SKILLBOOK_SITE_URL"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
     if site_url:
         env["SKILLBOOK_SITE_URL"] = site_url
+    return env
+
+
+def build_site(project: Path, site_dir: Path, *extra: str, site_url: str | None = None) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of a project folder, as an author runs it."""
+    env = mkdocs_env(site_url)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra],
         cwd=project, env=env, capture_output=True, text=True,

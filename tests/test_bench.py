@@ -3,17 +3,16 @@ benchmark's to judge, on a quiet machine, as ratios)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, mkdocs_env
 
 
 def test_benchmark_runs_at_a_tiny_scale():
     result = subprocess.run(
         [sys.executable, "bench/run.py", "--chapters", "3", "--repeat", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env=mkdocs_env(),
     )
     assert result.returncode in (0, 1), result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHAPTER_1, ROOT, build_site, make_site_project, skill_yaml, write_book
+from tests.conftest import CHAPTER_1, ROOT, build_site, make_site_project, mkdocs_env, skill_yaml, write_book
 
 BROKEN_SKILL = skill_yaml("tester", purpse="Typo")
 
@@ -102,14 +101,22 @@ def wait_for(condition, timeout: float = 30.0):
 
 @contextmanager
 def serving(project: Path) -> Iterator[tuple[subprocess.Popen, int, Path]]:
-    """`mkdocs serve` of a project on a free port, logging to serve.log; stopped on exit."""
-    port = free_port()
+    """`mkdocs serve` of a project on a free port, logging to serve.log; stopped on
+    exit. The port is free when chosen but may be taken before serve binds it, so a
+    serve that could not bind is started again on another."""
     log = project / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
+    for _ in range(5):
+        port = free_port()
+        with log.open("w") as out:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                cwd=project, stdout=out, stderr=subprocess.STDOUT, env=mkdocs_env(),
+            )
+        if wait_for(lambda: server.poll() is not None or "Serving on" in log.read_text(), timeout=60) is True \
+                and server.poll() is None:
+            break
+        server.wait(timeout=10)
+        assert "Address already in use" in log.read_text(), log.read_text()[-3000:]
     try:
         yield server, port, log
     finally:

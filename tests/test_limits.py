@@ -17,7 +17,7 @@ from typing import Callable
 
 import pytest
 
-from tests.conftest import CHAPTER_1, make_site_project, skill_yaml, write_book
+from tests.conftest import CHAPTER_1, make_site_project, mkdocs_env, skill_yaml, write_book
 from tests.test_build_errors import serving, wait_for
 
 # Generous but finite: the refusals themselves take milliseconds.
@@ -119,7 +119,7 @@ def bounded(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, fl
     start = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-c", MEASURE, str(MEMORY), *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env=mkdocs_env(),
     )
     elapsed = time.monotonic() - start
     stderr, _, peak = result.stderr.rstrip("\n").rpartition("peak-kb ")

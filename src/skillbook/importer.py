@@ -28,12 +28,12 @@ from pathlib import Path
 import ftfy
 import yaml
 
+from skillbook.chapters import Block, code_lines, in_code_span, parse_chapter, plain_text, read_blocks
 from skillbook.options import load_options
-from skillbook.chapters import Block, code_lines, parse_chapter, plain_text, read_blocks
 from skillbook.problems import Problem
-from skillbook.sources import MAX_PAGE_BYTES, decode, normalise_line_ends, read_bytes
+from skillbook.sources import MAX_PAGE_BYTES, MAX_SKILL_BYTES, decode, normalise_line_ends, read_bytes, read_source
 from skillbook.text import prompt_slug, slugify
-from skillbook.yaml_source import YAML_LOADER
+from skillbook.yaml_source import YAML_LOADER, load_yaml
 
 SKILL_ID = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)")
 # A chapter of the source: "16-containers.md", or the project's own "chapter-16-....md".
@@ -432,7 +432,7 @@ def rewrite_links(page: Page, pages: list[Page], report: ImportReport) -> None:
             continue
 
         def replace(match: re.Match) -> str:
-            if _in_code_span(line, match.start()):
+            if in_code_span(line, match.start()):
                 return match.group(0)
             target = match.group("target")
             path, _, anchor = target.partition("#")
@@ -451,10 +451,6 @@ def rewrite_links(page: Page, pages: list[Page], report: ImportReport) -> None:
 
         lines[index] = INLINE_LINK.sub(replace, line)
     page.text = "\n".join(lines)
-
-
-def _in_code_span(line: str, position: int) -> bool:
-    return line[:position].count("`") % 2 == 1
 
 
 def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
@@ -607,13 +603,12 @@ def skill_file_text(data: dict) -> str:
 
 
 def _existing_skill(path: Path) -> dict | None:
+    """The fields of a skill file already in the project, read as the book reads it."""
     if not path.is_file():
         return None
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    except (yaml.YAMLError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
+    text = read_source(path, [], MAX_SKILL_BYTES)
+    loaded = load_yaml(text, str(path), []) if text is not None else None
+    return loaded[1] if loaded and isinstance(loaded[1], dict) else None
 
 
 # -- the import -------------------------------------------------------------------------------------

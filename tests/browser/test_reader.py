@@ -291,5 +291,18 @@ def test_no_console_errors_and_no_foreign_requests(page, page_log, server, kind)
     page.wait_for_load_state("networkidle")
     assert any(url.endswith("/search/search_index.json") for url in page_log.requests), \
         "the search index was never fetched: the page's scripts did not run"
+    # A request made seconds after load (a deferred script, a late font) counts too.
+    page.wait_for_timeout(5_000)
+    page_log.assert_clean()
+
+
+def test_no_foreign_request_through_a_search_and_a_copy(page, page_log, server):
+    page.goto(server.url(PAGE_TYPES["chapter"]))
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("OOMKilled")
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    page.keyboard.press("Escape")
+    copy_via(page, page.locator(f"article.sb-prompt {COPY_BUTTON}").first.click)
+    page.wait_for_timeout(5_000)
     page_log.assert_clean()
 

@@ -28,7 +28,7 @@ def screenshots_dir(artifacts_dir):
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_screenshot(page, server, screenshots_dir, record_property, kind, size):
+def test_screenshot(page, page_log, server, screenshots_dir, record_property, kind, size):
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
     page.goto(server.url(PAGE_TYPES[kind]))
@@ -46,3 +46,4 @@ def test_screenshot(page, server, screenshots_dir, record_property, kind, size):
     assert len(data) > MIN_BYTES, f"{path} is only {len(data)} bytes"
     shot_width, shot_height = png_size(data)
     assert shot_width >= width and shot_height >= height, f"{path} is {shot_width}x{shot_height}"
+    page_log.assert_clean()
