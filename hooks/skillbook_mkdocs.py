@@ -67,7 +67,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """The generated pages join the author's. With errors (under serve) they are
     built from what is valid, so that every page stays reachable and shows them."""
     _generated.clear()
-    _drop_refused(files, _renderer.book.refused)
+    _drop_refused(files, _renderer.book.refused, config)
     for page in _renderer.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
             message = f"docs/{page.src_uri} is a page the book generates; rename or remove that file"
@@ -102,14 +102,18 @@ def on_post_build(config: MkDocsConfig) -> None:
         path.write_text(_renderer.redirect_page(target, url), encoding="utf-8")
 
 
-def _drop_refused(files: Files, refused: set[str]) -> None:
+def _drop_refused(files: Files, refused: set[str], config: MkDocsConfig) -> None:
     """Under serve, files the book refused (links out of the project, pages that
     cannot be read or rendered safely) are kept out of the site; their errors show
-    on every other page."""
+    on every other page. A refused page of the book keeps its address, with a page
+    saying so, so that a browser left on it recovers after the fix."""
     for file in list(files):
         path = file.abs_src_path or ""
         if any(path == r or path.startswith(r + "/") for r in refused):
             files.remove(file)
+            if path in refused and file.is_documentation_page() and not Path(path).is_symlink():
+                files.append(File.generated(config, file.src_uri, content=_renderer.refused_page(file.src_uri)))
+                _generated.add(file.src_uri)
 
 
 def _navigation(book: Book, files: Files) -> list:

@@ -211,3 +211,67 @@ def test_serve_keeps_every_page_type_with_the_banner_and_live_reload(project):
             path.write_text(good)
             wait_for(lambda: every_page(banner=False))
         assert "skills/index.md" not in log.read_text(), "no side-effect warnings about generated pages"
+
+
+# Every error kind the README lists, as an author makes it: (name, file, content;
+# None deletes it), what the banner says. Each is made and then undone under one serve.
+GOOD_SKILL, GOOD_CHAPTER = skill_yaml("tester"), CHAPTER_1
+ERROR_KINDS = [
+    ("yaml-syntax", "skills/tester.yml", "id: tester\npurpose: [\n", "YAML syntax error"),
+    ("missing-field", "skills/tester.yml", skill_yaml("tester", purpose=None), "missing required field 'purpose'"),
+    ("unknown-field", "skills/tester.yml", GOOD_SKILL + "purpse: Typo\n", "unknown field 'purpse'; did you mean 'purpose'?"),
+    ("mistyped-field", "skills/tester.yml", skill_yaml("tester", chapters="one"), "field 'chapters' must be a list"),
+    ("file-name", "skills/tester-two.yml", skill_yaml("tester-2"), "differs from its file name"),
+    ("duplicate-id", "skills/other.yml", skill_yaml("tester"), "duplicate skill id 'tester'"),
+    ("unknown-skill", "docs/chapter-1-testing.md", GOOD_CHAPTER.replace("@tester Write", "@testr Write"),
+     "uses unknown skill '@testr'; did you mean '@tester'?"),
+    ("duplicate-prompt-id", "docs/chapter-1-testing.md", GOOD_CHAPTER + "\n#### Write a Test\n\n```text\n@tester Again.\n```\n",
+     "prompt id 'write-a-test' is already used by 'Write a Test'"),
+    ("empty-prompt", "docs/chapter-1-testing.md", GOOD_CHAPTER.replace("@tester Write a test for the parser.", "@tester"),
+     "is empty: write the request after @tester"),
+    ("unclosed-fence", "docs/chapter-1-testing.md", GOOD_CHAPTER.replace("parser.\n```\n", "parser.\n"), "add a closing ``` line"),
+    ("control-character", "docs/chapter-1-testing.md", GOOD_CHAPTER.replace("a test for", "a test\x07for"),
+     "holds the invisible control character U+0007; delete it"),
+    ("unknown-directive", "docs/chapter-1-testing.md", GOOD_CHAPTER.replace("skills-table", "skill-table"),
+     "unknown directive 'skillbook: skill-table'"),
+    ("script-link", "docs/chapter-1-testing.md", GOOD_CHAPTER + "\n[run](javascript:alert(1))\n", "is not allowed"),
+    ("not-utf-8", "docs/notes.md", b"# Notes\n\nCaf\xe9\n", "file is not UTF-8"),
+]
+
+
+def test_serve_shows_every_error_kind_on_every_page_and_recovers(project):
+    with serving(project) as (server, port, log):
+
+        def get(path: str) -> tuple[int, str]:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                    return response.status, response.read().decode().replace("&#39;", "'").replace("&amp;", "&")
+            except urllib.error.HTTPError as error:
+                return error.code, ""
+            except OSError:
+                return 0, ""
+
+        def every_page(shown: str | None) -> bool:
+            for path in SERVE_PAGES:
+                status, text = get(path)
+                banner = "The book has" in text
+                if status != 200 or "livereload" not in text or banner != (shown is not None) or (shown and shown not in text):
+                    return False
+            return True
+
+        wait_for(lambda: every_page(None))
+        for name, relative, content, shown in ERROR_KINDS:
+            path = project / relative
+            before = path.read_bytes() if path.exists() else None
+            path.write_bytes(content if isinstance(content, bytes) else content.encode())
+            condition = lambda: every_page(shown)  # noqa: E731
+            condition.__doc__ = f"{name}: '{shown}' on every page"
+            wait_for(condition)
+            if before is None:
+                path.unlink()
+            else:
+                path.write_bytes(before)
+            recovered = lambda: every_page(None)  # noqa: E731
+            recovered.__doc__ = f"{name}: every page without the error"
+            wait_for(recovered)
+        assert server.poll() is None and "Traceback" not in log.read_text(), log.read_text()[-3000:]

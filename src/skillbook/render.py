@@ -94,6 +94,14 @@ def code_html(text: str) -> Markup:
     return Markup("\n".join(lines))
 
 
+def code_span(text: str) -> Markup:
+    """Text as a Markdown code span, which shows it exactly (Markdown escapes it):
+    delimited by more backticks than it holds, on one line."""
+    text = " ".join(text.split("\n"))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return Markup(f"{fence} {text} {fence}")
+
+
 def exact_attribute(text: str) -> Markup:
     """Text as an HTML attribute value that reads back byte for byte, percent-encoded
     (decodeURIComponent reads it): Python-Markdown expands tabs and empties
@@ -128,7 +136,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(
-            md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html, exact=exact_attribute,
+            md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html, exact=exact_attribute, code_span=code_span,
             front_matter=front_matter_value, plain=plain_text,
         )
         self.env.globals.update(
@@ -171,6 +179,10 @@ class Renderer:
     def redirect_page(self, target: str, url: str) -> str:
         """A page sending the reader, and search engines, to ``target`` (relative) at ``url``."""
         return self.env.get_template("redirect.html").render(target=target, url=url)
+
+    def refused_page(self, src_uri: str) -> str:
+        """What stands at the address of a page whose file could not be read safely."""
+        return self._render("page-in-error.md", src_uri, name=src_uri)
 
     def errors_banner(self) -> str:
         """What every page shows above its text while the book has errors (under ``mkdocs serve``)."""
