@@ -423,3 +423,17 @@ def test_importing_the_seed_reproduces_the_projects_chapter_16(tmp_path):
     assert not forced.failed
     assert ours[377] == "**Next Chapter:** [Chapter 17: Cloud Platforms →](chapter-17-cloud-platforms.md)"
     assert written == [*ours[:377], "**Next Chapter:** Chapter 17: Cloud Platforms →", *ours[378:]]
+
+
+def test_sidebar_variants_give_the_same_parts(tmp_path):
+    """Labels as list items or lines of their own, with or without their own "Part
+    IV:" (the site numbers parts itself), and links with or without ".md"."""
+    from skillbook.importer import ImportReport, read_parts
+    sidebar = tmp_path / "_sidebar.md"
+    sidebar.write_text(
+        "* [Home](/)\n**Part I: Foundations**\n  * [1. Start](chapters/01-start)\n"
+        "- **Part II - DevOps & Infrastructure**\n  - [16. Containers](/chapters/16-containers.md)\n"
+        "  - [17. Cloud](chapters/17-cloud.md#top)\n- **Appendices**\n  - [A. Index](appendices/a-index.md)\n",
+        encoding="utf-8",
+    )
+    assert read_parts(sidebar, ImportReport(tmp_path, True)) == [("Foundations", [1]), ("DevOps & Infrastructure", [16, 17])]

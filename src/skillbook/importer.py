@@ -39,6 +39,7 @@ SKILL_ID = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)")
 # A chapter of the source: "16-containers.md", or the project's own "chapter-16-....md".
 SOURCE_CHAPTER = re.compile(r"^(?:chapter-)?0*(\d+)-[^/]*\.md$", re.IGNORECASE)
 SOURCE_APPENDIX = re.compile(r"^(?:appendix-)?([a-z])-[^/]*\.md$", re.IGNORECASE)
+PART_NUMBER = re.compile(r"^Part\s+(?:[IVXLC]+|\d+)\s*[:.\-–]\s*", re.IGNORECASE)
 TITLE = re.compile(r"^(?:Chapter\s+\d+|Appendix\s+[A-Z])\s*[:.]\s*", re.IGNORECASE)
 INLINE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 LABELS = {"when to use this skill": "when_to_use", "key strengths": "key_strengths"}
@@ -462,9 +463,11 @@ def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
     name = parts[-1]
     if name in ("README.md", "") or path == "/":
         return ("home", None)
+    folder = parts[-2] if len(parts) > 1 else folder
+    if "." not in name and folder in ("chapters", "appendices"):
+        name += ".md"  # docsify resolves a link without its extension
     if not name.endswith(".md"):
         return None
-    folder = parts[-2] if len(parts) > 1 else folder
     lowered = name.lower()
     appendix = lowered.startswith("appendix-") or (folder == "appendices" and not lowered.startswith("chapter-"))
     if appendix:
@@ -507,9 +510,11 @@ def read_parts(sidebar: Path | None, report: ImportReport) -> list[tuple[str, li
         return []
     parts: list[tuple[str, list[int]]] = []
     for line in normalise_line_ends(text).split("\n"):
-        label = re.match(r"^[-*+]\s+\*\*(?P<title>.+?)\*\*\s*$", line)
+        # "- **DevOps & Infrastructure**", as a list item or a line of its own; the
+        # site numbers the parts itself, so a "Part IV:" before the title goes.
+        label = re.match(r"^\s*(?:[-*+]\s+)?\*\*(?P<title>[^*]+?)\*\*\s*$", line)
         if label:
-            parts.append((label.group("title").strip(), []))
+            parts.append((PART_NUMBER.sub("", label.group("title")).strip(), []))
             continue
         link = INLINE_LINK.search(line)
         target = _link_target(link.group("target").partition("#")[0]) if link else None
