@@ -6,6 +6,7 @@ which knows nothing of MkDocs.
   ``llms.txt``), and build the navigation, which lists the chapters and the
   catalogs but none of the hundreds of generated pages.
 - ``on_page_markdown``: hand chapters and pages with directives to the renderer.
+- ``on_post_build``: write the pages that send former ids' addresses on.
 
 Under ``mkdocs serve`` an error in the book is shown on every page and in the
 log, every page is built from what is valid, and the next save that fixes it
@@ -81,8 +82,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
         files.append(file)
         _generated.add(page.src_uri)
-    book = _renderer.book
-    for path, content in data_files(book, config.site_name, config.site_description or "", config.site_url or "/").items():
+    for path, content in data_files(_renderer.book, config.site_name, config.site_description or "", config.site_url or "/").items():
         files.append(File.generated(config, path, content=content))
     if config.nav is None:
         config.nav = _navigation(_renderer.book, files)
