@@ -437,3 +437,23 @@ def test_sidebar_variants_give_the_same_parts(tmp_path):
         encoding="utf-8",
     )
     assert read_parts(sidebar, ImportReport(tmp_path, True)) == [("Foundations", [1]), ("DevOps & Infrastructure", [16, 17])]
+
+
+def test_a_chapter_already_there_under_another_name_is_a_conflict(tmp_path):
+    """Importing into this project: its Chapter 16 (Container Orchestration) and the
+    fixture's Chapter 16 (CI/CD Pipelines) cannot both be chapter 16."""
+    project = make_site_project(tmp_path / "book")
+    shutil.copytree(ROOT / "skills", project / "skills", dirs_exist_ok=True)
+    shutil.copy(ROOT / "docs" / "chapter-16-container-orchestration.md", project / "docs")
+    result = run_import(project)
+    assert result.returncode == 1
+    assert ("    docs/chapter-16-container-orchestration.md (holds the same chapter as docs/chapter-16-cicd-pipelines.md)"
+            in result.stderr)
+    assert not (project / "docs" / "chapter-16-cicd-pipelines.md").exists()
+    forced = run_import(project, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "replaced: docs/chapter-16-container-orchestration.md (now docs/chapter-16-cicd-pipelines.md)" in forced.stdout
+    assert not (project / "docs" / "chapter-16-container-orchestration.md").exists()
+    assert "skills of the project to review: 14" in forced.stdout
+    assert ("    skills/docker-expert.yml: names docs/chapter-16-container-orchestration.md's chapter 16, now "
+            "docs/chapter-16-cicd-pipelines.md: fix its 'chapters:' or delete the file") in forced.stdout

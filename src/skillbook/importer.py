@@ -28,7 +28,7 @@ from pathlib import Path
 import ftfy
 import yaml
 
-from skillbook.chapters import Block, code_lines, in_code_span, parse_chapter, plain_text, read_blocks
+from skillbook.chapters import Block, chapter_key, code_lines, in_code_span, parse_chapter, plain_text, read_blocks
 from skillbook.options import load_options
 from skillbook.problems import Problem
 from skillbook.sources import MAX_PAGE_BYTES, MAX_SKILL_BYTES, decode, normalise_line_ends, read_bytes, read_source
@@ -110,6 +110,8 @@ class ImportReport:
     files_created: list[str] = field(default_factory=list)
     files_updated: list[str] = field(default_factory=list)
     files_unchanged: list[str] = field(default_factory=list)
+    files_replaced: list[str] = field(default_factory=list)
+    skills_to_review: list[Note] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     links_resolved: list[Note] = field(default_factory=list)
     links_unresolved: list[Note] = field(default_factory=list)
@@ -136,12 +138,14 @@ class ImportReport:
         out.append(f"  skills: {self.skills} ({len(self.skills_created)} created, {len(self.skills_updated)} updated, "
                    f"{len(self.skills_unchanged)} unchanged)")
         out.append(f"  prompts: {self.prompts}, of which {self.templates} templates")
-        out.append(f"  files: {len(self.files_created)} created, {len(self.files_updated)} updated, {len(self.files_unchanged)} unchanged")
+        out.append(f"  files: {len(self.files_created)} created, {len(self.files_updated)} updated, {len(self.files_unchanged)} unchanged"
+                   + "".join(f"\n    replaced: {entry}" for entry in self.files_replaced))
         sections = [
             ("links to chapters and appendices resolved", self.links_resolved), ("links left unresolved (now text)", self.links_unresolved),
             ("encoding repairs", self.repairs), ("line ends and byte-order marks normalised", self.normalised),
             ("skill facts that differ between tables (the chapter's own table wins)", self.fact_conflicts),
             ("introductions kept as prose", self.introductions_kept), ("not imported", self.skipped),
+            ("skills of the project to review", self.skills_to_review),
         ]
         for title, notes in sections:
             out.append(f"  {title}: {len(notes)}")
@@ -684,13 +688,41 @@ def import_book(sources: list[Path], project: Path, dry_run: bool = False, force
             report.files_updated.append(relative)
         else:
             report.conflicts.append(relative)
+    # A chapter already in the project under another name would be the book's twice.
+    replaced = _replaced_pages(project / "docs", pages)
+    for old, new in replaced:
+        relative = old.relative_to(project).as_posix()
+        key = chapter_key(old.name)
+        for path in sorted(skills_dir.glob("*.yml")) if skills_dir.is_dir() else []:
+            data = _existing_skill(path) if path.stem not in facts else None
+            if data and key in data.get("chapters", []):
+                report.skills_to_review.append(Note(
+                    path.relative_to(project).as_posix(),
+                    f"names {relative}'s {'appendix' if isinstance(key, str) else 'chapter'} {key}, now {new}: "
+                    "fix its 'chapters:' or delete the file"))
+        if force:
+            report.files_replaced.append(f"{relative} (now {new})")
+        else:
+            report.conflicts.append(f"{relative} (holds the same {'appendix' if old.name.startswith('appendix-') else 'chapter'} as {new})")
     for skill_id, status in skill_status.items():
         getattr(report, f"skills_{status}").append(skill_id)
     if dry_run or report.failed:
         return report
+    for old, _ in replaced:
+        old.unlink()
     for path, text in planned.items():
         if path.relative_to(project).as_posix() in report.files_unchanged:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return report
+
+
+def _replaced_pages(docs: Path, pages: list[Page]) -> list[tuple[Path, str]]:
+    """Chapters and appendices of the project that an imported page of the same
+    number or letter, under another file name, replaces."""
+    incoming = {page.key: page.target for page in pages if page.kind != "home"}
+    return [
+        (path, f"docs/{incoming[key]}") for path in sorted(docs.glob("*.md"))
+        if (key := chapter_key(path.name)) in incoming and incoming[key] != path.name
+    ] if docs.is_dir() else []
