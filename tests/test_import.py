@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from skillbook import load_book
 from skillbook.importer import import_book
 from skillbook.placeholders import placeholders
 from skillbook.text import slugify
-from tests.conftest import ROOT, SEED, build_site, make_site_project
+from tests.conftest import ROOT, SEED, build_site, make_site_project, write_book
 
 BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text(encoding="utf-8"))
@@ -457,3 +458,36 @@ def test_a_chapter_already_there_under_another_name_is_a_conflict(tmp_path):
     assert "skills of the project to review: 14" in forced.stdout
     assert ("    skills/docker-expert.yml: names docs/chapter-16-container-orchestration.md's chapter 16, now "
             "docs/chapter-16-cicd-pipelines.md: fix its 'chapters:' or delete the file") in forced.stdout
+
+
+PARTS_BOOK = {"chapter-1-one.md": "# Chapter 1: One\n", "chapter-2-two.md": "# Chapter 2: Two\n"}
+
+
+@pytest.mark.parametrize("options, expected", [
+    ("extra:\n  skillbook:\n    parts: Foundations\n",
+     ["mkdocs.yml:3: 'parts' must be a list; write each part as '- title: Foundations' with 'chapters: [1, 2]' under it"]),
+    ("extra:\n  skillbook:\n    parts:\n      - chapters: [1, 2]\n",
+     ["mkdocs.yml:4: a part needs a 'title:'; write each part as '- title: Foundations' with 'chapters: [1, 2]' under it"]),
+    ("extra:\n  skillbook:\n    parts:\n      - title: One\n        chapters: 1\n",
+     ["mkdocs.yml:4: part 'One' needs 'chapters:' as a list of chapter numbers, such as 'chapters: [1, 2]'"]),
+    ("extra:\n  skillbook:\n    parts:\n      - title: One\n        chapters: [1, 2]\n      - title: Two\n        chapters: [2]\n",
+     ["mkdocs.yml:6: chapter 2 is in part 'One' already; list it in one part"]),
+    ("extra:\n  skillbook:\n    sections: []\n", ["mkdocs.yml:3: unknown Skillbook option 'sections'; known: parts"]),
+    ("extra:\n  skillbook: [parts]\n", ["mkdocs.yml:2: 'skillbook:' under 'extra:' must be a mapping, such as 'parts:'"]),
+    ("extra:\n  skillbook:\n    parts:\n      - title: One\n        chapters: [1, 3]\n",
+     ["docs/chapter-2-two.md:1: warning: chapter 2 is in no part; add 2 to the 'chapters:' of a part under "
+      "'extra: skillbook: parts:' in mkdocs.yml",
+      "mkdocs.yml:4: warning: part 'One' lists chapter 3, which the book does not have (no docs/chapter-3-*.md); "
+      "remove it from the part"]),
+    ("site_name: Book\nextra:\n  skillbook:\n    parts:\n      - title: One\n        chapters: [1]\n      - title: Two\n"
+     "        chapters: [2]\n", []),
+])
+def test_parts_options_are_checked_with_their_line(tmp_path, options, expected):
+    write_book(tmp_path, {}, PARTS_BOOK)
+    (tmp_path / "skills").mkdir(exist_ok=True)
+    (tmp_path / "mkdocs.yml").write_text(options, encoding="utf-8")
+    book = load_book(tmp_path / "docs", tmp_path / "skills", tmp_path, tmp_path / "mkdocs.yml")
+    assert sorted(str(p.relative_to(tmp_path)) for p in book.problems) == sorted(expected)
+    if not expected:
+        assert [(title, [c.number for c in chapters]) for title, chapters in book.groups()] == [
+            ("Part I: One", [1]), ("Part II: Two", [2])]
