@@ -25,13 +25,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ftfy
 import yaml
 
 from skillbook.chapters import Block, chapter_key, code_lines, in_code_span, parse_chapter, plain_text, read_blocks
 from skillbook.options import load_options
 from skillbook.problems import Problem
-from skillbook.sources import MAX_PAGE_BYTES, MAX_SKILL_BYTES, decode, normalise_line_ends, read_bytes, read_source
+from skillbook.sources import (
+    MAX_PAGE_BYTES, MAX_SKILL_BYTES, decode, encoding_repairs, normalise_line_ends, read_bytes, read_source,
+)
 from skillbook.text import prompt_slug, slugify
 from skillbook.yaml_source import YAML_LOADER, load_yaml
 
@@ -225,14 +226,9 @@ def read_page(page: Page, report: ImportReport) -> bool:
 def _repair(path: Path, text: str, report: ImportReport) -> str:
     """Encoding damage (UTF-8 read as cp1252 and saved again) repaired outside code blocks."""
     lines = text.split("\n")
-    code = code_lines(text)
-    for index, line in enumerate(lines):
-        if index in code or line.isascii():
-            continue
-        repaired = ftfy.fix_encoding(line)
-        if repaired != line:
-            report.repairs.append(Note(f"{path}:{index + 1}", f"{line.strip()!r} -> {repaired.strip()!r}"))
-            lines[index] = repaired
+    for index, repaired in encoding_repairs(text, code_lines(text)):
+        report.repairs.append(Note(f"{path}:{index + 1}", f"{lines[index].strip()!r} -> {repaired.strip()!r}"))
+        lines[index] = repaired
     return "\n".join(lines)
 
 

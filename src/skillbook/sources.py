@@ -99,20 +99,28 @@ def decode(path: Path, data: bytes, problems: list[Problem]) -> str | None:
         return None
 
 
-def check_encoding_damage(path: Path | str, text: str, problems: list[Problem], code: set[int] = frozenset()) -> None:
-    """Warn about mojibake such as 'â€™' for '’': UTF-8 text decoded as cp1252 and
-    saved again. Lines of code (0-based indices in ``code``) are the author's
-    exact text and are left alone."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.isascii() or number - 1 in code:  # mojibake is never plain ASCII; this skips most lines cheaply
+def encoding_repairs(text: str, code: set[int] = frozenset()) -> list[tuple[int, str]]:
+    """Lines with mojibake such as 'â€™' for '’' (UTF-8 text decoded as cp1252 and
+    saved again), as (0-based index, repaired line). Lines of code (indices in
+    ``code``) are the author's exact text and are left alone."""
+    repairs = []
+    for index, line in enumerate(text.split("\n")):
+        if line.isascii() or index in code:  # mojibake is never plain ASCII; this skips most lines cheaply
             continue
         repaired = ftfy.fix_encoding(line)
         if repaired != line:
-            problems.append(Problem(
-                str(path), number,
-                f"encoding damage (text saved as UTF-8 twice); replace the line with: {repaired.strip()}",
-                Severity.WARNING,
-            ))
+            repairs.append((index, repaired))
+    return repairs
+
+
+def check_encoding_damage(path: Path | str, text: str, problems: list[Problem], code: set[int] = frozenset()) -> None:
+    """Warn about encoding damage, with the repaired line."""
+    for index, repaired in encoding_repairs(text, code):
+        problems.append(Problem(
+            str(path), index + 1,
+            f"encoding damage (text saved as UTF-8 twice); replace the line with: {repaired.strip()}",
+            Severity.WARNING,
+        ))
 
 
 def normalise_line_ends(text: str) -> str:
