@@ -491,3 +491,21 @@ def test_parts_options_are_checked_with_their_line(tmp_path, options, expected):
     if not expected:
         assert [(title, [c.number for c in chapters]) for title, chapters in book.groups()] == [
             ("Part I: One", [1]), ("Part II: Two", [2])]
+
+
+def test_an_introduction_with_other_prose_stays_prose(tmp_path):
+    book = tmp_path / "book"
+    shutil.copytree(BOOK, book)
+    chapter = book / "chapters" / "17-cloud.md"
+    text = chapter.read_text(encoding="utf-8")
+    marker = "**Key strengths:**"
+    assert marker in text
+    # A paragraph after the lists, before the next heading: not the skill's metadata.
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line == marker)
+    end = next(i for i in range(at + 2, len(lines)) if not lines[i].startswith("- "))
+    lines[end:end] = ["", "A remark of the author's own."]
+    chapter.write_text("\n".join(lines), encoding="utf-8")
+    project = make_site_project(tmp_path / "project")
+    report = import_book([book], project, dry_run=True)
+    assert [n.text for n in report.introductions_kept] == ["@terraform-expert's introduction holds prose its metadata has no place for"]

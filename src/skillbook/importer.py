@@ -360,6 +360,9 @@ def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existi
         found = {"introduction": introduction, **lists}
         prior = existing.get(skill.id)
         where = f"{page.source}:{taken[0].start + 1}"
+        if not introduction:
+            report.introductions_kept.append(Note(where, f"@{skill.id}'s introduction holds prose its metadata has no place for"))
+            continue
         if prior is not None and prior.get("introduction") and any(prior.get(k) != v for k, v in found.items() if v):
             report.introductions_kept.append(Note(where, f"@{skill.id}'s introduction differs from skills/{skill.id}.yml"))
             continue
