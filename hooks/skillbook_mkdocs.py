@@ -30,6 +30,7 @@ from mkdocs.structure.pages import Page
 from skillbook import SKILLS_FOLDER, Book, load_book
 from skillbook.data import data_files
 from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer
+from skillbook.text import count
 
 log = logging.getLogger("mkdocs.hooks.skillbook")
 
@@ -59,9 +60,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
         for problem in book.errors:
             log.error(str(problem))
     elif book.errors:
-        raise PluginError(f"The book has {len(book.errors)} error(s):\n" + "\n".join(map(str, book.errors)))
+        raise PluginError(f"The book has {count(len(book.errors), 'error')}:\n" + "\n".join(map(str, book.errors)))
     elif config.strict and book.warnings:
-        raise PluginError(f"Aborted with {len(book.warnings)} book warning(s) in strict mode.")
+        raise PluginError(f"Aborted with {count(len(book.warnings), 'book warning')} in strict mode.")
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

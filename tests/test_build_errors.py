@@ -141,7 +141,7 @@ def test_serve_shows_errors_keeps_serving_recovers_and_reloads_edits(project):
 
         def shows_error() -> bool:
             """the error on the page"""
-            return "The book has 1 error(s)" in (page() or "")
+            return "The book has 1 error;" in (page() or "")
 
         wait_for(shows_error)
         assert "tester.yml:5: unknown field" in page()

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
@@ -20,6 +20,7 @@ from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, code_lines, in_c
 from skillbook.directives import DIRECTIVES
 from skillbook.model import Chapter, Directive, Document, Prompt
 from skillbook.safety import neutralise
+from skillbook.text import count
 
 SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
@@ -142,7 +143,7 @@ class Renderer:
         self.env.globals.update(
             book=book, skill_uri=skill_uri, prompt_uri=prompt_uri,
             SKILLS_CATALOG=SKILLS_CATALOG, PROMPT_LIBRARY=PROMPT_LIBRARY,
-            CONTEXT_LABEL=CONTEXT, EXPECTED_LABEL=EXPECTED,
+            CONTEXT_LABEL=CONTEXT, EXPECTED_LABEL=EXPECTED, count=count,
         )
 
     # -- pages the book adds -------------------------------------------------------------
