@@ -16,7 +16,7 @@ from skillbook.options import BookOptions, load_options
 from skillbook.problems import Problem, Severity
 from skillbook.skills import is_skill_file, load_skill, skill_schema
 from skillbook.sources import project_files, read_source
-from skillbook.text import prompt_slug
+from skillbook.text import count, prompt_slug
 
 # The folder of skill files, beside docs/.
 SKILLS_FOLDER = "skills"
@@ -372,7 +372,11 @@ def _validate_directive(book: Book, path: str, directive: Directive, exists: set
     elif spec.chapters_only and not in_chapter:
         problems.append(Problem(path, directive.line, f"'{directive.name}' renders a chapter's content, so it can only stand in a chapter file"))
     elif len(directive.args) != spec.arguments:
-        problems.append(Problem(path, directive.line, f"directive '{directive.name}' takes {spec.arguments} argument(s), got {len(directive.args)}"))
+        usage = f"<!-- skillbook: {directive.name}{' <skill-id>' * spec.arguments} -->"
+        problems.append(Problem(
+            path, directive.line,
+            f"directive '{directive.name}' takes {count(spec.arguments, 'argument')}, got {len(directive.args)}; write '{usage}'",
+        ))
     elif directive.name == "skill-introduction":
         skill_id = directive.args[0]
         skill = book.skills.get(skill_id)

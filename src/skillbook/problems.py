@@ -21,9 +21,11 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def relative_to(self, root: Path | str) -> Problem:
-        """The problem with its path relative to ``root``, when it lies inside it."""
+        """The problem with its path, and the paths its message names, relative to
+        ``root`` where they lie inside it."""
         path, root = Path(os.path.abspath(self.path)), Path(os.path.abspath(root))
-        return replace(self, path=os.path.relpath(path, root)) if path.is_relative_to(root) else self
+        message = self.message.replace(f"{root}{os.sep}", "")
+        return replace(self, path=os.path.relpath(path, root) if path.is_relative_to(root) else self.path, message=message)
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity is Severity.WARNING else ""
