@@ -11,8 +11,9 @@ baseline measured in the same run, never an absolute time:
 - scaling: the build of a book twice as large must take about twice as long,
   not four times (the navigation must not grow with the generated pages).
 
-It also times `skillbook import` of a docsify book of the real book's shape
-(bench/docsify_book.py), for information.
+The book is one of the real book's shape (bench/docsify_book.py: 57 chapters
+of varied prose and prompt counts, 5 appendices, parts, templates), moved in
+with `skillbook import`, whose time is printed for information.
 
 Run with `make bench`; exits 1 when a target is missed.
 """
@@ -20,6 +21,7 @@ Run with `make bench`; exits 1 when a target is missed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -30,8 +32,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -40,38 +40,26 @@ from skillbook import load_book  # noqa: E402
 from skillbook.importer import import_book  # noqa: E402
 from skillbook.render import Renderer  # noqa: E402
 
-SEED_CHAPTER = ROOT / "docs" / "chapter-16-container-orchestration.md"
 TARGETS = {"check": 0.05, "build": 1.6, "memory": 1.5, "scaling": 2.6}
 
 
 def generate_book(root: Path, chapters: int) -> None:
-    """A book of `chapters` copies of Chapter 16, each with its own 14 skills and 8 prompts."""
+    """A project holding a book of the real book's shape (bench/docsify_book.py),
+    moved in with `skillbook import` as its authors will."""
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "overrides", root / "overrides")
     shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
-    shutil.copy(ROOT / "docs" / "index.md", root / "docs" / "index.md")
     (root / "skills").mkdir()
-    seed = SEED_CHAPTER.read_text(encoding="utf-8")
-    skills = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "skills").glob("*.yml")}
-    mention = re.compile(r"@(" + "|".join(sorted(skills, key=len, reverse=True)) + r")\b")
-    for n in range(1, chapters + 1):
-        text = seed.replace("# Chapter 16:", f"# Chapter {n}:").replace("chapter-17-cloud-platforms", f"chapter-{n + 1}-part")
-        text = mention.sub(lambda m: f"@{m.group(1)}-{n}", text)
-        text = re.sub(r"skill-introduction ([a-z-]+)", lambda m: f"skill-introduction {m.group(1)}-{n}", text)
-        text = re.sub(r"^(#### .+)$", lambda m: f"{m.group(1)} {n}", text, flags=re.MULTILINE)
-        (root / "docs" / f"chapter-{n}-part.md").write_text(text, encoding="utf-8")
-        for skill_id, data in skills.items():
-            copy = {**data, "id": f"{skill_id}-{n}", "chapters": [n]}
-            copy["related"] = [f"{other}-{n}" for other in data.get("related", [])]
-            if "introduction" in copy:
-                copy["introduction"] = mention.sub(lambda m: f"@{m.group(1)}-{n}", copy["introduction"])
-            (root / "skills" / f"{skill_id}-{n}.yml").write_text(yaml.safe_dump(copy, sort_keys=False), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as source:
+        write_docsify_book(Path(source) / "book", chapters)
+        report = import_book([Path(source) / "book"], root)
+    assert not report.failed, report.lines()
 
 
 def static_copy(book_root: Path, plain_root: Path) -> None:
     """The same site as plain Markdown pages with a fixed nav and no Skillbook hook."""
-    book = load_book(book_root / "docs", book_root / "skills")
+    book = load_book(book_root / "docs", book_root / "skills", book_root, book_root / "mkdocs.yml")
     renderer = Renderer(book, book_root / "overrides" / "skillbook")
     shutil.copytree(book_root / "docs", plain_root / "docs")
     for chapter in book.chapters:
@@ -84,8 +72,9 @@ def static_copy(book_root: Path, plain_root: Path) -> None:
         target.write_text(page.markdown, encoding="utf-8")
     config = (book_root / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^(hooks|watch):\n(  - .*\n)+", "", config, flags=re.MULTILINE)
-    nav = ["nav:", "  - Home: index.md", "  - Chapters:"]
-    nav += [f"      - {c.src_uri}" for c in book.chapters]
+    nav = ["nav:", "  - Home: index.md"]
+    for title, chapters in book.groups():
+        nav += [f"  - {json.dumps(title)}:", *(f"      - {c.src_uri}" for c in chapters)]
     nav += ["  - Skills catalog: skills/index.md", "  - Prompt library: prompts/index.md"]
     shutil.copytree(book_root / "overrides", plain_root / "overrides")
     (plain_root / "mkdocs.yml").write_text(config + "\n" + "\n".join(nav) + "\n", encoding="utf-8")
@@ -127,9 +116,10 @@ def main() -> int:
         for root, size in ((full, args.chapters), (double, 2 * args.chapters)):
             root.mkdir()
             generate_book(root, size)
-        book = load_book(full / "docs", full / "skills")
+        book = load_book(full / "docs", full / "skills", full, full / "mkdocs.yml")
         assert not book.errors, book.errors[:5]
-        print(f"book: {len(book.chapters)} chapters, {len(book.skills)} skills, {len(book.prompts)} prompts")
+        appendices = sum(c.is_appendix for c in book.chapters)
+        print(f"book: {len(book.chapters) - appendices} chapters, {appendices} appendices, {len(book.skills)} skills, {len(book.prompts)} prompts")
 
         static_copy(full, plain)
         skillbook_build = timed(lambda: build(full), args.repeat)
@@ -137,7 +127,7 @@ def main() -> int:
         results["build"] = (skillbook_build / plain_build, f"build {skillbook_build:.2f}s vs the same pages without Skillbook {plain_build:.2f}s")
         skillbook_memory, plain_memory = build(full) / 1024, build(plain) / 1024
         results["memory"] = (skillbook_memory / plain_memory, f"peak memory {skillbook_memory:.0f} MiB vs {plain_memory:.0f} MiB")
-        check = timed(lambda: load_book(full / "docs", full / "skills"), args.repeat)
+        check = timed(lambda: load_book(full / "docs", full / "skills", full, full / "mkdocs.yml"), args.repeat)
         results["check"] = (check / skillbook_build, f"check {check:.3f}s vs the build {skillbook_build:.2f}s")
         pages = sum(1 for _ in (full / "site").rglob("index.html"))
         size = sum(p.stat().st_size for p in (full / "site").rglob("*.html")) / 2**20
