@@ -247,8 +247,9 @@ class Renderer:
         """Markdown from a chapter (a prompt's title, context or expected output) shown
         on ``page_uri``: relative links are made to work from there, and its HTML is
         shown as text."""
-        code = code_lines(markdown)
-        markdown = "\n".join(line if index in code else neutralise(line) for index, line in enumerate(markdown.split("\n")))
+        if "<" in markdown:  # most titles and contexts hold no HTML: no need to find their code
+            code = code_lines(markdown)
+            markdown = "\n".join(line if index in code else neutralise(line) for index, line in enumerate(markdown.split("\n")))
         markdown = self._mark_unwritten_chapters(markdown, page_uri)
         if page_uri != chapter_uri:
             def relink(match: re.Match) -> str:

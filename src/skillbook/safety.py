@@ -50,6 +50,9 @@ def unsafe_links(line: str) -> list[str]:
 
 def neutralise(line: str) -> str:
     """The line with its disallowed tags written as text."""
+    if "<" not in line:
+        return line
+
     def replace(match: re.Match) -> str:
         if not _outside_code(line, match.start()) or _allowed(match):
             return match.group(0)
