@@ -139,6 +139,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         # Material writes front matter values (title, description) into the HTML as
         # they are; an author's are text.
         page.meta = {key: escape(value) if isinstance(value, str) else value for key, value in page.meta.items()}
+        if chapter is not None:
+            # Search results label a page by its first tag (Skill, Prompt, Chapter...).
+            tags = page.meta.get("tags")
+            page.meta["tags"] = [chapter.kind, *(tags if isinstance(tags, list) else [])]
         body = _renderer.chapter(chapter) if chapter is not None else _renderer.document(src_uri, markdown)
     # Under serve, every page shows the book's errors until a save fixes them:
     # under its title, which MkDocs takes from a first-element H1 only.

@@ -152,9 +152,14 @@ class Chapter(Document):
         return self.letter if self.letter is not None else self.number
 
     @property
+    def kind(self) -> str:
+        """'Chapter' or 'Appendix': what the page is, as search results label it."""
+        return "Appendix" if self.is_appendix else "Chapter"
+
+    @property
     def label(self) -> str:
         """'Chapter 16' or 'Appendix B'."""
-        return f"Appendix {self.letter}" if self.is_appendix else f"Chapter {self.number}"
+        return f"{self.kind} {self.key}"
 
     @property
     def name(self) -> str:

@@ -1,0 +1,72 @@
+// Skillbook's search worker. Material's own worker (loaded below, from the
+// address Material configured) does all the searching: the index, lunr's
+// ranking by word, highlighting. Readers of a book of skills and prompts mostly
+// search for one skill or one prompt they were told about, which ranking by word
+// cannot put first among hundreds of "*-expert" skills and prompts that name them.
+// So this worker only reorders Material's results, and keeps their order otherwise:
+// - a skill's exact id, with or without its "@", puts that skill's page first;
+// - a prompt's exact title puts that prompt's page first;
+// - a query starting with "@" lists skills before anything else, first those
+//   whose id starts with what was typed, by id ("@dock" offers @docker-expert);
+// - a page's first tag is its kind (Skill, Prompt, Chapter, Appendix...): it
+//   becomes a label in front of the page's title, Material's tag style, so that
+//   it is seen at a glance and read first.
+// The messages are Material's (SearchMessageType in its worker source).
+var QUERY = 2
+var RESULT = 3
+var SKILL = "Skill"
+var PROMPT = /^Prompt\b/
+
+var lastQuery = ""
+addEventListener("message", function (event) {
+  if (event.data.type === QUERY) lastQuery = event.data.data
+})
+
+importScripts(new URL(location.href).searchParams.get("material"))
+
+// Material's worker answers through the global postMessage, once per query and
+// before the next message is read, so lastQuery is the query being answered.
+var postToPage = self.postMessage
+self.postMessage = function (message) {
+  if (message.type === RESULT) message.data.items = ranked(message.data.items, lastQuery)
+  postToPage.call(self, message)
+}
+
+function ranked(groups, query) {
+  var typed = normalised(query)
+  var skillsFirst = typed.charAt(0) === "@"
+  var id = skillsFirst ? typed.slice(1) : typed
+  var rank = groups.map(function (group, order) {
+    var page = group.find(function (item) { return item.location.indexOf("#") < 0 }) || group[0]
+    var kind = page.tags ? text(page.tags[0]) : ""
+    var title = normalised(text(page.title))
+    var exact = kind === SKILL ? title === "@" + id : PROMPT.test(kind) && title === typed
+    var prefix = skillsFirst && kind === SKILL && title.indexOf("@" + id) === 0
+    var score = exact ? 0 : !skillsFirst ? 4 : kind !== SKILL ? 3 : prefix ? 1 : 2
+    group.forEach(function (item) { delete item.tags })
+    if (kind) page.title = '<span class="md-tag">' + escaped(kind) + "</span> " + page.title
+    // Skills whose id starts with what was typed are listed as in an index, by id.
+    return { group: group, score: score, order: order, key: prefix ? title : "" }
+  })
+  rank.sort(function (a, b) {
+    return a.score - b.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.order - b.order)
+  })
+  return rank.map(function (entry) { return entry.group })
+}
+
+// Titles and tags arrive as HTML, with Material's <mark> highlights in them.
+function text(html) {
+  return String(html).replace(/<[^>]*>/g, "").replace(/&(#x?[0-9a-f]+|amp|lt|gt|quot);/gi, function (entity, name) {
+    var named = { amp: "&", lt: "<", gt: ">", quot: '"' }[name.toLowerCase()]
+    if (named) return named
+    return String.fromCodePoint(name[1].toLowerCase() === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10))
+  })
+}
+
+function escaped(value) {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+}
+
+function normalised(value) {
+  return String(value).trim().replace(/\s+/g, " ").toLowerCase()
+}

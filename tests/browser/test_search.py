@@ -1,0 +1,182 @@
+"""Search as readers use it, in Chromium: the exact skill id or prompt title they
+were told about comes first, "@" lists skills first, and every result says what
+kind of page it leads to. Checked on the seed site and on the fixture book moved
+in with `skillbook import` (18 skills, 22 prompts, chapters and appendices).
+
+Each query waits for its own results: the box is emptied first and Material's
+placeholder awaited, then the query is typed once, so the results shown can only
+be this query's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import PageLog, serve_built
+from tests.conftest import ROOT, make_site_project
+
+BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
+BOX = "input.md-search__input"
+META = ".md-search-result__meta"
+RESULTS = ".md-search-result__list > .md-search-result__item"
+PLACEHOLDER = "Type to start searching"
+
+
+@pytest.fixture(scope="module")
+def book_server(tmp_path_factory):
+    """The fixture docsify book, imported as its authors will, built and served."""
+    project = make_site_project(tmp_path_factory.mktemp("search-book") / "book")
+    result = subprocess.run([sys.executable, "-m", "skillbook.cli", "import", str(BOOK), "--project", str(project)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = tmp_path_factory.mktemp("search-book-site")
+    with serve_built(project, site) as served:
+        yield served, site
+
+
+@pytest.fixture
+def book_page(chromium, book_server):
+    """A page on the book's server and what it logged."""
+    server, _ = book_server
+    log = PageLog(server.origin)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.on("request", lambda request: log.requests.append(request.url))
+    page = context.new_page()
+    page.on("pageerror", lambda exc: log.errors.append(f"pageerror at {page.url}: {exc}"))
+    page.set_default_timeout(10_000)
+    yield page, log
+    context.close()
+
+
+def search(page, query: str) -> list[dict]:
+    """Type ``query`` into the open search box and return its results, page rows
+    in order: the path each leads to and the label it carries."""
+    box = page.locator(BOX)
+    box.fill("")
+    box.press("End")  # Material reads the box on keyup
+    page.wait_for_function("([meta, text]) => document.querySelector(meta).textContent.trim() === text",
+                           arg=[META, PLACEHOLDER], polling=20)
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function("([meta, text]) => document.querySelector(meta).textContent.trim() !== text",
+                           arg=[META, PLACEHOLDER], polling=20)
+    return page.evaluate("""selector => [...document.querySelectorAll(selector)].map(item => {
+        const row = item.querySelector(":scope > a.md-search-result__link")
+        return {path: new URL(row.href).pathname, label: row.querySelector("h1 .md-tag")?.textContent.trim() ?? null}
+    })""", RESULTS)
+
+
+def open_search(page, url: str) -> None:
+    page.goto(url)
+    page.locator(BOX).click()
+
+
+def book_data(site: Path) -> tuple[list[dict], list[dict]]:
+    """The book's skills and prompts, from its data files."""
+    skills = json.loads((site / "api" / "skills.json").read_text(encoding="utf-8"))["skills"]
+    prompts = json.loads((site / "api" / "prompts.json").read_text(encoding="utf-8"))["prompts"]
+    return skills, prompts
+
+
+def exact_queries(skills: list[dict], prompts: list[dict]) -> list[tuple[str, set[str]]]:
+    """Every skill id (bare and with its "@") and every prompt title, with the
+    page it must put first (any of them, for a title that two prompts share)."""
+    queries = [(query, {urlsplit(skill["url"]).path}) for skill in skills
+               for query in (skill["id"], "@" + skill["id"])]
+    for prompt in prompts:
+        pages = {urlsplit(p["url"]).path for p in prompts if p["title"] == prompt["title"]}
+        queries.append((prompt["title"], pages))
+    return queries
+
+
+def misplaced(page, queries: list[tuple[str, set[str]]]) -> list[str]:
+    failures = []
+    for query, pages in queries:
+        results = search(page, query)
+        first = results[0]["path"] if results else None
+        if first not in pages:
+            failures.append(f"{query!r}: first result {first}, expected {sorted(pages)}")
+    return failures
+
+
+def test_seed_exact_skill_ids_and_prompt_titles_come_first(page, page_log, server, site):
+    skills, prompts = book_data(site)
+    assert len(skills) == 14 and len(prompts) == 8
+    open_search(page, server.url("/"))
+    failures = misplaced(page, exact_queries(skills, prompts))
+    assert not failures, "\n".join(failures)
+    page_log.assert_clean()
+
+
+def test_book_exact_skill_ids_and_prompt_titles_come_first(book_page, book_server):
+    (page, log), (server, site) = book_page, book_server
+    skills, prompts = book_data(site)
+    assert len(skills) == 18 and len(prompts) == 22
+    open_search(page, server.url("/"))
+    failures = misplaced(page, exact_queries(skills, prompts))
+    assert not failures, "\n".join(failures)
+    assert not log.errors, log.errors
+
+
+@pytest.mark.parametrize("query", ["@dock", "@kube", "@HELM"])
+def test_at_lists_skills_before_anything_else(page, page_log, server, site, query):
+    """Skills whose id starts with what was typed come first, by id ("@dock"
+    offers @docker-expert among them), then the other skills found, then the rest."""
+    skills, _ = book_data(site)
+    typed = query[1:].lower()
+    offered = sorted(urlsplit(skill["url"]).path for skill in skills if skill["id"].startswith(typed))
+    assert offered, f"the seed has no skill starting with {typed!r}"
+    open_search(page, server.url("/chapter-16-container-orchestration/"))
+    results = search(page, query)
+    labels = [result["label"] for result in results]
+    assert [result["path"] for result in results[:len(offered)]] == offered, f"{query!r} offers {results[:len(offered) + 1]}"
+    others = next((i for i, label in enumerate(labels) if label != "Skill"), len(labels))
+    assert "Skill" not in labels[others:], f"{query!r}: a skill comes after another page: {labels}"
+    page_log.assert_clean()
+
+
+def test_without_at_the_same_words_rank_by_relevance(page, server):
+    """The "@" is what asks for skills first: the words alone keep Material's order."""
+    open_search(page, server.url("/"))
+    labels = [result["label"] for result in search(page, "docker")]
+    assert labels[0] != "Skill", labels
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_results_say_what_kind_of_page_they_lead_to(book_page, book_server, width):
+    (book_page, log), (book_server, _) = book_page, book_server
+    book_page.set_viewport_size({"width": width, "height": 900})
+    book_page.goto(book_server.url("/"))
+    if width < 960:  # on a phone the box is folded into the header's search button
+        book_page.locator("label.md-header__button[for=__search]").click()
+    else:
+        book_page.locator(BOX).click()
+    seen: dict[str, str] = {}
+    for query in ("testing", "templates", "@test", "pipeline"):
+        for result in search(book_page, query):
+            seen.setdefault(result["label"], result["path"])
+    assert {"Skill", "Prompt", "Chapter", "Appendix"} <= set(seen), seen
+    assert seen["Skill"].startswith("/skills/") and seen["Prompt"].startswith("/prompts/"), seen
+    assert seen["Chapter"].startswith("/chapter-") and seen["Appendix"].startswith("/appendix-"), seen
+    # The label comes first in the page's row, readable in the panel, and only there.
+    label = book_page.locator(f"{RESULTS} > a:first-child h1 > .md-tag:first-child").first
+    box = label.bounding_box()
+    assert box and box["width"] > 0 and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    assert book_page.locator(f"{RESULTS} .md-tag").count() == book_page.locator(f"{RESULTS} > a:first-child h1 > .md-tag").count()
+    assert not log.errors, log.errors
+
+
+@pytest.mark.parametrize("query, target", [
+    ("OOMKilled", "/prompts/debugging-container-issues/"),  # an identifier in a prompt
+    ("compose", "/skills/docker-compose-patterns/"),  # words inside an id
+    ("practices", "/skills/docker-best-practices/"),
+])
+def test_identifiers_and_words_inside_ids_are_found(page, server, query, target):
+    open_search(page, server.url("/"))
+    paths = [result["path"] for result in search(page, query)]
+    assert target in paths, f"{query!r} does not find {target}: {paths}"
