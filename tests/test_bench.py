@@ -19,3 +19,19 @@ def test_benchmark_runs_at_a_tiny_scale():
     for name in ("build", "memory", "check", "scaling"):
         assert f" {name}: ratio " in result.stdout, result.stdout
     assert "import: 3 chapters, 5 appendices, " in result.stdout, result.stdout
+
+
+def test_search_benchmark_runs_at_a_tiny_scale():
+    result = subprocess.run(
+        [sys.executable, "bench/search.py", "--chapters", "3", "--repeat", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env=mkdocs_env(),
+    )
+    if result.returncode == 1 and "Chromium not found" in result.stdout:
+        from tests.browser.conftest import unavailable
+        unavailable(result.stdout.strip())
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    for site in ("seed", "book"):
+        assert any(line.startswith(f"{site} ") and line.count(" ms") == 2 for line in result.stdout.splitlines()), result.stdout
+    for rate in (1, 4):
+        assert f" first result at {rate}x CPU: book/seed " in result.stdout, result.stdout

@@ -180,3 +180,22 @@ def test_identifiers_and_words_inside_ids_are_found(page, server, query, target)
     open_search(page, server.url("/"))
     paths = [result["path"] for result in search(page, query)]
     assert target in paths, f"{query!r} does not find {target}: {paths}"
+
+
+def test_a_query_at_once_after_loading_gets_full_results(page, page_log, server):
+    """The first index holds titles only: a query it cannot answer waits for the
+    full index instead of showing "No matching documents", and one it answers
+    is answered again from the full index."""
+    page.add_init_script("""window.__meta = []
+        new MutationObserver(() => {
+          const meta = document.querySelector(".md-search-result__meta")
+          if (meta && meta.textContent !== window.__meta[window.__meta.length - 1]) window.__meta.push(meta.textContent)
+        }).observe(document, {childList: true, subtree: true, characterData: true})""")
+    page.goto(server.url("/?q=OOMKilled"))  # a word of a prompt's text, in no title
+    results = page.locator(f"{RESULTS} a.md-search-result__link[href*='/prompts/debugging-container-issues/']")
+    results.first.wait_for()
+    assert "No matching documents" not in page.evaluate("() => window.__meta"), page.evaluate("() => window.__meta")
+
+    page.goto(server.url("/?q=Helm"))  # in pages' titles, and in the chapter's sections
+    page.locator(f"{RESULTS} a.md-search-result__link[href*='/chapter-16-container-orchestration/']").first.wait_for()
+    page_log.assert_clean()

@@ -3,7 +3,7 @@
 // ranking by word, highlighting. Readers of a book of skills and prompts mostly
 // search for one skill or one prompt they were told about, which ranking by word
 // cannot put first among hundreds of "*-expert" skills and prompts that name them.
-// So this worker only reorders Material's results, and keeps their order otherwise:
+// So this worker reorders Material's results, and keeps their order otherwise:
 // - a skill's exact id, with or without its "@", puts that skill's page first;
 // - a prompt's exact title puts that prompt's page first;
 // - a query starting with "@" lists skills before anything else, first those
@@ -11,24 +11,83 @@
 // - a page's first tag is its kind (Skill, Prompt, Chapter, Appendix...): it
 //   becomes a label in front of the page's title, Material's tag style, so that
 //   it is seen at a glance and read first.
+//
+// At the scale of the book, building the full index takes most of the time to a
+// first result (lunr indexes every word of about 1,000 pages). So the index is
+// built twice: first from the pages' titles alone, which is quick and is where
+// skill ids and prompt titles are, then in full after the first query, or a
+// second after the page loaded when nobody searches. A query answered from
+// titles is answered again once the full index is built; one that titles
+// cannot answer waits for it.
 // The messages are Material's (SearchMessageType in its worker source).
+var SETUP = 0
+var READY = 1
 var QUERY = 2
 var RESULT = 3
 var SKILL = "Skill"
 var PROMPT = /^Prompt\b/
+var FULL_INDEX_DELAY_MS = 1000
 
 var lastQuery = ""
+var fullSetup = null  // the index Material is to build once the titles' is ready
+var answeredFromTitles = false
+var forwarding = false
+
 addEventListener("message", function (event) {
-  if (event.data.type === QUERY) lastQuery = event.data.data
+  var message = event.data
+  if (message.type === SETUP && !forwarding) {
+    event.stopImmediatePropagation()
+    fullSetup = message.data
+    forward({ type: SETUP, data: titlesOnly(message.data) })
+    setTimeout(buildFullIndex, FULL_INDEX_DELAY_MS)
+  } else if (message.type === QUERY) {
+    lastQuery = message.data
+    answeredFromTitles = fullSetup !== null
+  }
 })
 
 importScripts(new URL(location.href).searchParams.get("material"))
 
-// Material's worker answers through the global postMessage, once per query and
+// Hands a message to Material's worker, as if it came from the page.
+function forward(message) {
+  forwarding = true
+  dispatchEvent(new MessageEvent("message", { data: message }))
+  forwarding = false
+}
+
+function buildFullIndex() {
+  if (fullSetup === null) return
+  var setup = fullSetup
+  fullSetup = null
+  forward({ type: SETUP, data: setup })
+}
+
+function titlesOnly(setup) {
+  var pages = setup.docs.filter(function (doc) { return doc.location.indexOf("#") < 0 })
+  var docs = pages.map(function (doc) {
+    return { location: doc.location, title: doc.title, text: "", tags: doc.tags, boost: doc.boost }
+  })
+  return { config: setup.config, docs: docs, options: setup.options }
+}
+
+// Material's worker answers through the global postMessage, once per message and
 // before the next message is read, so lastQuery is the query being answered.
 var postToPage = self.postMessage
+var ready = false
 self.postMessage = function (message) {
-  if (message.type === RESULT) message.data.items = ranked(message.data.items, lastQuery)
+  if (message.type === READY) {
+    if (ready) {  // the full index: the page knows search is ready already
+      if (answeredFromTitles) forward({ type: QUERY, data: lastQuery })
+      return
+    }
+    ready = true
+  } else if (message.type === RESULT) {
+    if (fullSetup !== null) {
+      setTimeout(buildFullIndex)  // a reader is searching: now
+      if (!message.data.items.length) return  // titles found nothing: wait for it
+    }
+    message.data.items = ranked(message.data.items, lastQuery)
+  }
   postToPage.call(self, message)
 }
 
