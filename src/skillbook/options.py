@@ -11,6 +11,9 @@ it), while ``extra`` is free for a theme's and a book's own settings::
             chapters: [1, 2, 3]
           - title: DevOps & Infrastructure
             chapters: [16, 17]
+        assistants:
+          - name: Claude Code
+            invoke: "/{skill}"
 
 The file is read here, as YAML nodes, so that each problem names its line;
 MkDocs' own tags (``!ENV``, ``!!python/name``) are left unread."""
@@ -47,9 +50,34 @@ class Part:
         return f"Part {numeral}: {self.title}"
 
 
+@dataclass(frozen=True)
+class Assistant:
+    """How one coding assistant invokes a skill, for the reader's choice on prompt
+    cards. ``invoke`` replaces a prompt's opening ``@skill``, ``mention`` one in
+    its running text; ``{skill}`` stands for the skill's id."""
+
+    name: str
+    invoke: str
+    mention: str
+
+
+SKILL_FIELD = "{skill}"
+# What a book offers when mkdocs.yml lists no assistants; where each form comes
+# from is in the README ("Prompts that fit your assistant").
+DEFAULT_ASSISTANTS = (
+    Assistant("As written", "@{skill}", "@{skill}"),
+    Assistant("Claude Code", "/{skill}", "/{skill}"),
+    Assistant("Codex", "${skill}", "${skill}"),
+    Assistant("GitHub Copilot", "/{skill}", "/{skill}"),
+    Assistant("Cursor", "@{skill}", "@{skill}"),
+    Assistant("Any assistant, in words", "Use the {skill} skill.", "the {skill} skill"),
+)
+
+
 @dataclass
 class BookOptions:
     parts: list[Part] = field(default_factory=list)
+    assistants: tuple[Assistant, ...] = DEFAULT_ASSISTANTS
     path: str = "mkdocs.yml"  # where they were read from
 
 
@@ -77,8 +105,11 @@ def load_options(config_file: Path | str, problems: list[Problem]) -> BookOption
     for key, value in node.value:
         if key.value == "parts":
             options.parts = _parts(value, str(path), problems)
+        elif key.value == "assistants":
+            options.assistants = _assistants(value, str(path), problems)
         else:
-            problems.append(Problem(str(path), key.start_mark.line + 1, f"unknown Skillbook option '{key.value}'; known: parts"))
+            problems.append(Problem(str(path), key.start_mark.line + 1,
+                                    f"unknown Skillbook option '{key.value}'; known: parts, assistants"))
     return options
 
 
@@ -112,3 +143,36 @@ def _parts(node: yaml.Node, path: str, problems: list[Problem]) -> list[Part]:
             seen.setdefault(number, part.title)
         parts.append(part)
     return parts
+
+
+def _assistants(node: yaml.Node, path: str, problems: list[Problem]) -> tuple[Assistant, ...]:
+    """The assistants a reader chooses among; the book's own form comes first."""
+    example = "write each assistant as '- name: Claude Code' with 'invoke: \"/{skill}\"' under it"
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        problems.append(Problem(path, node.start_mark.line + 1, f"'assistants' must be a list; {example}"))
+        return DEFAULT_ASSISTANTS
+    assistants = [DEFAULT_ASSISTANTS[0]]
+    for item in node.value:
+        line = item.start_mark.line + 1
+        name, invoke, mention = (_value(item, key) for key in ("name", "invoke", "mention"))
+        if not isinstance(name, yaml.ScalarNode) or not name.value.strip():
+            problems.append(Problem(path, line, f"an assistant needs a 'name:'; {example}"))
+            continue
+        forms = []
+        for key, form in (("invoke", invoke), ("mention", mention)):
+            if form is None and key == "mention":
+                forms.append(forms[0])
+            elif not isinstance(form, yaml.ScalarNode) or form.value.count(SKILL_FIELD) != 1:
+                problems.append(Problem(path, (form or item).start_mark.line + 1,
+                                        f"assistant '{name.value}' needs '{key}:' holding {SKILL_FIELD} once, "
+                                        f"such as '{key}: \"/{{skill}}\"'"))
+                break
+            else:
+                forms.append(form.value)
+        if len(forms) != 2:
+            continue
+        if any(a.name == name.value.strip() for a in assistants):
+            problems.append(Problem(path, line, f"assistant '{name.value}' is listed twice; list it once"))
+            continue
+        assistants.append(Assistant(name.value.strip(), *forms))
+    return tuple(assistants)

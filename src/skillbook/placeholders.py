@@ -20,6 +20,7 @@ the reader chooses, so it names no skill of the book."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 PLACEHOLDER = re.compile(
     r"(?<![\\^!\]\w])\[(?P<name>[A-Za-z](?:[A-Za-z0-9 _/-]{0,38}[A-Za-z0-9])?)\](?![(\[:+*?{])"
@@ -29,10 +30,14 @@ _WORDLIKE = re.compile(r"[A-Za-z]{2}")
 GENERIC_SKILLS = frozenset({"skill-name", "skill", "skill-id", "your-skill"})
 
 
+def placeholder_matches(text: str) -> Iterator[re.Match]:
+    """Every placeholder of ``text``, as a match whose ``name`` group is its name."""
+    return (m for m in PLACEHOLDER.finditer(text) if _WORDLIKE.search(m.group("name")))
+
+
 def placeholders(text: str) -> list[str]:
     """The placeholder names in ``text``, each once, in the order they appear."""
-    names = (m.group("name") for m in PLACEHOLDER.finditer(text))
-    return list(dict.fromkeys(name for name in names if _WORDLIKE.search(name)))
+    return list(dict.fromkeys(m.group("name") for m in placeholder_matches(text)))
 
 
 def names_no_skill(invocation: str) -> bool:

@@ -1,0 +1,154 @@
+"""The core of the reader's tools on prompt cards: a prompt's text in parts (the
+skill invocations an assistant writes its own way, the placeholders a reader
+fills in), the token estimate, and the assistants an author configures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import skillbook
+from skillbook.options import DEFAULT_ASSISTANTS, load_options
+from skillbook.prompt_parts import joined, prompt_parts
+from skillbook.tokens import estimate_tokens
+from tests.conftest import DOCS, ROOT, SKILLS
+from tests.test_import import BOOK
+
+SKILL_IDS = {"docker-expert", "kubernetes-expert", "helm-expert"}
+
+
+def book_prompts():
+    """Every prompt of the seed, with the ids of the seed's skills."""
+    seed = skillbook.load_book(DOCS, SKILLS, ROOT, ROOT / "mkdocs.yml")
+    yield from ((prompt, set(seed.skills)) for prompt in seed.prompts.values())
+
+
+def test_parts_join_back_to_every_seed_prompt_exactly():
+    count = 0
+    for prompt, skills in book_prompts():
+        parts = prompt_parts(prompt.text, skills)
+        assert joined(parts) == prompt.text, prompt.id
+        assert ("skill", prompt.skill_id) == parts[0], prompt.id  # each opens with its invocation
+        count += 1
+    assert count == 8
+
+
+def test_parts_of_every_fixture_book_prompt(tmp_path):
+    from skillbook.importer import import_book
+    from tests.conftest import make_site_project
+
+    project = make_site_project(tmp_path / "book")
+    import_book([BOOK], project)
+    book = skillbook.load_book(project / "docs", project / "skills", project, project / "mkdocs.yml")
+    assert not book.errors, book.errors
+    templates = 0
+    for prompt in book.prompts.values():
+        parts = prompt_parts(prompt.text, set(book.skills))
+        assert joined(parts) == prompt.text, prompt.id
+        fields = [name for kind, name in parts if kind == "field"]
+        # The card's fields are the placeholders the prompt's page lists.
+        assert list(dict.fromkeys(fields)) == [p for p in prompt.placeholders if p in fields], prompt.id
+        templates += prompt.is_template
+    assert templates >= 3
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("@docker-expert Build [language] images",
+     [("skill", "docker-expert"), ("text", " Build "), ("field", "language"), ("text", " images")]),
+    ("Ask @helm-expert, then @kubernetes-expert.",
+     [("text", "Ask "), ("skill", "helm-expert"), ("text", ", then "), ("skill", "kubernetes-expert"), ("text", ".")]),
+    ("@[language]-expert Review this", [("skill", "[language]-expert"), ("text", " Review this")]),
+    ("@skill-name Do it", [("skill", "skill-name"), ("text", " Do it")]),
+    # Not invocations: unknown skills, annotations, e-mail addresses, a longer id.
+    ("@Override and @unknown-skill and ops@docker-expert.io and @docker-experts",
+     [("text", "@Override and @unknown-skill and ops@docker-expert.io and @docker-experts")]),
+    # Not placeholders: numbers, task boxes, links, references, regular expressions.
+    ("See [1], [x], [ ], [docs](https://x.io), [text][ref], ![alt](a.png), [a-z]+ and \\[escaped]",
+     [("text", "See [1], [x], [ ], [docs](https://x.io), [text][ref], ![alt](a.png), [a-z]+ and \\[escaped]")]),
+    ("Use [cloud provider] and [input/output format]",
+     [("text", "Use "), ("field", "cloud provider"), ("text", " and "), ("field", "input/output format")]),
+])
+def test_parts_of_hostile_and_ordinary_prompts(text, parts):
+    assert prompt_parts(text, SKILL_IDS) == parts
+    assert joined(parts) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("@[]()-_/ \n\t\r`ab1xZ:!^\\")) | st.characters(), max_size=120))
+def test_parts_always_join_back_exactly(text):
+    assert joined(prompt_parts(text, SKILL_IDS | {"a", "ab"})) == text
+
+
+# Counts of the seed's prompts by gpt-tokenizer 2.9 (cl100k_base), measured once.
+SEED_TOKENS = {
+    "writing-production-ready-dockerfiles": 173, "debugging-container-issues": 147,
+    "docker-compose-for-development": 163, "designing-a-production-deployment": 203,
+    "implementing-zero-downtime-deployments": 155, "kubernetes-troubleshooting-guide": 141,
+    "creating-a-reusable-helm-chart": 191, "implementing-istio-traffic-management": 143,
+}
+
+
+def test_token_estimate_is_within_15_percent_of_a_real_tokenizer():
+    for prompt, _ in book_prompts():
+        real = SEED_TOKENS[prompt.id]
+        assert abs(estimate_tokens(prompt.text) - real) <= 0.15 * real, (prompt.id, estimate_tokens(prompt.text), real)
+
+
+def test_token_estimate_grows_with_the_text():
+    assert estimate_tokens("") == 0
+    assert estimate_tokens("Hello") == 1
+    assert estimate_tokens("Hello world " * 50) > estimate_tokens("Hello world " * 10) > 0
+
+
+def options_of(tmp_path: Path, extra: str):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Book\nextra:\n  skillbook:\n" + extra, encoding="utf-8")
+    problems = []
+    return load_options(config, problems), [str(p) for p in problems]
+
+
+def test_assistants_default_to_the_book_form_and_common_assistants(tmp_path):
+    options, problems = options_of(tmp_path, "    parts: []\n")
+    assert options.assistants == DEFAULT_ASSISTANTS
+    assert options.assistants[0].name == "As written" and options.assistants[0].invoke == "@{skill}"
+    assert {"Claude Code", "Codex", "GitHub Copilot", "Cursor"} <= {a.name for a in options.assistants}
+
+
+def test_assistants_from_mkdocs_yml_follow_the_book_form(tmp_path):
+    options, problems = options_of(tmp_path, (
+        "    assistants:\n"
+        "      - name: Team bot\n"
+        "        invoke: \"!{skill}\"\n"
+        "      - name: In words\n"
+        "        invoke: \"Use the {skill} skill.\"\n"
+        "        mention: \"the {skill} skill\"\n"))
+    assert not problems
+    assert [(a.name, a.invoke, a.mention) for a in options.assistants] == [
+        ("As written", "@{skill}", "@{skill}"), ("Team bot", "!{skill}", "!{skill}"),
+        ("In words", "Use the {skill} skill.", "the {skill} skill")]
+
+
+def test_assistant_mistakes_name_the_line_and_the_fix(tmp_path):
+    options, problems = options_of(tmp_path, (
+        "    assistants:\n"
+        "      - name: No field\n"
+        "        invoke: \"/skill\"\n"      # line 6
+        "      - invoke: \"/{skill}\"\n"    # line 7
+        "      - name: Twice\n"
+        "        invoke: \"/{skill}\"\n"
+        "      - name: Twice\n"             # line 10
+        "        invoke: \"/{skill}\"\n"))
+    config = str(tmp_path / "mkdocs.yml")
+    assert problems == [
+        f"{config}:6: assistant 'No field' needs 'invoke:' holding {{skill}} once, such as 'invoke: \"/{{skill}}\"'",
+        f"{config}:7: an assistant needs a 'name:'; write each assistant as '- name: Claude Code' with "
+        f"'invoke: \"/{{skill}}\"' under it",
+        f"{config}:10: assistant 'Twice' is listed twice; list it once",
+    ]
+    assert [a.name for a in options.assistants] == ["As written", "Twice"]
+    _, problems = options_of(tmp_path, "    assistants: /{skill}\n")
+    assert problems == [f"{config}:4: 'assistants' must be a list; write each assistant as '- name: Claude Code' "
+                        f"with 'invoke: \"/{{skill}}\"' under it"]
