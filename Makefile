@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the accessibility tests, from npm into the git-ignored node_modules/.
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: serve build test check bench bench-search clean
+.PHONY: serve build test check bench bench-search bench-pages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(STAMP) $(AXE)  ## Run the whole test suite
 
 bench: $(STAMP)  ## Build-time and memory benchmarks on a generated large book
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py
+
+bench-pages: $(STAMP)  ## Lighthouse mobile performance of the library, catalog, a chapter and a prompt page
+	test -x node_modules/.bin/lighthouse || npm install --no-save --no-audit --no-fund --prefix . lighthouse@12 >/dev/null
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/pages.py
 
 bench-search: $(STAMP)  ## Search index size and time to the first result, book against seed, in Chromium
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/search.py
