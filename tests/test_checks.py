@@ -47,6 +47,36 @@ def messages(root: Path) -> list[str]:
       "pin a unique id by ending this prompt's heading with '{#a-new-id}'"]),
     ({}, {"chapter-1-testing.md": CHAPTER_1.replace("@tester Write a test for the parser.", "@tester   ")},
      ["docs/chapter-1-testing.md:11: prompt 'Write a Test' is empty: write the request after @tester"]),
+    ({"tester.yml": skill_yaml("tester", order="0")}, {},
+     ["skills/tester.yml:5: field 'order' is 0, below its least value 1; write 1 or more"]),
+    ({"tester.yml": skill_yaml("tester", chapters="[1, 1]")}, {},
+     ["skills/tester.yml:4: field 'chapters' lists 1 more than once; list each once"]),
+    ({"other.yml": skill_yaml("other", related="[tester, tester]")}, {},
+     ["skills/other.yml:5: field 'related' lists 'tester' more than once; list each once"]),
+    ({"tester.yml": skill_yaml("tester", former_ids="[Old_Id]")}, {},
+     ["skills/tester.yml:5: 'Old_Id' in 'former_ids.0' is not a valid skill id: use lower-case letters, "
+      "digits and single hyphens only (no spaces, dots or slashes)"]),
+    ({"tester.yml": skill_yaml("tester", chapters="[sixteen]")}, {},
+     ["skills/tester.yml:4: 'sixteen' in 'chapters.0' is neither a chapter number (17) nor an appendix letter (B); "
+      "write them as 'chapters: [17, B]'"]),
+    # A key YAML reads as a number is still found at its own line.
+    ({"tester.yml": skill_yaml("tester", **{"1": "one"})}, {},
+     ["skills/tester.yml:5: unknown field '1'; known fields: id, purpose, best_for, chapters, order, related, "
+      "former_ids, introduction, when_to_use, key_strengths"]),
+    ({"tester.yml": skill_yaml("tester", former_ids="[old]"), "other.yml": skill_yaml("other", former_ids="[old]")}, {},
+     ["skills/tester.yml:5: former id 'old' is already listed by skill 'other'; list it once"]),
+    ({}, {"chapter-2-two.md": "Some prose.\n"},
+     ["docs/chapter-2-two.md:1: chapter 2 has no title; start it with '# Chapter 2: Title'"]),
+    ({}, {"chapter2x.md": "# Chapter 2: Two\n"},
+     ["docs/chapter2x.md:1: warning: this looks like a chapter or an appendix, but only docs/chapter-<number>-<slug>.md "
+      "and docs/appendix-<letter>-<slug>.md files are (lower-case slug); rename it to docs/chapter-<number>-<slug>.md, "
+      "or its prompts stay plain code"]),
+    ({}, {"chapter-2-two.md": "# Chapter 2: Two\n\n#### Index\n\n```text\n@tester Again.\n```\n"},
+     ["docs/chapter-2-two.md:3: prompt 'Index' has the id 'index', which cannot be a page name; pin one made of "
+      "lower-case letters, digits and hyphens by ending its heading with '{#my-prompt-id}'"]),
+    ({}, {"chapter-2-two.md": "# Chapter 2: Two\n\n#### Open\n\n```text\n"},
+     ["docs/chapter-2-two.md:5: code fence '```' is never closed, so the rest of the file reads as code; "
+      "add a closing ``` line"]),
 ])
 def test_each_check_says_what_to_do(tmp_path, skills, docs, expected):
     write_book(tmp_path, {"tester.yml": skill_yaml("tester"), **skills}, {"chapter-1-testing.md": CHAPTER_1, **docs})
@@ -62,3 +92,9 @@ def test_a_docs_file_where_a_page_is_generated_fails_the_build(tmp_path):
     result = build_site(root, root / "site")
     assert result.returncode == 1
     assert "docs/skills/tester.md is a page the book generates; rename or remove that file" in result.stderr
+
+
+def test_a_book_without_a_skills_folder_is_told_to_create_it(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "chapter-1-testing.md").write_text(CHAPTER_1, encoding="utf-8")
+    assert "skills:1: skills folder not found; create it with one <id>.yml file per skill" in messages(tmp_path)
