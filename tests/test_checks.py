@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from skillbook import load_book
+from skillbook.cli import main
 from tests.conftest import CHAPTER_1, build_site, make_site_project, skill_yaml, write_book
 
 INTRO = "# Chapter 2: Two\n\n<!-- skillbook: skill-introduction {args}-->\n"
@@ -98,3 +99,60 @@ def test_a_book_without_a_skills_folder_is_told_to_create_it(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "chapter-1-testing.md").write_text(CHAPTER_1, encoding="utf-8")
     assert "skills:1: skills folder not found; create it with one <id>.yml file per skill" in messages(tmp_path)
+
+
+@pytest.mark.parametrize("config, expected", [
+    (b"site_name: Caf\xe9\n", ["mkdocs.yml:1: file is not UTF-8 (byte 0xe9 at offset 14); save it as UTF-8 in your editor"]),
+    # MkDocs reports the syntax and the shape of its own file; the book then has no parts.
+    (b"extra:\n  skillbook: [\n", []),
+    (b"extra: 3\n", []),
+])
+def test_a_mkdocs_yml_without_readable_options_gives_a_book_without_parts(tmp_path, config, expected):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1})
+    (tmp_path / "mkdocs.yml").write_bytes(config)
+    book = load_book(tmp_path / "docs", tmp_path / "skills", tmp_path, tmp_path / "mkdocs.yml")
+    assert [str(p.relative_to(tmp_path)) for p in book.problems] == expected
+    assert book.options.parts == []
+
+
+def test_a_folder_linked_into_itself_is_read_once(tmp_path):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1})
+    (tmp_path / "skills" / "again").symlink_to(tmp_path / "skills", target_is_directory=True)
+    assert messages(tmp_path) == []
+
+
+def test_a_link_to_a_missing_file_says_so(tmp_path):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1})
+    (tmp_path / "docs" / "gone.md").symlink_to(tmp_path / "docs" / "nothing.md")
+    assert messages(tmp_path) == [
+        "docs/gone.md:1: cannot read this file (No such file or directory); check that it exists and is readable"]
+
+
+@pytest.mark.parametrize("chapter, expected", [
+    # "Key: value" lines open a page's metadata, as MkDocs reads it, up to the first line of text.
+    ("Status: draft\n# Chapter 2: Two\n", []),
+    ("Status: draft\n    reviewed\nOwner: me", ["docs/chapter-2-two.md:3: chapter 2 has no title; start it with '# Chapter 2: Title'"]),
+    # ']' before any '[' closes nothing: the 600 '[' after them stay unclosed.
+    ("# Chapter 2: Two\n\n" + "]" * 2000 + "[" * 600 + "\n",
+     ["docs/chapter-2-two.md:3: 600 '[' or '](' left unclosed in this block make the page too slow to render; "
+      "close each link, or write a literal bracket as \\["]),
+])
+def test_chapter_text_is_read_as_mkdocs_reads_it(tmp_path, chapter, expected):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1, "chapter-2-two.md": chapter})
+    assert messages(tmp_path) == expected
+
+
+def test_a_key_without_its_colon_is_a_yaml_error_with_its_fix(tmp_path):
+    write_book(tmp_path, {"tester.yml": "id: tester\npurpose Testing\nchapters: [1]\n"}, {"chapter-1-testing.md": CHAPTER_1})
+    assert messages(tmp_path)[0] == ("skills/tester.yml:3: YAML syntax error: could not find expected ':': "
+                                     "check the indentation of this line against the lines above it")
+
+
+@pytest.mark.parametrize("config, docs", [("site_name: Book\ndocs_dir: pages\n", "pages"), ("site_name: Book\n", "docs")])
+def test_check_reads_the_docs_folder_mkdocs_yml_names(tmp_path, capsys, config, docs):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {})
+    (tmp_path / docs).mkdir(exist_ok=True)
+    (tmp_path / docs / "chapter-1-testing.md").write_text(CHAPTER_1, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    assert main(["check", "--root", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.startswith("skillbook: 1 skill, 1 chapter, 1 prompt; 0 errors, 0 warnings in ")
