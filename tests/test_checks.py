@@ -156,3 +156,21 @@ def test_check_reads_the_docs_folder_mkdocs_yml_names(tmp_path, capsys, config, 
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
     assert main(["check", "--root", str(tmp_path)]) == 0
     assert capsys.readouterr().out.startswith("skillbook: 1 skill, 1 chapter, 1 prompt; 0 errors, 0 warnings in ")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("id: &name tester\npurpose: *name\nchapters: [1]\n",
+     "skills/tester.yml:1: YAML anchors (&name) and aliases (*name) are not allowed here: they can make a short file "
+     "expand without bound; write the value out in full"),
+    ("id: tester\npurpose: [[[[[[[x]]]]]]]\nchapters: [1]\n",
+     "skills/tester.yml:2: YAML nested more than 6 levels deep; a skill file needs two (a mapping of lists): flatten it"),
+    # Six levels, twice over, are within the limit: the depth counts down as each closes.
+    ("id: tester\npurpose: [[[[[x]]]]]\nbest_for: [[[[[y]]]]]\nchapters: [1]\n",
+     "skills/tester.yml:2: field 'purpose' must be a text, not a list"),
+    ("id: tester\n\tpurpose: x\nchapters: [1]\n",
+     "skills/tester.yml:2: YAML syntax error: this line is indented with a tab; YAML indents with spaces only, "
+     "so replace the tabs with spaces"),
+])
+def test_a_skill_file_yaml_refuses_to_read_says_why_and_what_to_do(tmp_path, text, expected):
+    write_book(tmp_path, {"tester.yml": text}, {"chapter-1-testing.md": CHAPTER_1})
+    assert messages(tmp_path)[0] == expected
