@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the accessibility tests, from npm into the git-ignored node_modules/.
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: serve build test check bench bench-search bench-pages clean
+.PHONY: serve build test check bench bench-search bench-pages coverage mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -30,6 +30,18 @@ $(AXE):
 test: $(STAMP) $(AXE)  ## Run the whole test suite
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
 
+coverage: $(STAMP) $(AXE)  ## Branch coverage of src/skillbook/ over the whole suite, subprocesses included (on demand, not in CI)
+	test -x $(BIN)/coverage || $(BIN)/pip install --quiet 'coverage>=7.10'
+	rm -f .coverage .coverage.*
+	NO_MKDOCS_2_WARNING=1 nice -n 19 $(BIN)/coverage run -m pytest -q
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report
+
+mutation: $(STAMP)  ## Mutation testing of the core with mutmut, one process (on demand, not in CI)
+	test -x $(BIN)/mutmut || $(BIN)/pip install --quiet 'mutmut>=3.8,<4'
+	NO_MKDOCS_2_WARNING=1 nice -n 19 $(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut results
+
 bench: $(STAMP)  ## Build-time and memory benchmarks on a generated large book
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py
 
@@ -41,4 +53,4 @@ bench-search: $(STAMP)  ## Search index size and time to the first result, book 
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/search.py
 
 clean:
-	rm -rf site $(VENV) .pytest_cache node_modules
+	rm -rf site $(VENV) .pytest_cache node_modules mutants htmlcov .coverage .coverage.*

@@ -509,3 +509,33 @@ def test_an_introduction_with_other_prose_stays_prose(tmp_path):
     project = make_site_project(tmp_path / "project")
     report = import_book([book], project, dry_run=True)
     assert [n.text for n in report.introductions_kept] == ["@terraform-expert's introduction holds prose its metadata has no place for"]
+
+
+@pytest.fixture
+def loose_pages(tmp_path) -> Path:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name, title in (("16-one.md", "Chapter 16: One"), ("16-two.md", "Chapter 16: Two"), ("intro.md", "Intro")):
+        (pages / name).write_text(f"# {title}\n", encoding="utf-8")
+    return pages
+
+
+@pytest.mark.parametrize("names, failed, expected", [
+    (["missing.md"], True, "  error: {pages}/missing.md:1: no such file or folder; name a docsify book's folder or chapter files"),
+    (["16-one.md", "16-two.md"], True, "  error: {pages}/16-two.md:1: chapter 16 is also {pages}/16-one.md; import one of them"),
+    (["intro.md"], False, "    {pages}/intro.md: its name is not <number>-<slug>.md, so its number is unknown; rename it"),
+])
+def test_import_names_each_source_it_cannot_take_and_the_fix(tmp_path, loose_pages, names, failed, expected):
+    project = make_site_project(tmp_path / "project")
+    report = import_book([loose_pages / name for name in names], project, dry_run=True)
+    assert report.failed is failed
+    assert expected.format(pages=loose_pages) in report.lines()
+
+
+def test_import_of_parts_into_a_folder_without_mkdocs_yml_says_where_to_run_it(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    report = import_book([BOOK], project, dry_run=True)
+    assert report.failed
+    assert (f"  error: {project}/mkdocs.yml:1: the project has no mkdocs.yml to write the parts to; "
+            "run the import in a Skillbook project") in report.lines()

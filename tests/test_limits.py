@@ -68,7 +68,8 @@ def pipe(path: Path, outside: Path) -> None:
     os.mkfifo(path)
 
 
-ANCHORS = "YAML anchors (&name) and aliases (*name) are not allowed here"
+ANCHORS = ("YAML anchors (&name) and aliases (*name) are not allowed here: they can make a short file expand "
+           "without bound; write the value out in full")
 HOSTILE = [
     Hostile("yaml-aliases", "skills/bomb.yml", write(billion_laughs()), 1, ANCHORS),
     Hostile("yaml-nesting", "skills/deep.yml", write("id: deep\npurpose: " + "[" * 100 + "]" * 100 + "\n"), 2,
@@ -80,19 +81,19 @@ HOSTILE = [
     Hostile("unclosed-brackets", "docs/chapter-2-brackets.md", write("# Chapter 2: Brackets\n\nText " + "[" * 200_000 + "\n"), 3,
             "left unclosed in this block make the page too slow to render; close each link, or write a literal bracket as \\["),
     Hostile("unclosed-link-targets", "docs/notes.md", write("# Notes\n\n" + "[a](" * 60_000 + "\n"), 3,
-            "left unclosed in this block make the page too slow to render"),
+            "left unclosed in this block make the page too slow to render; close each link, or write a literal bracket as \\["),
     Hostile("nested-lists", "docs/chapter-2-lists.md",
             write("# Chapter 2: Lists\n\n" + "".join("  " * i + "- item\n" for i in range(300))), 11,
             "lists or quotes nested more than 8 levels deep here, more than the renderer handles in good time; flatten them"),
     Hostile("nested-quotes", "docs/chapter-2-quotes.md", write("# Chapter 2: Quotes\n\n" + ">" * 200_000 + " deep\n"), 3,
-            "lists or quotes nested more than 8 levels deep here"),
+            "lists or quotes nested more than 8 levels deep here, more than the renderer handles in good time; flatten them"),
     Hostile("front-matter-aliases", "docs/about.md", write("---\ntitle: &t About\nalias: *t\n---\n\n# About\n"), 2, ANCHORS),
     Hostile("skill-link-outside", "skills/linked.yml", link_outside(skill_yaml("linked")), 1,
             "outside the project, so it is not read or published; copy the file into the project instead"),
     Hostile("page-link-outside", "docs/linked.md", link_outside("# Linked\n"), 1,
             "outside the project, so it is not read or published; copy the file into the project instead"),
     Hostile("folder-link-outside", "docs/elsewhere", folder_outside, 1,
-            "outside the project, so it is not read or published"),
+            "outside the project, so it is not read or published; copy the file into the project instead"),
     Hostile("not-utf-8", "docs/chapter-2-latin.md", write(b"# Chapter 2: Caf\xe9\n"), 1,
             "file is not UTF-8 (byte 0xe9 at offset 16); save it as UTF-8 in your editor"),
     Hostile("pipe", "docs/chapter-2-pipe.md", pipe, 1,

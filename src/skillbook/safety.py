@@ -37,11 +37,6 @@ def _outside_code(line: str, position: int) -> bool:
     return line[:position].count("`") % 2 == 0
 
 
-def unsafe_tags(line: str) -> list[str]:
-    """The HTML tags of a line of Markdown that would be shown as text."""
-    return [m.group(0) for m in TAG.finditer(line) if _outside_code(line, m.start()) and not _allowed(m)]
-
-
 def unsafe_links(line: str) -> list[str]:
     """Link targets of a line of Markdown with a scheme that could run script."""
     return [m.group("target") for m in LINK_TARGET.finditer(line)

@@ -182,7 +182,7 @@ def _message(error: ValidationError) -> str:
             if expected == "array" and re.fullmatch(r"\d+|[A-Z]", str(error.instance)) and not isinstance(error.instance, bool):
                 message += f"; write '{field}: [{error.instance}]'"
             return message
-        case "pattern" if error.absolute_path and error.absolute_path[0] in ("id", "related"):
+        case "pattern" if error.absolute_path and error.absolute_path[0] in ("id", "related", "former_ids"):
             return (f"'{error.instance}' in '{field}' is not a valid skill id: use lower-case letters, "
                     "digits and single hyphens only (no spaces, dots or slashes)")
         case "anyOf" if error.absolute_path and error.absolute_path[0] == "chapters":
@@ -190,14 +190,17 @@ def _message(error: ValidationError) -> str:
                     "write them as 'chapters: [17, B]'")
         case "minLength":
             return f"field '{field}' is empty; write its text or remove the field"
-        case _:
+        case "minimum":
+            return f"field '{field}' is {error.instance}, below its least value {error.validator_value}; write {error.validator_value} or more"
+        case "uniqueItems":
+            twice = next(item for index, item in enumerate(error.instance) if item in error.instance[:index])
+            return f"field '{field}' lists {twice!r} more than once; list each once"
+        case _:  # pragma: no cover - every rule of skill.schema.json has its own case above
             return f"field '{field}': {error.message}"
 
 
-def _article(json_type: str | list[str]) -> str:
+def _article(json_type: str) -> str:
     names = {"string": "a text", "integer": "a whole number", "array": "a list", "object": "a mapping"}
-    if isinstance(json_type, list):
-        return " or ".join(names.get(t, t) for t in json_type)
     return names.get(json_type, json_type)
 
 
@@ -216,10 +219,10 @@ def _line(node: yaml.Node, path: list[Any]) -> int:
     """The 1-based line of the value at ``path`` in a composed YAML document."""
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            match = next((value for key, value in node.value if key.value == part), None)
-            if match is None:
-                key = next((key for key, _ in node.value if key.value == part), None)
-                return (key or node).start_mark.line + 1
+            # A key is text in the YAML tree but may be a number in the data (an unknown field '1:').
+            match = next((value for key, value in node.value if key.value == str(part)), None)
+            if match is None:  # pragma: no cover - the validator's paths name keys the file has
+                break
             # A key's line is where the author looks for it; nested values go deeper.
             if part == path[-1]:
                 key = next(key for key, value in node.value if value is match)
@@ -227,6 +230,6 @@ def _line(node: yaml.Node, path: list[Any]) -> int:
             node = match
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
-        else:
+        else:  # pragma: no cover - the schema's paths go no deeper than a list item
             break
     return node.start_mark.line + 1
