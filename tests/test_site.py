@@ -622,8 +622,9 @@ def test_chapter_card_controls(site, number):
     titles = headings(card)
     assert len(titles) == 1 and visible(titles[0]) == prompt.title
     assert titles[0].attrs.get("id") == prompt.id
-    anchor = card.find("a", cls="sb-prompt__anchor")
-    assert anchor is not None and anchor.attrs.get("href") == f"#{prompt.id}"
+    # One link to the card: its heading's permalink.
+    anchors = [a for a in card.find_all("a") if a.attrs.get("href") == f"#{prompt.id}"]
+    assert len(anchors) == 1 and "headerlink" in anchors[0].attrs.get("class", "")
     # Skill badge.
     badge = card.find("a", cls="sb-badge")
     assert badge is not None and badge.attrs.get("href") == f"../skills/{prompt.skill}/"
@@ -701,8 +702,8 @@ def test_skill_page(site, skill):
     assert [code_text(c) for c in cards] == [p.text for p in expected]
     for card, prompt in zip(cards, expected):
         assert [visible(h) for h in headings(card)] == [prompt.title]
-        badge = card.find("a", cls="sb-badge")
-        assert badge is not None and link_target(site, rel, badge.attrs["href"]) == rel
+        # No badge: it would link to the page the card is on.
+        assert card.find("a", cls="sb-badge") is None
         page_link = card.find("a", cls="sb-prompt__page")
         assert page_link is not None
         assert link_target(site, rel, page_link.attrs["href"]) == f"prompts/{prompt.id}/index.html"
