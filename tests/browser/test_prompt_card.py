@@ -5,6 +5,7 @@ was copied (and is announced), and an address bar that names the card in view.""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -176,4 +177,80 @@ def test_one_control_per_purpose_each_with_a_label(page, page_log, server, path)
             assert not link["newTab"], f"{path} card {index + 1}: {link['label']!r} shows an open-in-new-tab icon"
             # On a phone, no control is a bare icon left alone on a line.
             assert link["headerlink"] or link["label"], f"{path} card {index + 1}: a control without a label"
+    page_log.assert_clean()
+
+
+# --------------------------------------------------------------------------- 7: wayfinding
+
+
+def header_bottom(page) -> float:
+    return page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
+
+
+def card_top(page, prompt_id: str) -> float:
+    return page.evaluate("id => document.getElementById(id).closest('article.sb-prompt').getBoundingClientRect().top", prompt_id)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_address_bar_names_the_card_in_view(page, page_log, server, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(server.url(CHAPTER))
+    expect(page.locator(CARD)).to_have_count(len(PROMPT_IDS))
+    # Material's scroll spy ignores the first position it sees: scroll once it watches.
+    page.wait_for_load_state("networkidle")
+    header = header_bottom(page)
+    for index, prompt_id in enumerate(PROMPT_IDS):
+        # The card's top just under the header, then further down with the card before it
+        # off the screen: the address names this card.
+        for below_header in (1, 30):
+            page.evaluate("([id, y]) => window.scrollBy(0, document.getElementById(id).closest('article')"
+                          ".getBoundingClientRect().top - y)", [prompt_id, header + below_header])
+            if index > 0:
+                previous_bottom = page.evaluate("id => document.getElementById(id).closest('article')"
+                                                ".getBoundingClientRect().bottom", PROMPT_IDS[index - 1])
+                assert previous_bottom <= header, "the card before is still in view: the test scrolled wrongly"
+            page.wait_for_function("id => location.hash === '#' + id", arg=prompt_id)
+        if index > 0:
+            # While the card before still shows its last lines, the address still names it.
+            page.evaluate("([id, y]) => window.scrollBy(0, document.getElementById(id).closest('article')"
+                          ".getBoundingClientRect().bottom - y)", [PROMPT_IDS[index - 1], header + 40])
+            page.wait_for_function("id => location.hash === '#' + id", arg=PROMPT_IDS[index - 1])
+    page_log.assert_clean()
+
+
+def test_read_it_in_its_chapter_lands_on_the_whole_card(page, page_log, server):
+    prompt_id = PROMPT_IDS[5]
+    page.goto(server.url(f"/prompts/{prompt_id}/"))
+    page.wait_for_load_state("networkidle")  # instant navigation is set up
+    page.get_by_role("link", name="Read it in its chapter").click()
+    page.wait_for_url(f"**{CHAPTER}#{prompt_id}", wait_until="commit")
+    header = header_bottom(page)
+    page.wait_for_function("([id, y]) => Math.abs(document.getElementById(id).closest('article')"
+                           ".getBoundingClientRect().top - y) < 20", arg=[prompt_id, header + 8])
+    assert card_top(page, prompt_id) >= header, "the card's top is hidden under the header"
+    assert page.evaluate("() => location.hash") == f"#{prompt_id}"
+    page_log.assert_clean()
+
+
+def test_prompt_page_shows_where_it_is_and_where_to_go(page, page_log, server):
+    prompt_id = PROMPT_IDS[1]  # debugging-container-issues: second of the chapter, second of @docker-expert
+    page.goto(server.url(f"/prompts/{prompt_id}/"))
+    crumbs = page.get_by_role("navigation", name="Breadcrumb").get_by_role("link")
+    expect(crumbs).to_have_text(["Chapter 16: Container Orchestration", "16.1 Docker Mastery with @docker-expert"])
+    # (Material's instant navigation makes the page's links absolute.)
+    expect(crumbs.nth(1)).to_have_attribute("href", server.url(f"{CHAPTER}#161-docker-mastery-with-docker-expert"))
+    more = page.locator("h2", has_text="More prompts for @docker-expert")
+    expect(more).to_be_visible()
+    expect(page.locator("h2:has-text('More prompts') + ul a")).to_have_text(
+        ["Writing Production-Ready Dockerfiles", "Docker Compose for Development"])
+    # Previous and next within the chapter, in Material's footer.
+    footer = page.locator("nav.md-footer__inner")
+    expect(footer.locator("a.md-footer__link--prev")).to_have_attribute("href", server.url(f"/prompts/{PROMPT_IDS[0]}/"))
+    expect(footer.locator("a.md-footer__link--next")).to_have_attribute("href", server.url(f"/prompts/{PROMPT_IDS[2]}/"))
+    footer.locator("a.md-footer__link--next").click()
+    page.wait_for_url(f"**/prompts/{PROMPT_IDS[2]}/")
+    expect(page.locator("h1")).to_contain_text("Docker Compose for Development")
+    # The section the breadcrumb names is there, in the chapter.
+    page.goto(server.url(CHAPTER))
+    expect(page.locator("[id='161-docker-mastery-with-docker-expert']")).to_have_text(re.compile("16.1 Docker Mastery"))
     page_log.assert_clean()
