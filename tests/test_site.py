@@ -676,6 +676,10 @@ def _field_table(article: Node) -> dict[str, Node]:
     return {visible(dt): dd for dt, dd in zip(labels, values)}
 
 
+def _section_heading(article: Node, title: str) -> Node | None:
+    return next((h for h in headings(article) if h.tag == "h2" and visible(h) == title), None)
+
+
 def _section(article: Node, title: str) -> list[Node] | None:
     heading = next((h for h in headings(article) if h.tag == "h2" and visible(h) == title), None)
     return section_after(heading) if heading is not None else None
@@ -696,7 +700,15 @@ def test_skill_page(site, skill):
 
     # Its prompts, as cards.
     expected = PROMPTS_BY_SKILL.get(skill, [])
-    assert visible(fields["Prompts"]) == (str(len(expected)) if expected else "none yet")
+    assert "Prompts" not in fields
+    prompts_heading = _section_heading(article, f"Prompts ({len(expected)})")
+    note = article.find("div", cls="admonition")
+    if expected:
+        assert prompts_heading is not None and note is None
+    else:
+        # Said once, in a note, with no empty Prompts section.
+        assert prompts_heading is None and _section_heading(article, "Prompts (0)") is None
+        assert note is not None and visible(note).count("no prompt") == 1
     cards = article.find_all("article", cls="sb-prompt")
     assert len(cards) == len(expected)
     assert [code_text(c) for c in cards] == [p.text for p in expected]
@@ -789,18 +801,16 @@ def test_skills_catalog(site):
     article = main_content(site, rel)
     tables = article.find_all("table")
     assert len(tables) == 1
-    assert [visible(th) for th in tables[0].find_all("th")] == ["Skill", "Purpose", "Best For", "Chapter", "Prompts"]
+    # The seed has one chapter: a Chapter column would repeat it in every row.
+    assert [visible(th) for th in tables[0].find_all("th")] == ["Skill", "Purpose", "Best For", "Prompts"]
     rows = [tr.find_all("td") for tr in tables[0].find_all("tr") if tr.find("td")]
     assert len(rows) == 14
     seen = {}
     for cells in rows:
-        assert len(cells) == 5
+        assert len(cells) == 4
         skill = visible(cells[0]).lstrip("@")
         assert link_target(site, rel, cells[0].find("a").attrs["href"]) == skill_page(skill)
-        chapter = cells[3].find_all("a")
-        assert len(chapter) == 1 and link_target(site, rel, chapter[0].attrs["href"]) == CHAPTER_PAGE
-        assert "16" in visible(cells[3])
-        seen[skill] = (visible(cells[1]), visible(cells[2]), visible(cells[4]))
+        seen[skill] = (visible(cells[1]), visible(cells[2]), visible(cells[3]))
     assert seen == {s.id: (s.purpose, s.best_for, str(len(PROMPTS_BY_SKILL.get(s.id, [])))) for s in TABLE}
 
 

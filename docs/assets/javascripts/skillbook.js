@@ -1,7 +1,15 @@
 // Sortable tables (the skills catalog and every skills table), through the
 // vendored tablesort library. document$ re-runs this after each instant navigation.
+// A column of counts sorts largest first on its first click (tablesort's
+// data-sort-reverse): readers look for the skills with the most prompts.
 document$.subscribe(function () {
   document.querySelectorAll("article table:not([class])").forEach(function (table) {
+    Array.prototype.forEach.call(table.tHead ? table.tHead.rows[0].cells : [], function (heading, column) {
+      var cells = Array.prototype.map.call(table.tBodies[0].rows, function (row) { return row.cells[column] })
+      if (cells.length && cells.every(function (cell) { return cell && /^\d+$/.test(cell.textContent.trim()) })) {
+        heading.setAttribute("data-sort-reverse", "")
+      }
+    })
     new Tablesort(table)
   })
 })
