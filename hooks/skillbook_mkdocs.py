@@ -6,6 +6,8 @@ which knows nothing of MkDocs.
   ``llms.txt``), and build the navigation, which lists the chapters and the
   catalogs but none of the hundreds of generated pages.
 - ``on_page_markdown``: hand chapters and pages with directives to the renderer.
+- ``on_env``: a prompt page's previous and next pages are the prompts around it
+  in its chapter.
 - ``on_post_build``: write the pages that send former ids' addresses on.
 
 Under ``mkdocs serve`` an error in the book is shown on every page and in the
@@ -29,7 +31,7 @@ from mkdocs.structure.pages import Page
 
 from skillbook import SKILLS_FOLDER, Book, load_book
 from skillbook.data import data_files
-from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer
+from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri
 from skillbook.text import count
 
 log = logging.getLogger("mkdocs.hooks.skillbook")
@@ -88,6 +90,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if config.nav is None:
         config.nav = _navigation(_renderer.book, files)
     return files
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Material's footer links a page to the previous and next pages of the
+    navigation, which prompt pages are not in: theirs are the prompts before and
+    after them in their chapter. Every page exists by now."""
+    book = _renderer.book
+
+    def page_of(prompt):
+        file = files.get_file_from_path(prompt_uri(prompt.id)) if prompt else None
+        return file.page if file else None
+
+    for prompt in book.prompts.values():
+        page = page_of(prompt)
+        if page is not None:
+            before, after = book.neighbours(prompt)
+            page.previous_page, page.next_page = page_of(before), page_of(after)
+    return env
 
 
 @event_priority(100)  # before atomic_site moves the finished site into place

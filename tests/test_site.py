@@ -622,8 +622,9 @@ def test_chapter_card_controls(site, number):
     titles = headings(card)
     assert len(titles) == 1 and visible(titles[0]) == prompt.title
     assert titles[0].attrs.get("id") == prompt.id
-    anchor = card.find("a", cls="sb-prompt__anchor")
-    assert anchor is not None and anchor.attrs.get("href") == f"#{prompt.id}"
+    # One link to the card: its heading's permalink.
+    anchors = [a for a in card.find_all("a") if a.attrs.get("href") == f"#{prompt.id}"]
+    assert len(anchors) == 1 and "headerlink" in anchors[0].attrs.get("class", "")
     # Skill badge.
     badge = card.find("a", cls="sb-badge")
     assert badge is not None and badge.attrs.get("href") == f"../skills/{prompt.skill}/"
@@ -675,6 +676,10 @@ def _field_table(article: Node) -> dict[str, Node]:
     return {visible(dt): dd for dt, dd in zip(labels, values)}
 
 
+def _section_heading(article: Node, title: str) -> Node | None:
+    return next((h for h in headings(article) if h.tag == "h2" and visible(h) == title), None)
+
+
 def _section(article: Node, title: str) -> list[Node] | None:
     heading = next((h for h in headings(article) if h.tag == "h2" and visible(h) == title), None)
     return section_after(heading) if heading is not None else None
@@ -695,14 +700,22 @@ def test_skill_page(site, skill):
 
     # Its prompts, as cards.
     expected = PROMPTS_BY_SKILL.get(skill, [])
-    assert visible(fields["Prompts"]) == (str(len(expected)) if expected else "none yet")
+    assert "Prompts" not in fields
+    prompts_heading = _section_heading(article, f"Prompts ({len(expected)})")
+    note = article.find("div", cls="admonition")
+    if expected:
+        assert prompts_heading is not None and note is None
+    else:
+        # Said once, in a note, with no empty Prompts section.
+        assert prompts_heading is None and _section_heading(article, "Prompts (0)") is None
+        assert note is not None and visible(note).count("no prompt") == 1
     cards = article.find_all("article", cls="sb-prompt")
     assert len(cards) == len(expected)
     assert [code_text(c) for c in cards] == [p.text for p in expected]
     for card, prompt in zip(cards, expected):
         assert [visible(h) for h in headings(card)] == [prompt.title]
-        badge = card.find("a", cls="sb-badge")
-        assert badge is not None and link_target(site, rel, badge.attrs["href"]) == rel
+        # No badge: it would link to the page the card is on.
+        assert card.find("a", cls="sb-badge") is None
         page_link = card.find("a", cls="sb-prompt__page")
         assert page_link is not None
         assert link_target(site, rel, page_link.attrs["href"]) == f"prompts/{prompt.id}/index.html"
@@ -788,18 +801,16 @@ def test_skills_catalog(site):
     article = main_content(site, rel)
     tables = article.find_all("table")
     assert len(tables) == 1
-    assert [visible(th) for th in tables[0].find_all("th")] == ["Skill", "Purpose", "Best For", "Chapter", "Prompts"]
+    # The seed has one chapter: a Chapter column would repeat it in every row.
+    assert [visible(th) for th in tables[0].find_all("th")] == ["Skill", "Purpose", "Best For", "Prompts"]
     rows = [tr.find_all("td") for tr in tables[0].find_all("tr") if tr.find("td")]
     assert len(rows) == 14
     seen = {}
     for cells in rows:
-        assert len(cells) == 5
+        assert len(cells) == 4
         skill = visible(cells[0]).lstrip("@")
         assert link_target(site, rel, cells[0].find("a").attrs["href"]) == skill_page(skill)
-        chapter = cells[3].find_all("a")
-        assert len(chapter) == 1 and link_target(site, rel, chapter[0].attrs["href"]) == CHAPTER_PAGE
-        assert "16" in visible(cells[3])
-        seen[skill] = (visible(cells[1]), visible(cells[2]), visible(cells[4]))
+        seen[skill] = (visible(cells[1]), visible(cells[2]), visible(cells[3]))
     assert seen == {s.id: (s.purpose, s.best_for, str(len(PROMPTS_BY_SKILL.get(s.id, [])))) for s in TABLE}
 
 
@@ -841,11 +852,13 @@ def test_home_page_lists_chapters_and_counts(site):
     for count in ("1 chapter", "14 skills", "8 prompts"):
         assert count in strong, f"home page does not show '{count}': {strong}"
     count_links = {visible(a): link_target(site, rel, a.attrs["href"]) for a in article.find_all("a") if "href" in a.attrs}
+    assert count_links.get("1 chapter") == CHAPTER_PAGE
     assert count_links.get("14 skills") == "skills/index.html"
     assert count_links.get("8 prompts") == "prompts/index.html"
     chapter_items = [
         li for li in article.find_all("li")
-        if any(link_target(site, rel, a.attrs.get("href", "")) == CHAPTER_PAGE for a in li.find_all("a"))
+        if "1 chapter" not in visible(li)
+        and any(link_target(site, rel, a.attrs.get("href", "")) == CHAPTER_PAGE for a in li.find_all("a"))
     ]
     assert len(chapter_items) == 1
     assert visible(chapter_items[0]) == f"{CHAPTER_TITLE}: 14 skills, 8 prompts"

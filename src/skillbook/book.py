@@ -116,6 +116,12 @@ class Book:
     def prompts_for(self, skill: Skill) -> list[Prompt]:
         return self._prompts_by_skill.get(skill.id, [])
 
+    def neighbours(self, prompt: Prompt) -> tuple[Prompt | None, Prompt | None]:
+        """The prompts before and after ``prompt`` in its chapter, if any."""
+        prompts = [p for p in self.chapter(prompt.chapter_key).prompts if self.prompts.get(p.id) is p]
+        at = prompts.index(prompt)
+        return (prompts[at - 1] if at > 0 else None), (prompts[at + 1] if at + 1 < len(prompts) else None)
+
     def chapters_of(self, skill: Skill) -> list[Chapter]:
         """Chapters that list the skill in their table or hold one of its prompts."""
         keys = set(skill.chapters) | {p.chapter_key for p in self.prompts_for(skill)}

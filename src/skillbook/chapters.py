@@ -110,6 +110,7 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     chapter.title, chapter.plain_title = title, plain_text(title)
 
     section_title: str | None = None
+    section_id: str | None = None
     heading: Block | None = None
     titled_from: dict[str, int] = {}
     owned_headings: set[int] = set()
@@ -117,9 +118,12 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
         if block.kind == "heading":
             heading = block
             if block.level == 2:
-                section_title = _title_and_pin(block.content)[0]
+                section_title, pin = _title_and_pin(block.content)
+                section_id = pin or slugify(plain_text(section_title))
         elif block.kind == "fence":
             prompt = _prompt(blocks, index, heading, section_title, chapter, lines, titled_from, problems)
+            if prompt:
+                prompt.section_id = section_id
             if prompt and prompt.heading_level:
                 owned_headings.add(heading.start)
             if prompt:

@@ -53,6 +53,8 @@ class Prompt:
     expected_output: str | None = None
     # Level of the prompt's own heading; None when titled from its section heading.
     heading_level: int | None = None
+    # Anchor of the ``##`` section the prompt sits in.
+    section_id: str | None = None
     # Source lines (0-based, end exclusive, relative to the chapter body) the card replaces.
     start: int = 0
     end: int = 0

@@ -13,6 +13,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 PAGES = {**PAGE_TYPES, "prompt-library": "/prompts/"}
 BLOCKING = ("serious", "critical")
+# Material's palettes, chosen through the colour scheme the reader's system prefers.
+PALETTES = {"light": ("light", "default"), "dark": ("dark", "slate")}
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
 @pytest.fixture(scope="session")
@@ -33,9 +36,16 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("palette", PALETTES)
 @pytest.mark.parametrize("kind", PAGES)
-def test_no_serious_accessibility_violations(page, page_log, server, axe_source, kind):
+def test_no_serious_accessibility_violations(page, page_log, server, axe_source, kind, palette, size):
+    """Every rule, colour contrast included, in both palettes at both sizes."""
+    media, scheme = PALETTES[palette]
+    page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
+    page.emulate_media(color_scheme=media)
     page.goto(server.url(PAGES[kind]))
+    assert page.locator("body").get_attribute("data-md-color-scheme") == scheme
     # Material adds copy buttons and other controls from script: audit the page as readers get it.
     page.wait_for_load_state("networkidle")
     page.add_script_tag(content=axe_source)

@@ -1,5 +1,6 @@
-"""Full-page screenshots of the five page types at desktop and phone size, for a
-human to look over. They land in the git-ignored test-artifacts/screenshots/."""
+"""Full-page screenshots of the five page types and the prompt library at desktop
+and phone size, in both palettes, for a human to look over. They land in the
+git-ignored test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from tests.browser.conftest import PAGE_TYPES
 
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+PALETTES = {"light": "light", "dark": "dark"}  # name: the colour scheme that selects it
+PAGES = {**PAGE_TYPES, "prompt-library": "/prompts/"}
 MIN_BYTES = 10_000  # a blank or half-rendered page compresses far below this
 
 
@@ -26,20 +29,22 @@ def screenshots_dir(artifacts_dir):
     return folder
 
 
+@pytest.mark.parametrize("palette", PALETTES)
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_screenshot(page, page_log, server, screenshots_dir, record_property, kind, size):
+@pytest.mark.parametrize("kind", PAGES)
+def test_screenshot(page, page_log, server, screenshots_dir, record_property, kind, size, palette):
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(server.url(PAGE_TYPES[kind]))
+    page.emulate_media(color_scheme=PALETTES[palette])
+    page.goto(server.url(PAGES[kind]))
     # Material decorates the page from script (copy buttons, sortable tables): wait until settled.
     page.wait_for_load_state("networkidle")
     page.evaluate("() => document.fonts.ready.then(() => true)")
-    path = screenshots_dir / f"{kind}-{size}.png"
+    path = screenshots_dir / f"{kind}-{size}-{palette}.png"
     path.unlink(missing_ok=True)  # never judge a file left by an earlier run
     page.screenshot(path=str(path), full_page=True)
     record_property("screenshot", str(path))
-    print(f"screenshot {kind} at {size}: {path}  (folder: {screenshots_dir})")
+    print(f"screenshot {kind} at {size} in {palette}: {path}  (folder: {screenshots_dir})")
 
     assert path.is_file(), f"no screenshot written at {path}"
     data = path.read_bytes()
