@@ -7,7 +7,7 @@ which knows nothing of MkDocs.
   catalogs but none of the hundreds of generated pages.
 - ``on_page_markdown``: hand chapters and pages with directives to the renderer.
 - ``on_env``: a prompt page's previous and next pages are the prompts around it
-  in its chapter.
+  in its chapter; the theme's templates get the assistants readers choose among.
 - ``on_post_build``: write the pages that send former ids' addresses on.
 
 Under ``mkdocs serve`` an error in the book is shown on every page and in the
@@ -95,8 +95,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_env(env, config: MkDocsConfig, files: Files):
     """Material's footer links a page to the previous and next pages of the
     navigation, which prompt pages are not in: theirs are the prompts before and
-    after them in their chapter. Every page exists by now."""
+    after them in their chapter. Every page exists by now. The theme's templates
+    also get the assistants a reader chooses among on prompt cards."""
     book = _renderer.book
+    env.globals["skillbook_assistants"] = _renderer.assistants()
 
     def page_of(prompt):
         file = files.get_file_from_path(prompt_uri(prompt.id)) if prompt else None

@@ -19,8 +19,10 @@ from skillbook.book import PROMPT_ID, Book
 from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, code_lines, in_code_span, plain_text
 from skillbook.directives import DIRECTIVES
 from skillbook.model import Chapter, Directive, Document, Prompt
+from skillbook.prompt_parts import prompt_parts
 from skillbook.safety import neutralise
 from skillbook.text import count
+from skillbook.tokens import estimate_tokens
 
 SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
@@ -111,6 +113,23 @@ def exact_attribute(text: str) -> Markup:
     return Markup(quote(text, safe=""))
 
 
+def _json_attribute(value) -> str:
+    """JSON for a single-quoted HTML attribute, read back by JSON.parse: the
+    characters that HTML or Markdown would read differently, which JSON holds
+    only inside strings, are \\u escapes there."""
+    text = json.dumps(value, ensure_ascii=False)
+    for character in "&<>'":
+        text = text.replace(character, f"\\u{ord(character):04x}")
+    return text
+
+
+def card_markdown(prompt: Prompt) -> Markup:
+    """What "Copy as Markdown" copies besides the prompt: its title, context and
+    expected output as the chapter writes them, as an attribute value."""
+    about = {"title": prompt.title, "context": prompt.context, "expected": prompt.expected_output}
+    return exact_attribute(json.dumps(about, ensure_ascii=False))
+
+
 def front_matter_value(value: str) -> Markup:
     """A YAML front matter value for a generated page. MkDocs themes write
     titles and descriptions into HTML unescaped, so the value is escaped first."""
@@ -140,11 +159,43 @@ class Renderer:
             md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html, exact=exact_attribute, code_span=code_span,
             front_matter=front_matter_value, plain=plain_text,
         )
+        self.env.filters.update(parts=self._parts, card_markdown=card_markdown, tokens=estimate_tokens,
+                                filter_keys=self._filter_keys)
+        self.env.globals.update(list_filter=self._list_filter)
         self.env.globals.update(
             book=book, skill_uri=skill_uri, prompt_uri=prompt_uri,
             SKILLS_CATALOG=SKILLS_CATALOG, PROMPT_LIBRARY=PROMPT_LIBRARY,
             CONTEXT_LABEL=CONTEXT, EXPECTED_LABEL=EXPECTED, count=count,
         )
+
+    def _parts(self, prompt: Prompt) -> Markup:
+        """The prompt's text in parts (skill invocations, placeholders, text), for
+        the reader's tools on its card (prompt-tools.js), as an attribute value."""
+        return exact_attribute(json.dumps(prompt_parts(prompt.text, self.book.skills), ensure_ascii=False))
+
+    def _filter_keys(self, chapters: list[Chapter]) -> str:
+        """What a catalog or library item is filtered by: its chapters' keys
+        (16, A) and their parts (part-1), as list-filter.js reads them."""
+        keys = [str(chapter.key) for chapter in chapters]
+        numbers = {chapter.number for chapter in chapters if not chapter.is_appendix}
+        keys += [f"part-{part.number}" for part in self.book.options.parts if numbers & set(part.chapters)]
+        return " ".join(keys)
+
+    def _list_filter(self, noun: str, skills: bool) -> Markup:
+        """The attributes of a list that list-filter.js filters: what it lists, and
+        the choices by part or chapter (and by skill), as JSON lists of
+        [value, label] (single-quoted, which tojson escapes)."""
+        chapters = [[f"part-{part.number}", part.label] for part in self.book.options.parts]
+        chapters += [[str(chapter.key), chapter.plain_title] for chapter in sorted(self.book.chapters, key=lambda c: c.sort_key)]
+        attributes = f'data-sb-filter="{escape(noun)}" data-sb-chapters=\'{_json_attribute(chapters)}\''
+        if skills:
+            choices = [[skill_id, f"@{skill_id}"] for skill_id in sorted({p.skill_id for p in self.book.prompts.values() if p.skill_id})]
+            attributes += f" data-sb-skills='{_json_attribute(choices)}'"
+        return Markup(attributes)
+
+    def assistants(self) -> list[dict[str, str]]:
+        """The assistants a reader chooses among on prompt cards, the book's form first."""
+        return [{"name": a.name, "invoke": a.invoke, "mention": a.mention} for a in self.book.options.assistants]
 
     # -- pages the book adds -------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import PageLog, serve_built
+from tests.browser.test_accessibility import BLOCKING, axe_source, describe  # noqa: F401 (a fixture)
 from tests.conftest import ROOT, make_site_project
 
 BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
@@ -198,4 +199,17 @@ def test_a_query_at_once_after_loading_gets_full_results(page, page_log, server)
 
     page.goto(server.url("/?q=Helm"))  # in pages' titles, and in the chapter's sections
     page.locator(f"{RESULTS} a.md-search-result__link[href*='/chapter-16-container-orchestration/']").first.wait_for()
+    page_log.assert_clean()
+
+
+@pytest.mark.parametrize("media", ["light", "dark"])
+def test_search_results_have_no_serious_accessibility_violation(page, page_log, server, axe_source, media):
+    """Labels, highlighted words and excerpts read well in both palettes."""
+    page.emulate_media(color_scheme=media)
+    page.goto(server.url("/?q=docker"))
+    page.locator(RESULTS).first.wait_for()
+    page.add_script_tag(content=axe_source)
+    results = page.evaluate("() => axe.run('.md-search', {resultTypes: ['violations']})")
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, describe(blocking)
     page_log.assert_clean()

@@ -34,8 +34,11 @@ document.addEventListener("click", function (event) {
   if (!trigger) return
   var code = trigger.hasAttribute("data-clipboard-target") && document.querySelector(trigger.getAttribute("data-clipboard-target"))
   var prompt = code && code.closest("pre[data-sb-prompt]")
-  if (prompt) trigger.setAttribute("data-clipboard-text", decodeURIComponent(prompt.getAttribute("data-sb-prompt")))
-  copiedMessage = prompt ? "Prompt copied" : trigger.matches("a[data-sb-copy]") ? "Link copied" : null
+  // As shown: in the reader's assistant's form, with their values (prompt-tools.js).
+  if (prompt) trigger.setAttribute("data-clipboard-text", window.skillbookPrompt
+    ? window.skillbookPrompt(prompt) : decodeURIComponent(prompt.getAttribute("data-sb-prompt")))
+  copiedMessage = prompt ? "Prompt copied" : trigger.matches("a[data-sb-copy]") ? "Link copied"
+    : trigger.getAttribute("data-sb-copied")
 }, true)
 
 // Material confirms a copy in its dialog with one message for everything

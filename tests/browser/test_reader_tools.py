@@ -1,0 +1,272 @@
+"""The reader's tools, in Chromium: the assistant a prompt is written for, the
+values of its placeholders, "Copy as Markdown", and the filters of the catalog
+and the library. What is shown and copied is checked against an oracle written
+here in Python from the book's own parts (skillbook.prompt_parts)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from urllib.parse import quote, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skillbook.options import DEFAULT_ASSISTANTS
+from skillbook.prompt_parts import prompt_parts
+from tests.browser.conftest import COPY_BUTTON, PROMPT_IDS, PageLog, copy_via, serve_built
+from tests.browser.test_accessibility import BLOCKING, axe_source, describe  # noqa: F401 (a fixture)
+from tests.conftest import ROOT, make_site_project
+
+BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
+CODE = "pre[data-sb-parts] code"
+
+
+def composed(parts, assistant, values=None) -> str:
+    """What the card shows and copies: the first invocation (before any other
+    text) in the assistant's invoke form, later ones in its mention form."""
+    values = values or {}
+    out, opening = [], True
+    for kind, value in parts:
+        if kind == "skill":
+            skill = re.sub(r"\[([^\]]+)\]", lambda m: values.get(m.group(1)) or m.group(0), value)
+            out.append((assistant.invoke if opening else assistant.mention).replace("{skill}", skill))
+            opening = False
+        elif kind == "field":
+            out.append(values.get(value) or f"[{value}]")
+        else:
+            opening = opening and not value.strip()
+            out.append(value)
+    return "".join(out)
+
+
+def choose(page, name: str) -> None:
+    page.locator("select.sb-assistant").first.select_option(name)
+
+
+@pytest.fixture(scope="module")
+def seed_parts(site):
+    skills = {s["id"] for s in json.loads((site / "api" / "skills.json").read_text(encoding="utf-8"))["skills"]}
+    prompts = json.loads((site / "api" / "prompts.json").read_text(encoding="utf-8"))["prompts"]
+    return {p["id"]: prompt_parts(p["text"], skills) for p in prompts}
+
+
+@pytest.mark.parametrize("assistant", DEFAULT_ASSISTANTS, ids=lambda a: a.name)
+def test_after_a_switch_every_prompt_page_shows_and_copies_that_form(page, page_log, server, seed_parts, assistant):
+    page.goto(server.url(f"/prompts/{PROMPT_IDS[0]}/"))
+    choose(page, assistant.name)
+    for prompt_id in PROMPT_IDS:
+        page.goto(server.url(f"/prompts/{prompt_id}/"))
+        expected = composed(seed_parts[prompt_id], assistant)
+        assert page.locator("select.sb-assistant").input_value() == assistant.name
+        assert page.locator(CODE).text_content() == expected, prompt_id
+        copied = copy_via(page, lambda: page.locator(COPY_BUTTON).first.click())
+        assert copied == expected, prompt_id
+    page_log.assert_clean()
+
+
+def test_the_choice_survives_instant_navigation_and_reloads(page, page_log, server, seed_parts):
+    chapter = "/chapter-16-container-orchestration/"
+    page.goto(server.url(chapter))
+    choose(page, "Claude Code")
+    codes = page.locator(CODE)
+    assert codes.count() == 8 and all(text.startswith("/") for text in codes.all_text_contents())
+    # Instant navigation: Material swaps the content without loading the page.
+    page.evaluate("() => window.__sameDocument = true")
+    page.locator(f"a.sb-prompt__page[href*='{PROMPT_IDS[1]}']").click()
+    page.wait_for_url(f"**/prompts/{PROMPT_IDS[1]}/")
+    assert page.evaluate("() => window.__sameDocument === true"), "the page was loaded, not navigated instantly"
+    claude = DEFAULT_ASSISTANTS[1]
+    page.locator(CODE).wait_for()
+    assert page.locator(CODE).text_content() == composed(seed_parts[PROMPT_IDS[1]], claude)
+    page.reload()
+    assert page.locator(CODE).text_content() == composed(seed_parts[PROMPT_IDS[1]], claude)
+    choose(page, "As written")
+    page_log.assert_clean()
+
+
+def test_without_javascript_the_card_shows_the_book_text(chromium, server, prompts):
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server.url(f"/prompts/{PROMPT_IDS[0]}/"))
+        assert page.locator(CODE).text_content() == prompts[0]
+        assert page.locator("select.sb-assistant, .sb-fields").count() == 0
+    finally:
+        context.close()
+
+
+def test_copy_as_markdown_holds_title_context_prompt_and_expected_output(page, page_log, server, seed_parts):
+    page.goto(server.url(f"/prompts/{PROMPT_IDS[1]}/"))
+    choose(page, "Codex")
+    markdown = copy_via(page, lambda: page.locator("button.sb-copy-markdown").click())
+    prompt = composed(seed_parts[PROMPT_IDS[1]], DEFAULT_ASSISTANTS[2])
+    assert markdown == (
+        "## Debugging Container Issues\n\n"
+        "**Context:** Your container is crashing in production and you need to diagnose the issue.\n\n"
+        f"```text\n{prompt}\n```\n\n"
+        "**Expected Output:** Debugging guide with JVM tuning and container configuration fixes.\n")
+    page.locator(".md-dialog[role=status]", has_text="Markdown copied").wait_for()
+    choose(page, "As written")
+    page_log.assert_clean()
+
+
+# A random prompt through the page's own composition: only the invocations change.
+TEXT = st.text(alphabet=st.sampled_from(list("@[]()-_/ \n\t`ab1xZ:!^\\é🙂")) | st.characters(), max_size=80)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=TEXT, assistant=st.sampled_from(DEFAULT_ASSISTANTS),
+       values=st.dictionaries(st.sampled_from(["language", "ab", "file name"]), st.text(max_size=8), max_size=2))
+def test_composition_changes_only_invocations_and_filled_fields(page, server, text, assistant, values):
+    if not page.url.startswith(server.origin):
+        page.goto(server.url(f"/prompts/{PROMPT_IDS[0]}/"))
+    text = "@docker-expert " + text + " [language] @[ab]-expert and @helm-expert."
+    parts = prompt_parts(text, {"docker-expert", "helm-expert"})
+    shown = page.evaluate("""([parts, assistant, values]) => {
+        localStorage.setItem("skillbook.assistant", JSON.stringify(assistant))
+        localStorage.setItem("skillbook.fields", JSON.stringify(values))
+        const pre = document.createElement("pre")
+        pre.setAttribute("data-sb-parts", encodeURIComponent(JSON.stringify(parts)))
+        return window.skillbookPrompt(pre)
+    }""", [parts, assistant.name, values])
+    assert shown == composed(parts, assistant, values)
+    if assistant.name == "As written" and not any(values.values()):
+        assert shown == text
+
+
+# --------------------------------------------------------------------------- the fixture book
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """The fixture docsify book, imported, built and served; with its data."""
+    project = make_site_project(tmp_path_factory.mktemp("tools-book") / "book")
+    result = subprocess.run([sys.executable, "-m", "skillbook.cli", "import", str(BOOK), "--project", str(project)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = tmp_path_factory.mktemp("tools-book-site")
+    with serve_built(project, site) as server:
+        skills = json.loads((site / "api" / "skills.json").read_text(encoding="utf-8"))["skills"]
+        prompts = json.loads((site / "api" / "prompts.json").read_text(encoding="utf-8"))["prompts"]
+        yield server, {s["id"] for s in skills}, prompts
+
+
+@pytest.fixture
+def book_page(chromium, book):
+    server = book[0]
+    log = PageLog(server.origin)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.origin)
+    context.on("request", lambda request: log.requests.append(request.url))
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and log.errors.append(msg.text))
+    page.on("pageerror", lambda exc: log.errors.append(str(exc)))
+    page.set_default_timeout(10_000)
+    yield page, log
+    context.close()
+
+
+def templates_sharing_a_field(prompts):
+    """Two prompts with a placeholder of one name, and that name."""
+    by_field = {}
+    for prompt in prompts:
+        for name in prompt["placeholders"]:
+            by_field.setdefault(name, []).append(prompt)
+    name, sharing = max(by_field.items(), key=lambda item: len(item[1]))
+    assert len(sharing) >= 2, by_field
+    return name, sharing[0], sharing[1]
+
+
+def test_placeholders_fill_copy_persist_and_clear(book_page, book):
+    (page, log), (server, skills, prompts) = book_page, book
+    name, first, second = templates_sharing_a_field(prompts)
+    page.goto(server.url(urlsplit(first["url"]).path))
+    field = page.locator(f"input[data-sb-field='{name}']")
+    field.fill("Rust & <Go>")
+    parts = prompt_parts(first["text"], skills)
+    expected = composed(parts, DEFAULT_ASSISTANTS[0], {name: "Rust & <Go>"})
+    assert expected != first["text"]
+    assert page.locator(CODE).text_content() == expected
+    assert copy_via(page, lambda: page.locator(COPY_BUTTON).first.click()) == expected
+    # Remembered by name, in this browser: another prompt with the field has it.
+    page.goto(server.url(urlsplit(second["url"]).path))
+    assert page.locator(f"input[data-sb-field='{name}']").input_value() == "Rust & <Go>"
+    assert page.locator(CODE).text_content() == composed(prompt_parts(second["text"], skills), DEFAULT_ASSISTANTS[0],
+                                                         {name: "Rust & <Go>"})
+    page.reload()
+    assert "Rust & <Go>" in page.locator(CODE).text_content()
+    page.get_by_role("button", name="Clear all").click()
+    assert page.locator(CODE).text_content() == second["text"]
+    assert page.locator(f"input[data-sb-field='{name}']").input_value() == ""
+    assert not log.errors, log.errors
+
+
+def test_only_real_placeholders_get_a_field(book_page, book):
+    (page, log), (server, skills, prompts) = book_page, book
+    for prompt in prompts:
+        page.goto(server.url(urlsplit(prompt["url"]).path))
+        fields = page.locator("input[data-sb-field]").evaluate_all("inputs => inputs.map(i => i.dataset.sbField)")
+        expected = list(dict.fromkeys(v for kind, v in prompt_parts(prompt["text"], skills) if kind == "field"))
+        assert fields == expected, prompt["id"]
+    assert not log.errors, log.errors
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_filters_come_from_the_address(book_page, book, width):
+    (page, log), (server, skills, prompts) = book_page, book
+    page.set_viewport_size({"width": width, "height": 900})
+    skill = max({p["skill"] for p in prompts if p["skill"]}, key=lambda s: sum(p["skill"] == s for p in prompts))
+    word = next(w for w in re.findall(r"[a-z]{5,}", next(p for p in prompts if p["skill"] == skill)["title"].lower())
+                if w != "template")
+    expected = {urlsplit(p["url"]).path for p in prompts if p["skill"] == skill
+                and word in (p["title"] + " " + (p["context"] or "")).lower()}
+    page.goto(server.url(f"/prompts/?skill={quote(skill)}&q={word}"))
+    shown = page.locator("[data-sb-item]:visible").evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert expected and set(shown) == expected, (shown, expected)
+    assert page.get_by_role("status").filter(has_text="prompts").text_content() == \
+        f"{len(expected)} of {len(prompts)} prompts match"
+    # The filter's text is the filter's: Material's search stays closed.
+    assert not page.locator("#__search").is_checked()
+    # Typing narrows further and the address follows, for a link to share.
+    page.get_by_role("searchbox", name="Filter").fill("zzz-nothing")
+    assert page.locator("[data-sb-item]:visible").count() == 0
+    assert "q=zzz-nothing" in page.url and f"skill={skill}" in page.url
+    page.goto(server.url("/skills/?chapter=A"))
+    rows = page.locator("[data-sb-item]:visible").count()
+    assert 0 < rows < len(skills)
+    assert not log.errors, log.errors
+
+
+def test_filters_work_from_the_keyboard(book_page, book):
+    (page, log), (server, _, prompts) = book_page, book
+    page.goto(server.url("/prompts/"))
+    page.get_by_role("searchbox", name="Filter").focus()
+    page.keyboard.type("template")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.name") == "chapter"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.name") == "skill"
+    shown = page.locator("[data-sb-item]:visible").count()
+    assert 0 < shown < len(prompts)
+    assert page.get_by_role("status").filter(has_text="prompts").text_content() == f"{shown} of {len(prompts)} prompts match"
+
+
+@pytest.mark.parametrize("path", ["template", "/prompts/", "/skills/"])
+def test_tools_have_no_serious_accessibility_violation_on_a_phone(book_page, book, axe_source, path):
+    (page, log), (server, _, prompts) = book_page, book
+    # A template's page shows the placeholder form; the lists, a filter in use.
+    url = urlsplit(templates_sharing_a_field(prompts)[1]["url"]).path if path == "template" else path + "?q=a"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server.url(url))
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(content=axe_source)
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, describe(blocking)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow} px on a phone"
+    log.assert_clean()
