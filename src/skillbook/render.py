@@ -159,8 +159,8 @@ class Renderer:
             md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html, exact=exact_attribute, code_span=code_span,
             front_matter=front_matter_value, plain=plain_text,
         )
-        self.env.filters.update(parts=self._parts, card_markdown=card_markdown, tokens=estimate_tokens,
-                                filter_keys=self._filter_keys)
+        self.env.filters.update(parts=self._parts, fields=self._fields, card_markdown=card_markdown,
+                                tokens=estimate_tokens, filter_keys=self._filter_keys)
         self.env.globals.update(list_filter=self._list_filter)
         self.env.globals.update(
             book=book, skill_uri=skill_uri, prompt_uri=prompt_uri,
@@ -172,6 +172,11 @@ class Renderer:
         """The prompt's text in parts (skill invocations, placeholders, text), for
         the reader's tools on its card (prompt-tools.js), as an attribute value."""
         return exact_attribute(json.dumps(prompt_parts(prompt.text, self.book.skills), ensure_ascii=False))
+
+    def _fields(self, prompt: Prompt) -> list[str]:
+        """The names of the prompt's placeholders that its card offers to fill, in order."""
+        names = (value for kind, value in prompt_parts(prompt.text, self.book.skills) if kind == "field")
+        return list(dict.fromkeys(names))
 
     def _filter_keys(self, chapters: list[Chapter]) -> str:
         """What a catalog or library item is filtered by: its chapters' keys

@@ -1,5 +1,6 @@
 // The reader's tools on prompt cards: which assistant the prompts are written
-// for, the values of their [placeholders], and copying a card as Markdown.
+// for, the values of their [placeholders], and copying a card as Markdown. The
+// controls are in the page (the card template); this gives them their effect.
 //
 // A card's prompt arrives in parts (data-sb-parts on its <pre>, written by the
 // book from its skills and its placeholder rule): text, skill invocations and
@@ -54,74 +55,17 @@
   }
   window.skillbookPrompt = composed
 
-  function refresh(root) {
-    root.querySelectorAll("pre[data-sb-parts]").forEach(function (pre) {
+  function refresh() {
+    document.querySelectorAll("pre[data-sb-parts]").forEach(function (pre) {
       var code = pre.querySelector("code")
       var text = composed(pre)
       if (code.textContent !== text) code.textContent = text
     })
-    root.querySelectorAll("select.sb-assistant").forEach(function (select) { select.value = assistant().name })
+    document.querySelectorAll("select.sb-assistant").forEach(function (select) { select.value = assistant().name })
     var values = stored(FIELDS_KEY, {})
-    root.querySelectorAll("input[data-sb-field]").forEach(function (input) {
+    document.querySelectorAll("input[data-sb-field]").forEach(function (input) {
       if (input !== document.activeElement) input.value = values[input.getAttribute("data-sb-field")] || ""
     })
-  }
-
-  function assistantControl(card) {
-    var label = document.createElement("label")
-    label.className = "sb-assistant-choice"
-    label.textContent = "Assistant "
-    var select = document.createElement("select")
-    select.className = "sb-assistant"
-    assistants.forEach(function (a) { select.add(new Option(a.name, a.name)) })
-    select.addEventListener("change", function () {
-      store(ASSISTANT_KEY, select.value)
-      refresh(document)
-    })
-    label.appendChild(select)
-    return label
-  }
-
-  function fieldsForm(pre) {
-    var names = []
-    decoded(pre.getAttribute("data-sb-parts")).forEach(function (part) {
-      if (part[0] === "field" && names.indexOf(part[1]) < 0) names.push(part[1])
-    })
-    if (!names.length) return null
-    var form = document.createElement("fieldset")
-    form.className = "sb-fields"
-    var legend = document.createElement("legend")
-    legend.textContent = "Fill in the placeholders"
-    form.appendChild(legend)
-    names.forEach(function (name) {
-      var label = document.createElement("label")
-      var caption = document.createElement("span")
-      caption.textContent = "[" + name + "]"
-      var input = document.createElement("input")
-      input.type = "text"
-      input.setAttribute("data-sb-field", name)
-      input.autocomplete = "off"
-      input.addEventListener("input", function () {
-        var values = stored(FIELDS_KEY, {})
-        if (input.value) values[name] = input.value
-        else delete values[name]
-        store(FIELDS_KEY, values)
-        refresh(document)
-      })
-      label.append(caption, input)
-      form.appendChild(label)
-    })
-    var clear = document.createElement("button")
-    clear.type = "button"
-    clear.className = "md-button"
-    clear.textContent = "Clear all"
-    clear.addEventListener("click", function () {
-      store(FIELDS_KEY, {})
-      form.querySelectorAll("input").forEach(function (input) { input.value = "" })
-      refresh(document)
-    })
-    form.appendChild(clear)
-    return form
   }
 
   // "Copy as Markdown": the card's title, context, prompt (in a fence longer
@@ -140,35 +84,43 @@
 
   function setUp() {
     if (!assistants.length) return
+    document.querySelectorAll("select.sb-assistant").forEach(function (select) {
+      select.addEventListener("change", function () {
+        store(ASSISTANT_KEY, select.value)
+        refresh()
+      })
+    })
     document.querySelectorAll("article.sb-prompt").forEach(function (card) {
       var pre = card.querySelector("pre[data-sb-parts]")
-      if (!pre || card.querySelector(".sb-tools")) return
-      var tools = document.createElement("div")
-      tools.className = "sb-tools"
-      tools.appendChild(assistantControl(card))
-      if (card.hasAttribute("data-sb-markdown")) {
-        var copy = document.createElement("button")
-        copy.type = "button"
-        copy.className = "sb-copy-markdown"
-        copy.textContent = "Copy as Markdown"
-        copy.setAttribute("data-clipboard-text", "")
-        copy.setAttribute("data-sb-copied", "Markdown copied")
-        // Material's clipboard integration copies data-clipboard-text on click;
-        // the capture phase sets it first.
-        copy.addEventListener("click", function () { copy.setAttribute("data-clipboard-text", markdown(card, pre)) }, true)
-        tools.appendChild(copy)
-      }
-      var block = pre.closest(".highlight") || pre
-      block.parentNode.insertBefore(tools, block)
-      var form = fieldsForm(pre)
-      if (form) block.parentNode.insertBefore(form, block.nextSibling)
+      var copy = card.querySelector("button.sb-copy-markdown")
+      // Material's clipboard integration copies data-clipboard-text on click;
+      // this capture-phase listener sets it first.
+      if (pre && copy) copy.addEventListener("click", function () {
+        copy.setAttribute("data-clipboard-text", markdown(card, pre))
+      }, true)
     })
-    refresh(document)
+    document.querySelectorAll("input[data-sb-field]").forEach(function (input) {
+      var name = input.getAttribute("data-sb-field")
+      input.addEventListener("input", function () {
+        var values = stored(FIELDS_KEY, {})
+        if (input.value) values[name] = input.value
+        else delete values[name]
+        store(FIELDS_KEY, values)
+        refresh()
+      })
+    })
+    document.querySelectorAll("button.sb-clear").forEach(function (clear) {
+      clear.addEventListener("click", function () {
+        store(FIELDS_KEY, {})
+        refresh()
+      })
+    })
+    refresh()
   }
 
   document$.subscribe(setUp)
   // Another tab's choice: follow it.
   addEventListener("storage", function (event) {
-    if (event.key === ASSISTANT_KEY || event.key === FIELDS_KEY) refresh(document)
+    if (event.key === ASSISTANT_KEY || event.key === FIELDS_KEY) refresh()
   })
 })()
