@@ -152,3 +152,17 @@ def test_assistant_mistakes_name_the_line_and_the_fix(tmp_path):
     _, problems = options_of(tmp_path, "    assistants: /{skill}\n")
     assert problems == [f"{config}:4: 'assistants' must be a list; write each assistant as '- name: Claude Code' "
                         f"with 'invoke: \"/{{skill}}\"' under it"]
+
+
+def test_copy_as_markdown_keeps_the_chapter_markdown_with_links_as_their_text():
+    import json as json_module
+    from urllib.parse import unquote
+
+    from skillbook.model import Prompt
+    from skillbook.render import card_markdown
+
+    prompt = next(p for p, _ in book_prompts())
+    prompt = Prompt(**{**prompt.__dict__, "title": "Use `**bold**` and [docs](chapter-3-later.md)",
+                       "context": "See ![a diagram](d.png), [Chapter 3][ch3] and [1].", "expected_output": None})
+    about = json_module.loads(unquote(card_markdown(prompt)))
+    assert about == {"title": "Use `**bold**` and docs", "context": "See a diagram, Chapter 3 and [1].", "expected": None}

@@ -574,7 +574,7 @@ def test_chapter_ends_with_next_chapter_coming_soon_without_a_link(site):
 
 def _chapter_reading_words(site) -> list[str]:
     def controls(node: Node) -> bool:
-        return is_headerlink(node) or "sb-prompt__meta" in node.classes or "sb-soon" in node.classes
+        return is_headerlink(node) or {"sb-prompt__meta", "sb-tools", "sb-fields", "sb-soon"} & set(node.classes)
 
     text = main_content(site, CHAPTER_PAGE).text(skip=controls)
     return [w for w in text.split() if w != "-"]
@@ -583,8 +583,8 @@ def _chapter_reading_words(site) -> list[str]:
 def test_chapter_text_is_the_seed_text(site):
     """The seed as a Markdown viewer shows it (CommonMark with tables), word for
     word and in order, is the chapter's content without the card controls (skill
-    badge, link to the card, 'Prompt page', 'Copy link') and the 'coming soon'
-    note. List bullets '-' are left out of both sides."""
+    badge, link to the card, 'Prompt page', 'Copy link', the token estimate, the
+    assistant menu, 'Copy as Markdown') and the 'coming soon' note. List bullets '-' are left out of both sides."""
     rendered = MarkdownIt("commonmark").enable("table").render(repaired_seed())
     expected = [w for w in parse_html(rendered).text().split() if w != "-"]
     assert len(expected) > 1500

@@ -18,7 +18,7 @@ from tests.conftest import TEMPLATES, site_markdown, skill_yaml, write_book
 
 CODE = re.compile(r"<pre[^>]*><span></span><code>(.*?)</code></pre>", re.DOTALL)
 # The exact text the copy button copies.
-COPIED = re.compile(r'<pre data-sb-prompt="([^"]*)">')
+COPIED = re.compile(r'<pre [^>]*\bdata-sb-prompt="([^"]*)"')
 
 # Any Unicode a person can type (control characters other than tab are
 # rejected by the checker), weighted towards what Markdown, HTML and Jinja treat specially.

@@ -123,10 +123,19 @@ def _json_attribute(value) -> str:
     return text
 
 
+# An inline link or image, [text](target) or [text][label]: copied, it keeps its
+# text only, as its target is a page of this site relative to the chapter.
+_LINK = re.compile(r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
+
+
 def card_markdown(prompt: Prompt) -> Markup:
     """What "Copy as Markdown" copies besides the prompt: its title, context and
-    expected output as the chapter writes them, as an attribute value."""
-    about = {"title": prompt.title, "context": prompt.context, "expected": prompt.expected_output}
+    expected output as the chapter writes them, links reduced to their text, as
+    an attribute value."""
+    def unlinked(markdown: str | None) -> str | None:
+        return None if markdown is None else _LINK.sub(r"\1", markdown)
+
+    about = {"title": unlinked(prompt.title), "context": unlinked(prompt.context), "expected": unlinked(prompt.expected_output)}
     return exact_attribute(json.dumps(about, ensure_ascii=False))
 
 
