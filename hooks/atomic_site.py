@@ -10,11 +10,13 @@ was. `mkdocs serve` builds into a temporary folder of its own and is left alone.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 
 log = logging.getLogger("mkdocs.hooks.atomic_site")
 
@@ -47,11 +49,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _site_dir = Path(config.site_dir).resolve()
     _site_dir.parent.mkdir(parents=True, exist_ok=True)
     config.site_dir = tempfile.mkdtemp(prefix=f".{_site_dir.name}-building-", dir=_site_dir.parent)
+    # mkdtemp makes a folder only its owner can read; a site is for everyone.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(config.site_dir, 0o777 & ~umask)
     _warnings = _WarningCounter()
     logging.getLogger("mkdocs").addHandler(_warnings)
     return config
 
 
+@event_priority(-100)  # last: the site is finished
 def on_post_build(config: MkDocsConfig) -> None:
     if _site_dir is None or (config.strict and _warnings.count):
         return  # a strict build with warnings fails next, and on_build_error discards the staging folder

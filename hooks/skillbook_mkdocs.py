@@ -17,6 +17,7 @@ brings the book back.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -37,6 +38,9 @@ from skillbook.text import count
 log = logging.getLogger("mkdocs.hooks.skillbook")
 
 TEMPLATE_FOLDER = "skillbook"
+# The whole search index, beside Material's search/search_index.json (main.html
+# hands its address to the search worker).
+FULL_SEARCH_INDEX = "search_index.full.json"
 TITLE_LINE = re.compile(r"\A\s*# .*\n")
 
 _command = "build"
@@ -112,9 +116,11 @@ def on_env(env, config: MkDocsConfig, files: Files):
     return env
 
 
-@event_priority(100)  # before atomic_site moves the finished site into place
+# After the search plugin writes its index, before atomic_site moves the site into place.
+@event_priority(-50)
 def on_post_build(config: MkDocsConfig) -> None:
-    """Former ids' addresses lead to the pages that have them now."""
+    """Former ids' addresses lead to the pages that have them now, and search
+    loads the pages' titles first (see _split_search_index)."""
     site = Path(config.site_dir)
     for old, target, new in _renderer.redirects():
         path = site / old
@@ -123,6 +129,22 @@ def on_post_build(config: MkDocsConfig) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         url = (config.site_url or "/").rstrip("/") + "/" + new
         path.write_text(_renderer.redirect_page(target, url), encoding="utf-8")
+    _split_search_index(site / "search")
+
+
+def _split_search_index(folder: Path) -> None:
+    """Every page loads Material's search index in its main thread, which at the
+    book's size (about 1 MB) blocks the page for a while on a phone. So the index
+    Material loads holds the pages' titles only, and the whole index is a file
+    of its own, which Skillbook's search worker (search-worker.js) loads in the
+    worker, off the page's thread."""
+    index = folder / "search_index.json"
+    if not index.is_file():
+        return  # search is not enabled
+    data = json.loads(index.read_text(encoding="utf-8"))
+    (folder / FULL_SEARCH_INDEX).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    pages = [{**doc, "text": ""} for doc in data["docs"] if "#" not in doc["location"]]
+    index.write_text(json.dumps({**data, "docs": pages}, separators=(",", ":")), encoding="utf-8")
 
 
 def _drop_refused(files: Files, refused: set[str], config: MkDocsConfig) -> None:

@@ -814,27 +814,23 @@ def test_skills_catalog(site):
     assert seen == {s.id: (s.purpose, s.best_for, str(len(PROMPTS_BY_SKILL.get(s.id, [])))) for s in TABLE}
 
 
-def test_prompt_library_groups_prompts_by_chapter_and_skill(site):
+def test_prompt_library_groups_prompts_by_chapter_each_naming_its_skill(site):
     rel = "prompts/index.html"
     article = main_content(site, rel)
-    h2 = h3 = None
-    found: list[tuple[str | None, str | None, str]] = []
+    h2 = None
+    found: list[tuple[str | None, str, str]] = []
     for node in article.iter():
         if node.tag == "h2":
-            h2, h3 = visible(node), None
-        elif node.tag == "h3":
-            h3 = visible(node)
-        elif node.tag == "a" and "href" in node.attrs and not is_headerlink(node):
-            target = link_target(site, rel, node.attrs["href"])
+            h2 = visible(node)
+        elif node.tag == "li":
+            link = next((a for a in node.find_all("a") if a.find("strong")), None)
+            target = link and link_target(site, rel, link.attrs["href"])
             if target and re.fullmatch(r"prompts/[^/]+/index\.html", target):
-                found.append((h2, h3, target.split("/")[1]))
+                skill = next(visible(code) for code in node.find_all("code"))
+                found.append((h2, skill, target.split("/")[1]))
     assert len(found) == 8, found
-    groups: dict[tuple, list[str]] = defaultdict(list)
-    for chapter, skill, prompt_id in found:
-        groups[(chapter, skill)].append(prompt_id)
-    assert dict(groups) == {
-        (CHAPTER_TITLE, f"@{skill}"): [p.id for p in prompts] for skill, prompts in PROMPTS_BY_SKILL.items()
-    }
+    # By chapter, then by skill id, each card naming its skill.
+    assert found == [(CHAPTER_TITLE, f"@{skill}", p.id) for skill in sorted(PROMPTS_BY_SKILL) for p in PROMPTS_BY_SKILL[skill]]
     # Each prompt's title is the link text.
     titles = {visible(a) for a in article.find_all("a") if a.find("strong")}
     assert titles == {p.title for p in PROMPTS}
@@ -999,10 +995,21 @@ def test_no_google_fonts_nor_remote_css(site):
 
 @pytest.fixture(scope="module")
 def search_docs(site) -> list[dict]:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    """The whole index, which the search worker loads (the page loads the titles)."""
+    index = json.loads((site / "search" / "search_index.full.json").read_text(encoding="utf-8"))
     docs = index["docs"]
     assert len(docs) > 20
     return docs
+
+
+def test_pages_load_an_index_of_the_pages_titles_only(site, search_docs):
+    """Material loads search/search_index.json in the page's thread: it holds
+    every page (no section) with its title, kind and boost, and no text."""
+    titles = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = [doc for doc in search_docs if "#" not in doc["location"]]
+    assert titles["docs"] == [{**doc, "text": ""} for doc in pages]
+    assert titles["config"] == json.loads((site / "search" / "search_index.full.json").read_text(encoding="utf-8"))["config"]
+    assert len(pages) < len(search_docs)
 
 
 def _entry_text(entry: dict) -> str:

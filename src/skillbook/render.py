@@ -113,16 +113,6 @@ def exact_attribute(text: str) -> Markup:
     return Markup(quote(text, safe=""))
 
 
-def _json_attribute(value) -> str:
-    """JSON for a single-quoted HTML attribute, read back by JSON.parse: the
-    characters that HTML or Markdown would read differently, which JSON holds
-    only inside strings, are \\u escapes there."""
-    text = json.dumps(value, ensure_ascii=False)
-    for character in "&<>'":
-        text = text.replace(character, f"\\u{ord(character):04x}")
-    return text
-
-
 # An inline link or image, [text](target) or [text][label]: copied, it keeps its
 # text only, as its target is a page of this site relative to the chapter.
 _LINK = re.compile(r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
@@ -170,7 +160,7 @@ class Renderer:
         )
         self.env.filters.update(parts=self._parts, fields=self._fields, card_markdown=card_markdown,
                                 tokens=estimate_tokens, filter_keys=self._filter_keys)
-        self.env.globals.update(list_filter=self._list_filter)
+        self.env.globals.update(filter_chapters=self._filter_chapters)
         self.env.globals.update(
             book=book, skill_uri=skill_uri, prompt_uri=prompt_uri,
             SKILLS_CATALOG=SKILLS_CATALOG, PROMPT_LIBRARY=PROMPT_LIBRARY,
@@ -195,17 +185,10 @@ class Renderer:
         keys += [f"part-{part.number}" for part in self.book.options.parts if numbers & set(part.chapters)]
         return " ".join(keys)
 
-    def _list_filter(self, noun: str, skills: bool) -> Markup:
-        """The attributes of a list that list-filter.js filters: what it lists, and
-        the choices by part or chapter (and by skill), as JSON lists of
-        [value, label] (single-quoted, which tojson escapes)."""
-        chapters = [[f"part-{part.number}", part.label] for part in self.book.options.parts]
-        chapters += [[str(chapter.key), chapter.plain_title] for chapter in sorted(self.book.chapters, key=lambda c: c.sort_key)]
-        attributes = f'data-sb-filter="{escape(noun)}" data-sb-chapters=\'{_json_attribute(chapters)}\''
-        if skills:
-            choices = [[skill_id, f"@{skill_id}"] for skill_id in sorted({p.skill_id for p in self.book.prompts.values() if p.skill_id})]
-            attributes += f" data-sb-skills='{_json_attribute(choices)}'"
-        return Markup(attributes)
+    def _filter_chapters(self) -> list[tuple[str, str]]:
+        """The parts and chapters a list filter offers, as (value, label)."""
+        choices = [(f"part-{part.number}", part.label) for part in self.book.options.parts]
+        return choices + [(str(chapter.key), chapter.plain_title) for chapter in sorted(self.book.chapters, key=lambda c: c.sort_key)]
 
     def assistants(self) -> list[dict[str, str]]:
         """The assistants a reader chooses among on prompt cards, the book's form first."""

@@ -12,13 +12,15 @@
 //   becomes a label in front of the page's title, Material's tag style, so that
 //   it is seen at a glance and read first.
 //
-// At the scale of the book, building the full index takes most of the time to a
-// first result (lunr indexes every word of about 1,000 pages). So the index is
-// built twice: first from the pages' titles alone, which is quick and is where
-// skill ids and prompt titles are, then in full after the first query, or a
-// second after the page loaded when nobody searches. A query answered from
-// titles is answered again once the full index is built; one that titles
-// cannot answer waits for it.
+// At the scale of the book, the index takes most of the time to a first result:
+// loading it (about 1 MB) and building lunr's index of every word of about 1,000
+// pages. So the page loads, and Material's worker builds, an index of the pages'
+// titles alone (the build's hook writes it), which is quick and is where skill
+// ids and prompt titles are; this worker loads the whole index itself, off the
+// page's thread, and has Material build it after the first query, or a second
+// after the page loaded when nobody searches. A query answered from the titles
+// is answered again once the whole index is built; one that titles cannot
+// answer waits for it.
 // The messages are Material's (SearchMessageType in its worker source).
 var SETUP = 0
 var READY = 1
@@ -28,8 +30,11 @@ var SKILL = "Skill"
 var PROMPT = /^Prompt\b/
 var FULL_INDEX_DELAY_MS = 1000
 
+var address = new URL(location.href).searchParams
 var lastQuery = ""
-var fullSetup = null  // the index Material is to build once the titles' is ready
+var wholeIndexPending = true  // until Material has built it (or it cannot be loaded)
+var wholeIndex = null         // loaded, not yet built
+var searched = false
 var answeredFromTitles = false
 var forwarding = false
 
@@ -37,16 +42,15 @@ addEventListener("message", function (event) {
   var message = event.data
   if (message.type === SETUP && !forwarding) {
     event.stopImmediatePropagation()
-    fullSetup = message.data
-    forward({ type: SETUP, data: titlesOnly(message.data) })
-    setTimeout(buildFullIndex, FULL_INDEX_DELAY_MS)
+    forward(message)
+    loadWholeIndex(message.data.options)
   } else if (message.type === QUERY) {
     lastQuery = message.data
-    answeredFromTitles = fullSetup !== null
+    answeredFromTitles = wholeIndexPending
   }
 })
 
-importScripts(new URL(location.href).searchParams.get("material"))
+importScripts(address.get("material"))
 
 // Hands a message to Material's worker, as if it came from the page.
 function forward(message) {
@@ -55,19 +59,24 @@ function forward(message) {
   forwarding = false
 }
 
-function buildFullIndex() {
-  if (fullSetup === null) return
-  var setup = fullSetup
-  fullSetup = null
-  forward({ type: SETUP, data: setup })
+function loadWholeIndex(options) {
+  fetch(address.get("index"))
+    .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status) })
+    .then(function (data) {
+      wholeIndex = { config: data.config, docs: data.docs, options: options }
+      setTimeout(buildWholeIndex, searched ? 0 : FULL_INDEX_DELAY_MS)
+    })
+    .catch(function () {  // the titles are all there is: answer from them
+      wholeIndexPending = false
+      if (answeredFromTitles) forward({ type: QUERY, data: lastQuery })
+    })
 }
 
-function titlesOnly(setup) {
-  var pages = setup.docs.filter(function (doc) { return doc.location.indexOf("#") < 0 })
-  var docs = pages.map(function (doc) {
-    return { location: doc.location, title: doc.title, text: "", tags: doc.tags, boost: doc.boost }
-  })
-  return { config: setup.config, docs: docs, options: setup.options }
+function buildWholeIndex() {
+  if (wholeIndex === null) return
+  var setup = wholeIndex
+  wholeIndex = null
+  forward({ type: SETUP, data: setup })
 }
 
 // Material's worker answers through the global postMessage, once per message and
@@ -76,14 +85,16 @@ var postToPage = self.postMessage
 var ready = false
 self.postMessage = function (message) {
   if (message.type === READY) {
-    if (ready) {  // the full index: the page knows search is ready already
+    if (ready) {  // the whole index: the page knows search is ready already
+      wholeIndexPending = false
       if (answeredFromTitles) forward({ type: QUERY, data: lastQuery })
       return
     }
     ready = true
   } else if (message.type === RESULT) {
-    if (fullSetup !== null) {
-      setTimeout(buildFullIndex)  // a reader is searching: now
+    if (wholeIndexPending) {
+      searched = true
+      setTimeout(buildWholeIndex)  // a reader is searching: now, if it is loaded
       if (!message.data.items.length) return  // titles found nothing: wait for it
     }
     message.data.items = ranked(message.data.items, lastQuery)
