@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from skillbook import yaml_source
 from skillbook.chapters import parse_document
 from skillbook.problems import Problem
 from skillbook.safety import neutralise, unsafe_links
@@ -94,6 +96,8 @@ def test_link_targets_left_open_count_after_the_last_closing_parenthesis():
     # Targets opened before the last ')' may be closed by it; only the 400 after it are open.
     page = "(x) " + "[a](" * 400 + "[b](c)" + "[a](" * 400
     assert read_page(page) == (True, [unclosed_message(1, 400)])
+    # With no ')' at all, every one counts.
+    assert read_page("[a](" * 400 + "x" * 1000) == (True, [unclosed_message(1, 400)])
     # One right after the ')' counts too.
     assert read_page("[b](c)" + "](" + "[a](" * 399 + "x" * 1000) == (True, [unclosed_message(1, 400)])
 
@@ -110,6 +114,12 @@ def test_the_cost_adds_up_over_blocks_and_the_worst_block_is_named():
 ])
 def test_brackets_in_code_and_html_blocks_are_not_counted(block):
     assert read_page(block) == (False, [])
+
+
+def test_a_block_quote_costs_the_length_of_the_whole_quote():
+    # Two paragraphs of 400 unclosed in 1,000 characters: 800 unclosed over the quote's 2,005 characters.
+    quote = "> " + brackets(400, 1000).replace("\n", "\n> ") + "\n>\n> " + brackets(400, 1000).replace("\n", "\n> ")
+    assert read_page(quote) == (True, [unclosed_message(1, 800)])
 
 
 def test_a_block_in_a_list_is_counted_once():
@@ -194,6 +204,18 @@ def test_yaml_syntax_errors_say_where_and_what_to_do(text, line, message):
     assert yaml_problems(text) == (None, [f"skills/tester.yml:{line}: YAML syntax error: {message}"])
 
 
+@pytest.mark.parametrize("text, line, message", [
+    # PyYAML without libyaml words these mistakes its own way; authors read the same advice.
+    ("id: tester\nwhen_to_use:\n-\tone\n", 3,
+     "this line is indented with a tab; YAML indents with spaces only, so replace the tabs with spaces"),
+    ("when_to_use:\n  - one\n - two\n", 3,
+     "expected <block end>, but found '<block sequence start>': check the indentation of this line against the lines above it"),
+])
+def test_yaml_syntax_errors_read_the_same_with_the_pure_python_parser(monkeypatch, text, line, message):
+    monkeypatch.setattr(yaml_source, "YAML_LOADER", yaml.SafeLoader)
+    assert yaml_problems(text) == (None, [f"skills/tester.yml:{line}: YAML syntax error: {message}"])
+
+
 def test_yaml_lines_count_from_the_line_the_text_starts_on():
     assert yaml_problems("id: tester\npurpose\n", first_line=2)[1] == [
         "skills/tester.yml:4: YAML syntax error: could not find expected ':': check the indentation of this line "
@@ -204,6 +226,7 @@ def test_yaml_lines_count_from_the_line_the_text_starts_on():
 
 @pytest.mark.parametrize("text, front, body", [
     ("---\ntitle: Page\n---\n\n# Body\n", "---\ntitle: Page\n---\n\n", "# Body\n"),
+    ("---\ntitle: Page\n---\nXML in brief.\n", "---\ntitle: Page\n---\n", "XML in brief.\n"),
     ("---\ntitle: Page\n...\n    indented code\n", "---\ntitle: Page\n...\n", "    indented code\n"),
     # YAML that is not a mapping is no front matter: MkDocs renders it as Markdown.
     ("---\n- a list\n---\n\nBody\n", "", "---\n- a list\n---\n\nBody\n"),
