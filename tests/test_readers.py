@@ -1,12 +1,15 @@
 """The readers of untrusted input, unit by unit and in-process: the limits a page
 must keep to, the HTML and links an author may write, YAML read with bounded
-work, front matter split as MkDocs splits it, and the slugs made from titles.
+work, front matter split as MkDocs splits it, the slugs made from titles, and
+the source files themselves (in the project, regular, bounded, UTF-8).
 `test_limits.py` and `test_security.py` show the same rules end to end, through
 `skillbook check` and built sites; these tests pin each boundary and message, so
 that `make mutation` can tell when one weakens."""
 
 from __future__ import annotations
 
+import os
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,9 @@ from skillbook import yaml_source
 from skillbook.chapters import parse_document
 from skillbook.problems import Problem
 from skillbook.safety import neutralise, unsafe_links
+from skillbook.sources import (
+    MAX_PAGE_BYTES, MAX_SKILL_BYTES, check_encoding_damage, decode, encoding_repairs, project_files, read_bytes, read_source,
+)
 from skillbook.text import prompt_slug, slugify, split_front_matter
 from skillbook.yaml_source import load_yaml
 
@@ -281,3 +287,100 @@ def test_a_problem_outside_the_root_keeps_its_path(tmp_path: Path):
     outside = Problem(str(tmp_path / "elsewhere.md"), 1, "message")
     assert str(inside.relative_to(root)) == "docs/page.md:3: see docs/other.md"
     assert outside.relative_to(root) == outside
+
+
+# -- source files: in the project, regular, bounded, UTF-8 ---------------------------------------
+
+def outside_link_message(link: Path, target: Path) -> str:
+    return (f"{link}:1: this is a symbolic link to {target}, outside the project, so it is not read or published; "
+            "copy the file into the project instead")
+
+
+def test_only_files_in_the_project_are_found_each_once(tmp_path):
+    root, outside = tmp_path / "book", tmp_path / "outside"
+    docs = root / "docs"
+    for folder in (docs / "one", docs / "two", root / "more", outside / "pages"):
+        folder.mkdir(parents=True)
+    for path in (docs / "a.md", docs / "one" / "b.md", docs / "two" / "c.md", root / "shared.md", root / "more" / "d.md",
+                 outside / "secret.md", outside / "pages" / "e.md"):
+        path.write_text("# Page\n", encoding="utf-8")
+    # Links within the project are followed, as MkDocs follows them.
+    (docs / "shared.md").symlink_to(root / "shared.md")
+    (docs / "more").symlink_to(root / "more", target_is_directory=True)
+    (docs / "secret.md").symlink_to(outside / "secret.md")
+    (docs / "pages").symlink_to(outside / "pages", target_is_directory=True)
+    # The folder again, through a link in each subfolder: whichever is walked first, the other's file is still found.
+    for folder in ("one", "two"):
+        (docs / folder / "again").symlink_to(docs, target_is_directory=True)
+    problems: list[Problem] = []
+    refused: set[str] = set()
+    found = project_files(docs, root, problems, refused)
+    assert found == [docs / "a.md", docs / "more" / "d.md", docs / "one" / "b.md", docs / "shared.md", docs / "two" / "c.md"]
+    assert [str(p) for p in problems] == [
+        outside_link_message(docs / "pages", outside / "pages"), outside_link_message(docs / "secret.md", outside / "secret.md")]
+    assert refused == {str(docs / "pages"), str(docs / "secret.md")}
+
+
+@pytest.mark.parametrize("limit, kind", [(MAX_SKILL_BYTES, "64 KiB, the most a skill file"), (MAX_PAGE_BYTES, "512 KiB, the most a page")])
+def test_a_file_is_read_up_to_its_limit_and_refused_past_it(tmp_path, limit, kind):
+    path = tmp_path / "source"
+    problems: list[Problem] = []
+    path.write_bytes(b"x" * limit)
+    assert read_bytes(path, limit, problems) == b"x" * limit and problems == []
+    path.write_bytes(b"x" * (limit + 1))
+    assert read_bytes(path, limit, problems) is None
+    assert [str(p) for p in problems] == [f"{path}:1: this file is larger than {kind} may hold; split it into smaller files"]
+
+
+def test_a_file_past_the_limit_is_refused_without_being_read_whole(tmp_path):
+    path = tmp_path / "huge.md"
+    with path.open("wb") as file:
+        file.truncate(64 * MAX_PAGE_BYTES)  # 32 MiB of zeros, taking no disk
+    tracemalloc.start()
+    try:
+        assert read_bytes(path, MAX_PAGE_BYTES, []) is None
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MAX_PAGE_BYTES
+
+
+def test_a_pipe_or_a_missing_file_is_refused_with_the_fix(tmp_path):
+    pipe, missing = tmp_path / "pipe.md", tmp_path / "missing.md"
+    os.mkfifo(pipe)
+    problems: list[Problem] = []
+    assert read_bytes(pipe, MAX_PAGE_BYTES, problems) is None
+    assert read_bytes(missing, MAX_PAGE_BYTES, problems) is None
+    assert [str(p) for p in problems] == [
+        f"{pipe}:1: this is not a regular file (a pipe or a device); replace it with a text file",
+        f"{missing}:1: cannot read this file (No such file or directory); check that it exists and is readable"]
+
+
+def test_text_not_in_utf8_is_reported_at_its_line_and_byte():
+    problems: list[Problem] = []
+    assert decode(Path("docs/page.md"), b"\xef\xbb\xbf# Caf\xc3\xa9\n", problems) == "# Caf\u00e9\n"  # the BOM goes
+    assert decode(Path("docs/page.md"), b"# Title\n\nCaf\xe9\n", problems) is None
+    assert [str(p) for p in problems] == [
+        "docs/page.md:3: file is not UTF-8 (byte 0xe9 at offset 12); save it as UTF-8 in your editor"]
+
+
+def test_encoding_damage_is_repaired_outside_code_and_reported_with_the_repair():
+    text = "plain\n  it\u00e2\u20ac\u2122s  \nit\u00e2\u20ac\u2122s code\n"
+    assert encoding_repairs(text, {2}) == [(1, "  it\u2019s  ")]
+    problems: list[Problem] = []
+    check_encoding_damage("docs/page.md", text, problems, {2})
+    assert [str(p) for p in problems] == [
+        "docs/page.md:2: warning: encoding damage (text saved as UTF-8 twice); replace the line with: it\u2019s"]
+
+
+def test_a_source_is_read_with_its_line_ends_made_unix_and_checked_for_damage_unless_markdown(tmp_path):
+    path = tmp_path / "tester.yml"
+    path.write_bytes("id: tester\r\npurpose: it\u00e2\u20ac\u2122s\rchapters: [1]\n".encode())
+    problems: list[Problem] = []
+    assert read_source(path, problems, markdown=True) == "id: tester\npurpose: it\u00e2\u20ac\u2122s\nchapters: [1]\n"
+    assert problems == []
+    assert read_source(path, problems, MAX_SKILL_BYTES) == "id: tester\npurpose: it\u00e2\u20ac\u2122s\nchapters: [1]\n"
+    assert [str(p) for p in problems] == [
+        f"{path}:2: warning: encoding damage (text saved as UTF-8 twice); replace the line with: purpose: it\u2019s"]
+    path.write_bytes(b"x" * (MAX_SKILL_BYTES + 1))
+    assert read_source(path, [], MAX_SKILL_BYTES) is None
