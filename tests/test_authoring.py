@@ -172,14 +172,17 @@ def test_empty_directive(tmp_path):
     assert problems(tmp_path) == [f"{tmp_path}/docs/chapter-1-testing.md:17: empty directive; write '<!-- skillbook: NAME -->'"]
 
 
-@pytest.mark.parametrize("name", ["chapter-2-Two.md", "chapter-5.md", "part/chapter-6-six.md"])
-def test_file_named_almost_like_a_chapter(tmp_path, name):
+@pytest.mark.parametrize("name, rename", [("chapter-2-Two.md", "chapter-2-two.md"), ("chapter-5.md", "chapter-5-title.md"),
+                                          ("part/chapter-6-six.md", "chapter-6-six.md")])
+def test_file_named_almost_like_a_chapter(tmp_path, name, rename):
     write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1})
     (tmp_path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / "docs" / name).write_text("# Chapter\n")
     found = load_book(tmp_path / "docs", tmp_path / "skills").problems
     assert [(p.path, p.line, p.severity) for p in found] == [(f"{tmp_path}/docs/{name}", 1, Severity.WARNING)]
-    assert "only docs/chapter-<number>-<slug>.md and docs/appendix-<letter>-<slug>.md files are" in found[0].message
+    assert found[0].message == (
+        "this looks like a chapter or an appendix, but only docs/chapter-<number>-<slug>.md and "
+        f"docs/appendix-<letter>-<slug>.md files are (lower-case slug); rename it to docs/{rename}, or its prompts stay plain code")
 
 
 def test_field_written_twice(tmp_path):
@@ -315,8 +318,12 @@ def test_introduced_twice(tmp_path):
 ])
 def test_mistyped_directives_are_warned(tmp_path, comment):
     write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1 + f"\n{comment}\n", "index.md": f"# Home\n\n{comment}\n"})
-    found = [(p.path, p.line, p.severity) for p in load_book(tmp_path / "docs", tmp_path / "skills").problems]
-    assert found == [(f"{tmp_path}/docs/chapter-1-testing.md", 17, Severity.WARNING), (f"{tmp_path}/docs/index.md", 3, Severity.WARNING)]
+    found = load_book(tmp_path / "docs", tmp_path / "skills").problems
+    assert [(p.path, p.line, p.severity) for p in found] == [
+        (f"{tmp_path}/docs/chapter-1-testing.md", 17, Severity.WARNING), (f"{tmp_path}/docs/index.md", 3, Severity.WARNING)]
+    assert {p.message for p in found} == {
+        "this comment mentions skillbook but is not a directive, so it renders nothing; write '<!-- skillbook: NAME -->' "
+        "on a line of its own"}
 
 
 def test_problems_of_other_pages_are_reported(tmp_path):

@@ -85,6 +85,26 @@ def test_each_check_says_what_to_do(tmp_path, skills, docs, expected):
     assert found == expected
 
 
+@pytest.mark.parametrize("skills, docs", [
+    # A Python decorator opening a code block invokes no skill.
+    ({}, {"chapter-1-testing.md": CHAPTER_1 + "\n```python\n@dataclass\nclass Point: ...\n```\n"}),
+    # A list item wrapped onto a second line is one item, not two joined.
+    ({"tester.yml": skill_yaml("tester") + "when_to_use:\n  - Writing tests\n    for parsers\n  - Reviewing tests\n"}, {}),
+])
+def test_what_authors_mean_is_not_reported_as_a_mistake(tmp_path, skills, docs):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester"), **skills}, {"chapter-1-testing.md": CHAPTER_1, **docs})
+    assert messages(tmp_path) == []
+
+
+@pytest.mark.parametrize("value, named", [
+    ("", "empty"),
+    ("2024-05-01", "date"),  # YAML reads an unquoted date as a date, which no field takes
+])
+def test_a_field_left_empty_or_read_as_another_type_is_named_by_its_type(tmp_path, value, named):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester", purpose=value)}, {"chapter-1-testing.md": CHAPTER_1})
+    assert messages(tmp_path) == [f"skills/tester.yml:2: field 'purpose' must be a text, not {named}"]
+
+
 def test_a_docs_file_where_a_page_is_generated_fails_the_build(tmp_path):
     root = make_site_project(tmp_path / "book")
     write_book(root, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1})

@@ -14,7 +14,7 @@ import skillbook
 from skillbook.chapters import parse_chapter
 from skillbook.render import Renderer, code_html, inline_markdown
 from tests.conftest import (
-    CHAPTER_16, DOCS, SKILLS, TEMPLATES, seed_prompts, seed_text, site_markdown, skill_yaml, write_book,
+    CHAPTER_1, CHAPTER_16, DOCS, SKILLS, TEMPLATES, seed_prompts, seed_text, site_markdown, skill_yaml, write_book,
 )
 
 SEED_URI = "chapter-16-container-orchestration.md"
@@ -319,6 +319,30 @@ def test_pinned_id(tmp_path):
     rendered = Renderer(book, TEMPLATES).chapter(book.chapter(1))
     assert "{#terraform-vpc-module}" not in rendered
     assert 'id="terraform-vpc-module"' in render_markdown(rendered)
+
+
+def test_a_prompt_above_any_heading_has_no_context():
+    chapter, problems = parse("An intro.\n\n```text\n@tester Go.\n```\n")
+    assert [str(p) for p in problems] == ["chapter-1-testing.md:1: chapter 1 has no title; start it with '# Chapter 1: Title'"]
+    assert [(p.id, p.context) for p in chapter.prompts] == [("chapter-1-prompt", None)]
+
+
+def test_a_prompt_page_relinks_only_the_contexts_links_into_the_book(tmp_path):
+    context = "See [the docs](https://example.org/docs), [basics](#basics) and `[code](#basics)`."
+    book = tiny_book(tmp_path, f"# Chapter 1: Testing\n\n## Basics\n\n#### Write a Test\n\n**Context:** {context}\n\n"
+                               "```text\n@tester Go.\n```\n")
+    (page,) = [p for p in Renderer(book, TEMPLATES).generated_pages() if p.src_uri == "prompts/write-a-test.md"]
+    assert ("**Context:** See [the docs](https://example.org/docs), [basics](../chapter-1-testing.md#basics) and "
+            "`[code](#basics)`.") in page.markdown
+
+
+def test_a_skill_file_in_error_keeps_its_page_if_its_name_can_be_an_address(tmp_path):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester"), "other.yml": "id: other\npurpose: [\n", "Not An Id.yml": "id: [\n"},
+               {"chapter-1-testing.md": CHAPTER_1})
+    book = skillbook.load_book(tmp_path / "docs", tmp_path / "skills")
+    assert book.invalid_skills == {"other", "Not An Id"}
+    assert sorted(p.src_uri for p in Renderer(book, TEMPLATES).generated_pages() if p.src_uri.startswith("skills/")) == [
+        "skills/index.md", "skills/other.md", "skills/tester.md"]
 
 
 def test_pinned_id_with_attr_list_colon():

@@ -18,10 +18,10 @@ import pytest
 from markdown_it import MarkdownIt
 
 from skillbook import load_book
-from skillbook.importer import import_book
+from skillbook.importer import SCHEMA_LINE, import_book, set_parts
 from skillbook.placeholders import placeholders
 from skillbook.text import slugify
-from tests.conftest import ROOT, SEED, build_site, make_site_project, write_book
+from tests.conftest import ROOT, SEED, build_site, make_site_project, skill_yaml, write_book
 
 BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text(encoding="utf-8"))
@@ -539,3 +539,136 @@ def test_import_of_parts_into_a_folder_without_mkdocs_yml_says_where_to_run_it(t
     assert report.failed
     assert (f"  error: {project}/mkdocs.yml:1: the project has no mkdocs.yml to write the parts to; "
             "run the import in a Skillbook project") in report.lines()
+
+
+# -- rarer shapes of a docsify book, in-process ------------------------------------------------------
+
+
+def docsify_book(root: Path, files: dict[str, str | bytes]) -> Path:
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return root
+
+
+def test_skills_tables_without_outer_pipes_and_other_tables(tmp_path):
+    book = docsify_book(tmp_path / "book", {
+        # The own table leaves Best For empty: chapter 2's table gives it.
+        "chapters/01-start.md": "# Chapter 1: Start\n\nSkill | Purpose | Best For\n--- | --- | ---\n`@tester` | Testing |\n\n"
+                                "| Tool | Use |\n| --- | --- |\n| pytest | tests |\n\n"
+                                "| Skill | Purpose |\n| --- | --- |\n| (none yet) | - |\n",
+        "chapters/02-more.md": "# Chapter 2: More\n\n| Skill | Purpose | Best For |\n| --- | --- | --- |\n"
+                               "| `@tester` | Testing | Fixtures |\n",
+    })
+    project = make_site_project(tmp_path / "project")
+    report = import_book([book], project)
+    assert not report.failed, report.lines()
+    assert [str(note) for note in report.skipped] == [
+        f"{book}/chapters/01-start.md:13: table row '(none yet)' names no @skill-id (lower-case letters, digits, hyphens)"]
+    assert (project / "docs" / "chapter-1-start.md").read_text(encoding="utf-8") == (
+        "# Chapter 1: Start\n\n<!-- skillbook: skills-table -->\n\n| Tool | Use |\n| --- | --- |\n| pytest | tests |\n\n"
+        "| Skill | Purpose |\n| --- | --- |\n| (none yet) | - |\n")
+    assert (project / "skills" / "tester.yml").read_text(encoding="utf-8") == (
+        SCHEMA_LINE + "id: tester\npurpose: Testing\nbest_for: Fixtures\nchapters: [1, 2]\norder: 1\n")
+
+
+INTRODUCTION = ("## Skill Introduction\n\n`@tester` writes tests.\n\n**When to use this skill:**\n\n"
+                "- Writing tests\n  for parsers\n- Reviewing tests\n")
+
+
+def test_skill_introductions_that_are_not_metadata_stay_as_written(tmp_path):
+    # A list before any paragraph, a paragraph naming no skill: left alone. The last
+    # section, at the end of the file with an item wrapped over two lines, is metadata.
+    chapter = ("# Chapter 1: Start\n\n## Skill Introduction\n\n- a list first\n\n"
+               "## Skill Introduction\n\nNo skill is named here.\n\n" + INTRODUCTION)
+    book = docsify_book(tmp_path / "book", {
+        "chapters/01-start.md": chapter.replace("# Chapter 1: Start\n", "# Chapter 1: Start\n\n| Skill | Purpose | Best For |\n"
+                                                "| --- | --- | --- |\n| `@tester` | Testing | Fixtures |\n"),
+    })
+    project = make_site_project(tmp_path / "project")
+    report = import_book([book], project)
+    assert not report.failed and report.introductions_kept == [], report.lines()
+    assert (project / "docs" / "chapter-1-start.md").read_text(encoding="utf-8") == (
+        "# Chapter 1: Start\n\n<!-- skillbook: skills-table -->\n\n## Skill Introduction\n\n- a list first\n\n"
+        "## Skill Introduction\n\nNo skill is named here.\n\n## Skill Introduction\n\n"
+        "<!-- skillbook: skill-introduction tester -->\n")
+    assert (project / "skills" / "tester.yml").read_text(encoding="utf-8").endswith(
+        "introduction: '`@tester` writes tests.'\nwhen_to_use:\n- Writing tests for parsers\n- Reviewing tests\n")
+
+
+TWO_CHAPTERS_TABLE = "| Skill | Purpose | Best For |\n| --- | --- | --- |\n| `@tester` | Testing | Fixtures |\n\n"
+
+
+def test_a_skill_introduced_in_two_chapters_takes_the_first_as_its_metadata(tmp_path):
+    book = docsify_book(tmp_path / "book", {
+        "chapters/01-start.md": "# Chapter 1: Start\n\n" + INTRODUCTION + "\n" + TWO_CHAPTERS_TABLE,
+        "chapters/02-more.md": "# Chapter 2: More\n\n" + INTRODUCTION.replace("writes tests", "tests again") + "\n" + TWO_CHAPTERS_TABLE,
+    })
+    report = import_book([book], make_site_project(tmp_path / "project"), dry_run=True)
+    assert [str(note) for note in report.introductions_kept] == [
+        f"{book}/chapters/02-more.md:5: @tester is introduced twice; the first introduction is its metadata"]
+
+
+def test_an_introduction_unlike_the_projects_skill_file_stays_prose(tmp_path):
+    book = docsify_book(tmp_path / "book", {"chapters/01-start.md": "# Chapter 1: Start\n\n" + INTRODUCTION + "\n" + TWO_CHAPTERS_TABLE})
+    project = make_site_project(tmp_path / "project")
+    write_book(project, {"tester.yml": "id: tester\npurpose: Testing\nchapters: [1]\nintroduction: An author's own words.\n"}, {})
+    report = import_book([book], project, dry_run=True)
+    assert [str(note) for note in report.introductions_kept] == [
+        f"{book}/chapters/01-start.md:5: @tester's introduction differs from skills/tester.yml"]
+
+
+def test_links_to_files_that_are_not_chapters_are_left_as_they_are(tmp_path):
+    home = "# Home\n\nSee the [guide](guide.md), the [notes](chapters/notes.txt) and [chapter 1](chapters/01-start.md).\n"
+    book = docsify_book(tmp_path / "book", {"README.md": home, "chapters/01-start.md": "# Chapter 1: Start\n"})
+    project = make_site_project(tmp_path / "project")
+    report = import_book([book], project)
+    assert [str(note) for note in report.links_resolved] == [
+        f"{book}/README.md:3: chapters/01-start.md -> chapter-1-start.md"]
+    assert report.links_unresolved == []
+    assert (project / "docs" / "index.md").read_text(encoding="utf-8") == home.replace("chapters/01-start.md", "chapter-1-start.md")
+
+
+@pytest.mark.parametrize("files, where, offset", [
+    ({"chapters/01-start.md": b"# Chapter 1: Caf\xe9\n"}, "chapters/01-start.md", 16),
+    ({"chapters/01-start.md": "# Chapter 1: Start\n", "_sidebar.md": b"- **Caf\xe9**\n"}, "_sidebar.md", 7),
+])
+def test_a_page_or_sidebar_that_is_not_utf8_stops_the_import(tmp_path, files, where, offset):
+    book = docsify_book(tmp_path / "book", files)
+    project = make_site_project(tmp_path / "project")
+    report = import_book([book], project)
+    assert report.failed
+    assert [str(problem) for problem in report.problems] == [
+        f"{book}/{where}:1: file is not UTF-8 (byte 0xe9 at offset {offset}); save it as UTF-8 in your editor"]
+    assert not (project / "docs" / "chapter-1-start.md").exists()
+
+
+PARTS = [("Foundations", [1, 2])]
+PARTS_YAML = ["parts:", "- title: Foundations", "  chapters: [1, 2]"]
+
+
+@pytest.mark.parametrize("config, expected", [
+    # Under an 'extra:' without 'skillbook:', at the indent of its other keys.
+    ("site_name: B\nextra:\n    analytics: x\n",
+     "site_name: B\nextra:\n    skillbook:\n" + "".join(f"      {line}\n" for line in PARTS_YAML) + "    analytics: x\n"),
+    # Under a 'skillbook:' without 'parts:', before its other options.
+    ("site_name: B\nextra:\n  skillbook:\n    assistants: []\nnav: []\n",
+     "site_name: B\nextra:\n  skillbook:\n" + "".join(f"    {line}\n" for line in PARTS_YAML) + "    assistants: []\nnav: []\n"),
+    # Under an empty 'extra:'.
+    ("site_name: B\nextra:\n", "site_name: B\nextra:\n  skillbook:\n" + "".join(f"    {line}\n" for line in PARTS_YAML)),
+])
+def test_parts_go_into_mkdocs_yml_where_its_options_already_are(config, expected):
+    assert set_parts(config, PARTS) == expected
+
+
+def test_a_replaced_chapter_names_only_the_skills_that_list_it(tmp_path):
+    book = docsify_book(tmp_path / "book", {"chapters/01-start.md": "# Chapter 1: Start\n"})
+    project = make_site_project(tmp_path / "project")
+    write_book(project, {"named.yml": skill_yaml("named", chapters="[1]"), "other.yml": skill_yaml("other", chapters="[2]")},
+               {"chapter-1-old.md": "# Chapter 1: Old\n"})
+    report = import_book([book], project, dry_run=True)
+    assert report.conflicts == ["docs/chapter-1-old.md (holds the same chapter as docs/chapter-1-start.md)"]
+    assert [str(note) for note in report.skills_to_review] == [
+        "skills/named.yml: names docs/chapter-1-old.md's chapter 1, now docs/chapter-1-start.md: "
+        "fix its 'chapters:' or delete the file"]

@@ -70,6 +70,10 @@ def test_parts_of_every_fixture_book_prompt(tmp_path):
      [("text", "See [1], [x], [ ], [docs](https://x.io), [text][ref], ![alt](a.png), [a-z]+ and \\[escaped]")]),
     ("Use [cloud provider] and [input/output format]",
      [("text", "Use "), ("field", "cloud provider"), ("text", " and "), ("field", "input/output format")]),
+    ("[language] first", [("field", "language"), ("text", " first")]),
+    # A hyphen after an invocation is text; an @ word that is no skill does not end the search.
+    ("@docker-expert- then @param x, then @helm-expert",
+     [("skill", "docker-expert"), ("text", "- then @param x, then "), ("skill", "helm-expert")]),
 ])
 def test_parts_of_hostile_and_ordinary_prompts(text, parts):
     assert prompt_parts(text, SKILL_IDS) == parts
@@ -101,6 +105,12 @@ def test_token_estimate_grows_with_the_text():
     assert estimate_tokens("") == 0
     assert estimate_tokens("Hello") == 1
     assert estimate_tokens("Hello world " * 50) > estimate_tokens("Hello world " * 10) > 0
+
+
+def test_token_estimate_counts_words_by_length_and_a_run_of_blank_lines_as_one():
+    # 6.5 letters a token, rounded: 9 letters are one token, 10 are two, with or without the space before.
+    assert [estimate_tokens(word) for word in ("Xenophobe", "Xenophobia", " Xenophobia")] == [1, 2, 2]
+    assert estimate_tokens("one\n\n\n\ntwo") == 3
 
 
 def options_of(tmp_path: Path, extra: str):

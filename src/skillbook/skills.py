@@ -149,7 +149,7 @@ def _error_path(error: ValidationError) -> list[Any]:
     if error.validator == "additionalProperties":
         # Point at the unknown key itself rather than the mapping holding it.
         unknown = _unknown_fields(error)
-        if unknown:
+        if unknown:  # pragma: no branch - the schema has no patternProperties: an unknown key is always named
             path.append(unknown[0])
     return path
 
