@@ -213,3 +213,22 @@ def test_search_results_have_no_serious_accessibility_violation(page, page_log, 
     blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
     assert not blocking, describe(blocking)
     page_log.assert_clean()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_result_shows_an_excerpt_around_the_word_found(page, page_log, server, width):
+    """A prompt's result is a few lines around the word, not the whole prompt
+    (which would fill the panel, and on a phone run off it)."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(server.url("/?q=OOMKilled"))
+    result = page.locator(f"{RESULTS} a.md-search-result__link[href*='/prompts/debugging-container-issues/']").first
+    result.wait_for()
+    teaser = result.locator("article").evaluate("a => a.innerText")
+    assert "OOMKilled" in teaser and len(teaser) < 320, teaser
+    assert result.locator("mark").count() >= 1  # the words found stay marked
+    assert result.locator("pre, code").count() == 0
+    box = result.bounding_box()
+    assert box["height"] < 300, f"the result is {box['height']} px high"
+    overflow = page.locator(".md-search-result").evaluate("e => e.scrollWidth - e.clientWidth")
+    assert overflow <= 0, f"results run {overflow} px off the panel"
+    page_log.assert_clean()

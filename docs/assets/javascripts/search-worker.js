@@ -113,7 +113,10 @@ function ranked(groups, query) {
     var exact = kind === SKILL ? title === "@" + id : PROMPT.test(kind) && title === typed
     var prefix = skillsFirst && kind === SKILL && title.indexOf("@" + id) === 0
     var score = exact ? 0 : !skillsFirst ? 4 : kind !== SKILL ? 3 : prefix ? 1 : 2
-    group.forEach(function (item) { delete item.tags })
+    group.forEach(function (item) {
+      delete item.tags
+      item.text = excerpt(item.text)
+    })
     if (kind) page.title = '<span class="md-tag">' + escaped(kind) + "</span> " + page.title
     // Skills whose id starts with what was typed are listed as in an index, by id.
     return { group: group, score: score, order: order, key: prefix ? title : "" }
@@ -122,6 +125,35 @@ function ranked(groups, query) {
     return a.score - b.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.order - b.order)
   })
   return rank.map(function (entry) { return entry.group })
+}
+
+// A result shows a few lines around the first word found, not a whole section
+// (a prompt's words would fill the panel): the section's text, its markup
+// reduced to Material's <mark> highlights, cut at words to EXCERPT_CHARACTERS.
+var EXCERPT_CHARACTERS = 220
+
+function excerpt(html) {
+  var flat = String(html).replace(/<(?!\/?mark>)[^>]*>/g, " ").replace(/\s+/g, " ").trim()
+  var plain = flat.replace(/<\/?mark>/g, "")
+  if (plain.length <= EXCERPT_CHARACTERS) return html
+  // Positions in the flat text of each character of the plain one.
+  var at = []
+  for (var i = 0; i < flat.length; i++) {
+    var tag = /^<\/?mark>/.exec(flat.slice(i))
+    if (tag) { i += tag[0].length - 1; continue }
+    at.push(i)
+  }
+  var first = flat.indexOf("<mark>")
+  var centre = first < 0 ? 0 : at.findIndex(function (position) { return position > first })
+  var start = Math.max(0, Math.min(centre - EXCERPT_CHARACTERS / 3, plain.length - EXCERPT_CHARACTERS))
+  var end = Math.min(plain.length, start + EXCERPT_CHARACTERS)
+  start = start ? plain.indexOf(" ", start) + 1 : 0
+  end = end < plain.length ? plain.lastIndexOf(" ", end) : plain.length
+  var cut = flat.slice(at[start], end < plain.length ? at[end] : flat.length)
+  // A <mark> cut in two is closed or opened again.
+  if ((cut.match(/<mark>/g) || []).length > (cut.match(/<\/mark>/g) || []).length) cut += "</mark>"
+  if (/^[^<]*<\/mark>/.test(cut)) cut = "<mark>" + cut
+  return "<p>" + (start ? "… " : "") + cut + (end < plain.length ? " …" : "") + "</p>"
 }
 
 // Titles and tags arrive as HTML, with Material's <mark> highlights in them.
