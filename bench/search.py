@@ -3,7 +3,9 @@
 For the one-chapter seed site and for the bench book of the real book's shape
 (bench/docsify_book.py, moved in with `skillbook import`), measures:
 
-- the search index: its size, raw and gzipped, as a reader downloads it;
+- the search index: its size, raw and gzipped, as a reader downloads it: the
+  pages' titles, which every page loads, and the whole index, which the search
+  worker loads;
 - the time to the first result after a page load: a fresh browser opens
   /?q=<skill id> (Material's search deep link), and the clock stops when the
   first result is in the page; the median of several loads, with the CPU at
@@ -55,8 +57,8 @@ def seed_project(root: Path) -> Path:
     return root
 
 
-def index_size(site: Path) -> tuple[int, int]:
-    data = (site / "search" / "search_index.json").read_bytes()
+def index_size(site: Path, name: str) -> tuple[int, int]:
+    data = (site / "search" / name).read_bytes()
     return len(data), len(gzip.compress(data, 6))
 
 
@@ -100,7 +102,7 @@ def main() -> int:
                 query = skills[len(skills) // 2]["id"]
                 urls[name] = server.url(f"/?q={query}")
                 pages = sum(1 for _ in site.rglob("index.html"))
-                rows[name] = (pages, *index_size(site), query)
+                rows[name] = (pages, index_size(site, "search_index.json"), index_size(site, "search_index.full.json"), query)
                 first_result_ms(browser, urls[name], 1)  # warm up the server and the disk
             # The two sites in turn, so that the machine's load weighs on both alike.
             for rate in THROTTLING:
@@ -110,11 +112,13 @@ def main() -> int:
         browser.close()
 
     failed = False
-    print(f"{'site':6} {'pages':>6} {'index':>10} {'gzipped':>10} " + " ".join(f"{f'first result {r}x':>17}" for r in THROTTLING))
+    print(f"{'site':6} {'pages':>6} {'titles index':>19} {'whole index':>19} "
+          + " ".join(f"{f'first result {r}x':>17}" for r in THROTTLING))
     median = {key: statistics.median(values) for key, values in times.items()}
-    for name, (pages, raw, packed, query) in rows.items():
-        print(f"{name:6} {pages:>6} {raw / 1024:>8.0f} KiB {packed / 1024:>6.0f} KiB "
-              + " ".join(f"{median[name, r]:>14.0f} ms" for r in THROTTLING) + f"   (query {query})")
+    for name, (pages, titles, whole, query) in rows.items():
+        sizes = " ".join(f"{raw / 1024:>6.0f} KiB ({packed / 1024:.0f} gz)".rjust(19) for raw, packed in (titles, whole))
+        print(f"{name:6} {pages:>6} {sizes} " + " ".join(f"{median[name, r]:>14.0f} ms" for r in THROTTLING)
+              + f"   (query {query})")
     for rate in THROTTLING:
         ratio = median["book", rate] / median["seed", rate]
         ok = ratio <= TARGET
