@@ -35,6 +35,8 @@ sequenceDiagram
 SOURCES = ["Write --> Run", "Alice->>Bob"]
 HOME = "# Home\n\nRead [the chapter](chapter-1-testing.md) or [the other page](other.md).\n"
 OTHER = "# Other\n\nNo diagram here. Back to [the chapter](chapter-1-testing.md).\n"
+# A diagram far down a long page.
+FAR = "# Far\n\n" + "A paragraph of prose before the diagram.\n\n" * 150 + DIAGRAMS
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +45,7 @@ def server(tmp_path_factory) -> Iterator[SiteServer]:
     this module, so the page and page_log fixtures work on it."""
     root = make_site_project(tmp_path_factory.mktemp("mermaid-book"))
     write_book(root, {"tester.yml": skill_yaml("tester")},
-               {"chapter-1-testing.md": CHAPTER_1 + DIAGRAMS, "index.md": HOME, "other.md": OTHER})
+               {"chapter-1-testing.md": CHAPTER_1 + DIAGRAMS, "index.md": HOME, "other.md": OTHER, "far.md": FAR})
     with serve_built(root, root / "site") as served:
         yield served
 
@@ -97,4 +99,14 @@ def test_diagrams_render_after_instant_navigation(page, page_log, server):
     expect_rendered(page)
     assert page.evaluate("() => window.sbSamePage === true"), "the navigation reloaded the page"
     assert len(mermaid_downloads(page_log)) == 1, mermaid_downloads(page_log)
+    page_log.assert_clean()
+
+
+def test_a_diagram_far_down_the_page_loads_mermaid_when_it_comes_near(page, page_log, server):
+    page.goto(server.url("/far/"))
+    page.wait_for_load_state("networkidle")
+    assert mermaid_downloads(page_log) == [], "mermaid was loaded for a diagram far off screen"
+    page.locator("pre.mermaid").first.scroll_into_view_if_needed()
+    expect_rendered(page)
+    assert len(mermaid_downloads(page_log)) == 1
     page_log.assert_clean()

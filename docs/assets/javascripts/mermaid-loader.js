@@ -4,8 +4,8 @@
 // is none it fetches mermaid from unpkg.com (the site allows no CDN). This
 // stand-in is that global: Material calls initialize(config) once per visit and
 // render(id, code) per diagram; the first render loads the vendored
-// mermaid.min.js (3.5 MB, so never on pages without a diagram), and every
-// render waits for that one load. Scripts run once under instant navigation,
+// mermaid.min.js (3.5 MB, so never on pages without a diagram) once a diagram
+// comes near the screen, and every render waits for that one load. Scripts run once under instant navigation,
 // so the state below lasts the whole visit.
 (function () {
   "use strict";
@@ -23,7 +23,7 @@
       config = options;
     },
     render: function (id, code) {
-      loaded = loaded || new Promise(function (resolve, reject) {
+      loaded = loaded || near().then(function () { return new Promise(function (resolve, reject) {
         var script = document.createElement("script");
         script.src = url;
         script.onload = function () {
@@ -39,11 +39,28 @@
           reject(new Error("could not load " + url));
         };
         document.head.appendChild(script);
-      });
+      }); });
       return loaded.then(function (real) {
         return real.render(id, code);
       });
     },
   };
+  // Resolves when a diagram of the page comes near the screen: mermaid is big,
+  // and evaluating it keeps a phone busy for half a second, which a diagram far
+  // down the page need not cost a reader who never scrolls to it.
+  function near() {
+    return new Promise(function (resolve) {
+      var diagrams = document.querySelectorAll(".mermaid");
+      if (!diagrams.length || !("IntersectionObserver" in window)) return resolve();
+      var observer = new IntersectionObserver(function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) {
+          observer.disconnect();
+          resolve();
+        }
+      }, { rootMargin: "800px 0px" });
+      diagrams.forEach(function (diagram) { observer.observe(diagram); });
+    });
+  }
+
   window.mermaid = standIn;
 })();
