@@ -662,6 +662,24 @@ def test_parts_go_into_mkdocs_yml_where_its_options_already_are(config, expected
     assert set_parts(config, PARTS) == expected
 
 
+@pytest.mark.parametrize("config, line, key", [
+    ("site_name: B\nextra: {analytics: x}\n", 2, "extra"),
+    ("site_name: B\nextra:\n  skillbook: {assistants: []}\n", 3, "skillbook"),
+])
+def test_parts_into_an_inline_mapping_are_refused_naming_its_line(tmp_path, config, line, key):
+    """An inline ({...}) mapping takes no new lines: the import says how to write
+    it instead of writing a mkdocs.yml that no longer reads."""
+    project = make_site_project(tmp_path / "project")
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    report = import_book([BOOK], project)
+    assert report.failed
+    assert [str(problem) for problem in report.problems] == [
+        f"{project}/mkdocs.yml:{line}: '{key}:' is written on one line ({{...}}), where the import cannot add "
+        f"the parts; write its keys on lines of their own under '{key}:' and import again"]
+    assert (project / "mkdocs.yml").read_text(encoding="utf-8") == config
+    assert not list((project / "docs").glob("chapter-*.md")), "the import wrote chapters though it failed"
+
+
 def test_a_replaced_chapter_names_only_the_skills_that_list_it(tmp_path):
     book = docsify_book(tmp_path / "book", {"chapters/01-start.md": "# Chapter 1: Start\n"})
     project = make_site_project(tmp_path / "project")

@@ -541,6 +541,7 @@ def set_parts(config_text: str, parts: list[tuple[str, list[int]]]) -> str:
             lines.pop()
         return "\n".join([*lines, "", *block]) + "\n"
     extra_key, extra_value = extra
+    _refuse_flow_style(extra_key, extra_value)
     skillbook = _entry(extra_value, "skillbook")
     if skillbook is None:
         indent = _child_indent(extra_value, extra_key.start_mark.column + 2)
@@ -548,6 +549,7 @@ def set_parts(config_text: str, parts: list[tuple[str, list[int]]]) -> str:
         lines[at:at] = [" " * indent + "skillbook:", *(" " * (indent + 2) + line for line in dumped)]
         return "\n".join(lines)
     skillbook_key, skillbook_value = skillbook
+    _refuse_flow_style(skillbook_key, skillbook_value)
     indent = _child_indent(skillbook_value, skillbook_key.start_mark.column + 2)
     block = [" " * indent + line for line in dumped]
     current = _entry(skillbook_value, "parts")
@@ -559,6 +561,21 @@ def set_parts(config_text: str, parts: list[tuple[str, list[int]]]) -> str:
         end = value.end_mark.line + (1 if value.end_mark.column > 0 else 0)
         lines[key.start_mark.line:end] = block
     return "\n".join(lines)
+
+
+class FlowMappingError(ValueError):
+    """A mapping of mkdocs.yml that the parts would go in is written inline
+    ({...}), where lines cannot be added: the author rewrites it as a block."""
+
+    def __init__(self, key: yaml.Node):
+        self.line = key.start_mark.line + 1
+        super().__init__(f"'{key.value}:' is written on one line ({{...}}), where the import cannot add the parts; "
+                         f"write its keys on lines of their own under '{key.value}:' and import again")
+
+
+def _refuse_flow_style(key: yaml.Node, value: yaml.Node) -> None:
+    if isinstance(value, yaml.MappingNode) and value.flow_style:
+        raise FlowMappingError(key)
 
 
 def _entry(node: yaml.Node | None, name: str) -> tuple[yaml.Node, yaml.Node] | None:
@@ -662,7 +679,11 @@ def import_book(sources: list[Path], project: Path, dry_run: bool = False, force
             report.problems.append(Problem(str(config), 1, "the project has no mkdocs.yml to write the parts to; run the import in a Skillbook project"))
             return report
         config_text = config.read_text(encoding="utf-8")
-        planned[config] = set_parts(config_text, report.parts)
+        try:
+            planned[config] = set_parts(config_text, report.parts)
+        except FlowMappingError as error:
+            report.problems.append(Problem(str(config), error.line, str(error)))
+            return report
         # Parts are the import's to write; only parts already set are the author's.
         has_parts = bool(load_options(config, []).parts)
 
