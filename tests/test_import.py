@@ -610,6 +610,22 @@ def test_a_skill_introduced_in_two_chapters_takes_the_first_as_its_metadata(tmp_
         f"{book}/chapters/02-more.md:5: @tester is introduced twice; the first introduction is its metadata"]
 
 
+def test_in_one_chapter_after_its_table_the_first_introduction_is_the_metadata_and_notes_name_source_lines(tmp_path):
+    """The skills table before the introductions becomes one line in the page:
+    the note still names the line of the source."""
+    second = INTRODUCTION.replace("writes tests", "tests again")
+    source = "# Chapter 1: Start\n\n" + TWO_CHAPTERS_TABLE + INTRODUCTION + "\n" + second
+    book = docsify_book(tmp_path / "book", {"chapters/01-start.md": source})
+    project = make_site_project(tmp_path / "project")
+    report = import_book([book], project)
+    line = source.split("\n").index("`@tester` tests again.") + 1
+    assert [str(note) for note in report.introductions_kept] == [
+        f"{book}/chapters/01-start.md:{line}: @tester is introduced twice; the first introduction is its metadata"]
+    assert "introduction: '`@tester` writes tests.'" in (project / "skills" / "tester.yml").read_text(encoding="utf-8")
+    page = (project / "docs" / "chapter-1-start.md").read_text(encoding="utf-8")
+    assert "<!-- skillbook: skill-introduction tester -->" in page and "`@tester` tests again." in page
+
+
 def test_an_introduction_unlike_the_projects_skill_file_stays_prose(tmp_path):
     book = docsify_book(tmp_path / "book", {"chapters/01-start.md": "# Chapter 1: Start\n\n" + INTRODUCTION + "\n" + TWO_CHAPTERS_TABLE})
     project = make_site_project(tmp_path / "project")

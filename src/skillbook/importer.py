@@ -65,6 +65,23 @@ class Page:
     key: int | str | None
     text: str
     target: str = ""  # path in docs/
+    # The lines the import replaced so far, as (first line, lines taken out,
+    # lines put in), so that a note names the line of the source.
+    edits: list[tuple[int, int, int]] = field(default_factory=list)
+
+    def replace_lines(self, lines: list[str], start: int, end: int, new: list[str]) -> None:
+        """``lines[start:end] = new``, remembered."""
+        lines[start:end] = new
+        self.edits.append((start, end - start, len(new)))
+
+    def source_line(self, index: int) -> int:
+        """The source's line number (from 1) of line ``index`` (from 0) of the text now."""
+        for start, removed, added in reversed(self.edits):
+            if index >= start + added:
+                index += removed - added
+            elif index >= start:
+                index = start
+        return index + 1
 
     @property
     def label(self) -> str:
@@ -330,7 +347,7 @@ def own_tables_to_directives(page: Page, facts: dict[str, SkillFacts]) -> None:
     for block, header, rows in reversed(_tables(page)):
         ids = [m.group(1) for row in rows if (m := SKILL_ID.search(row[0] if row else ""))]
         if header[:3] == ["skill", "purpose", "best for"] and len(ids) == len(rows) and all(page.key in facts[i].chapters for i in ids):
-            lines[block.start:_last_text_line(lines, block) + 1] = ["<!-- skillbook: skills-table -->"]
+            page.replace_lines(lines, block.start, _last_text_line(lines, block) + 1, ["<!-- skillbook: skills-table -->"])
         elif header and header[0] == "skill":
             for index in range(block.start + 2, block.end):
                 lines[index] = re.sub(r"`@([a-z0-9]+(?:-[a-z0-9]+)*)`", lambda m: f"[`@{m.group(1)}`](skills/{m.group(1)}.md)"
@@ -345,8 +362,8 @@ def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existi
     is the skill's metadata: new skills take it as theirs."""
     lines = page.text.split("\n")
     blocks = read_blocks(page.text, str(page.source), [])
-    for index in reversed(range(len(blocks))):
-        block = blocks[index]
+    replacements: list[tuple[int, int, str]] = []
+    for index, block in enumerate(blocks):
         if block.kind != "heading" or plain_text(block.content).lower() != "skill introduction":
             continue
         taken = _introduction_blocks(blocks[index + 1:])
@@ -359,7 +376,7 @@ def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existi
         introduction, lists = _introduction_text(taken, lines)
         found = {"introduction": introduction, **lists}
         prior = existing.get(skill.id)
-        where = f"{page.source}:{taken[0].start + 1}"
+        where = f"{page.source}:{page.source_line(taken[0].start)}"
         if not introduction:
             report.introductions_kept.append(Note(where, f"@{skill.id}'s introduction holds prose its metadata has no place for"))
             continue
@@ -370,7 +387,9 @@ def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existi
             report.introductions_kept.append(Note(where, f"@{skill.id} is introduced twice; the first introduction is its metadata"))
             continue
         skill.introduction, skill.when_to_use, skill.key_strengths = introduction, lists["when_to_use"], lists["key_strengths"]
-        lines[taken[0].start:_last_text_line(lines, taken[-1]) + 1] = [f"<!-- skillbook: skill-introduction {skill.id} -->"]
+        replacements.append((taken[0].start, _last_text_line(lines, taken[-1]) + 1, skill.id))
+    for start, end, skill_id in reversed(replacements):  # from the end, so that the lines before stay put
+        page.replace_lines(lines, start, end, [f"<!-- skillbook: skill-introduction {skill_id} -->"])
     page.text = "\n".join(lines)
 
 
