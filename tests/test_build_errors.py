@@ -40,7 +40,8 @@ def test_check_prints_every_problem_and_exits_1(tmp_path):
     lines = result.stderr.splitlines()
     assert lines[:3] == [
         f"{tmp_path}/docs/chapter-1-testing.md:12: prompt 'Write a Test' uses unknown skill '@testr'; did you mean '@tester'?",
-        f"{tmp_path}/skills/other.yml:3: YAML syntax error: did not find expected node content; fix the YAML at this line",
+        f"{tmp_path}/skills/other.yml:2: YAML syntax error: this '[' is not closed; close it with ']', or put a text "
+        "holding '[' in quotes",
         f"{tmp_path}/skills/tester.yml:5: unknown field 'purpse'; did you mean 'purpose'?",
     ]
     assert "3 errors" in lines[-1]
@@ -226,14 +227,16 @@ def test_serve_keeps_every_page_type_with_the_banner_and_live_reload(project):
 GOOD_SKILL, GOOD_CHAPTER = skill_yaml("tester"), CHAPTER_1
 ERROR_KINDS = [
     ("yaml-syntax", "skills/tester.yml", "id: tester\npurpose: [\n",
-     "skills/tester.yml:3: YAML syntax error: did not find expected node content; fix the YAML at this line"),
+     "skills/tester.yml:2: YAML syntax error: this '[' is not closed; close it with ']', or put a text holding '[' "
+     "in quotes"),
     ("missing-field", "skills/tester.yml", skill_yaml("tester", purpose=None),
      "skills/tester.yml:1: missing required field 'purpose': What the skill is for, in a few words (the 'Purpose' "
      "column of skills tables). Add a line 'purpose: ...'"),
     ("unknown-field", "skills/tester.yml", GOOD_SKILL + "purpse: Typo\n",
      "skills/tester.yml:5: unknown field 'purpse'; did you mean 'purpose'?"),
     ("mistyped-field", "skills/tester.yml", skill_yaml("tester", chapters="one"),
-     "skills/tester.yml:4: field 'chapters' must be a list, not a text"),
+     "skills/tester.yml:4: field 'chapters' must be a list, not a text; write it as a list, "
+     "'chapters: [first, second]' or one '- item' a line under 'chapters:'"),
     ("file-name", "skills/tester-two.yml", skill_yaml("tester-2"),
      "skills/tester-two.yml:1: skill id 'tester-2' differs from its file name 'tester-two.yml'; rename the file to "
      "'tester-2.yml' or set 'id: tester-two'"),

@@ -97,8 +97,9 @@ def test_what_authors_mean_is_not_reported_as_a_mistake(tmp_path, skills, docs):
 
 
 @pytest.mark.parametrize("value, named", [
-    ("", "empty"),
-    ("2024-05-01", "date"),  # YAML reads an unquoted date as a date, which no field takes
+    ("", "empty; write its text after 'purpose:', or remove the line"),
+    # YAML reads an unquoted date as a date, which no field takes.
+    ("2024-05-01", "a date; write it as text, in quotes if YAML would read it otherwise: \"...\""),
 ])
 def test_a_field_left_empty_or_read_as_another_type_is_named_by_its_type(tmp_path, value, named):
     write_book(tmp_path, {"tester.yml": skill_yaml("tester", purpose=value)}, {"chapter-1-testing.md": CHAPTER_1})
@@ -186,7 +187,8 @@ def test_check_reads_the_docs_folder_mkdocs_yml_names(tmp_path, capsys, config, 
      "skills/tester.yml:2: YAML nested more than 6 levels deep; a skill file needs two (a mapping of lists): flatten it"),
     # Six levels, twice over, are within the limit: the depth counts down as each closes.
     ("id: tester\npurpose: [[[[[x]]]]]\nbest_for: [[[[[y]]]]]\nchapters: [1]\n",
-     "skills/tester.yml:2: field 'purpose' must be a text, not a list"),
+     "skills/tester.yml:2: field 'purpose' must be a text, not a list; write it as text, in quotes if YAML would "
+     "read it otherwise: \"...\""),
     ("id: tester\n\tpurpose: x\nchapters: [1]\n",
      "skills/tester.yml:2: YAML syntax error: this line is indented with a tab; YAML indents with spaces only, "
      "so replace the tabs with spaces"),

@@ -61,13 +61,15 @@ def test_unknown_field_names_the_closest_known_one(tmp_path):
 def test_wrong_type(tmp_path):
     root = book_with_skill(tmp_path, skill_yaml("tester", chapters="sixteen"))
     message = only_problem(root)
-    assert message == f"{root / 'skills' / 'tester.yml'}:4: field 'chapters' must be a list, not a text"
+    assert message == (f"{root / 'skills' / 'tester.yml'}:4: field 'chapters' must be a list, not a text; "
+                       "write it as a list, 'chapters: [first, second]' or one '- item' a line under 'chapters:'")
 
 
 def test_wrong_type_inside_a_list(tmp_path):
     root = book_with_skill(tmp_path, skill_yaml("tester", when_to_use="\n  - Fine\n  - 42"))
     message = only_problem(root)
-    assert message == f"{root / 'skills' / 'tester.yml'}:7: field 'when_to_use.1' must be a text, not a number"
+    assert message == (f"{root / 'skills' / 'tester.yml'}:7: field 'when_to_use.1' must be a text, not a number; "
+                       "write it as text, in quotes if YAML would read it otherwise: \"...\"")
 
 
 def test_file_name_differs_from_id(tmp_path):

@@ -201,10 +201,13 @@ def test_an_empty_document_is_read_as_nothing():
      "a ':' YAML did not expect: check the indentation of this line and the one above, "
      "or put a value holding ': ' in quotes"),
     ("id: tester\npurpose\n", 3, "could not find expected ':': check the indentation of this line against the lines above it"),
-    ("id: tester\npurpose: [x\n", 3, "did not find expected ',' or ']'; fix the YAML at this line"),
-    # An error of the reader (no mark, no 'problem'): the whole error, at the first line.
-    ("id: x\x07\n", 1, 'unacceptable character #x0007: control characters are not allowed\n'
-                       '  in "<unicode string>", position 5; fix the YAML at this line'),
+    # A bracket left open: at its line, whether YAML gave up in the list or at the end.
+    ("id: tester\npurpose: [x\n", 2, "this '[' is not closed; close it with ']', or put a text holding '[' in quotes"),
+    ("id: tester\npurpose: [\n", 2, "this '[' is not closed; close it with ']', or put a text holding '[' in quotes"),
+    ("id: tester\npurpose: {a: 1\nchapters: [1]\n", 2,
+     "this '{' is not closed; close it with '}', or put a text holding '{' in quotes"),
+    # A character YAML does not allow, at its line.
+    ("id: x\npurpose: a\x07b\n", 2, "a control character (U+0007) YAML does not allow; remove it"),
 ])
 def test_yaml_syntax_errors_say_where_and_what_to_do(text, line, message):
     assert yaml_problems(text) == (None, [f"skills/tester.yml:{line}: YAML syntax error: {message}"])
@@ -255,7 +258,7 @@ def test_front_matter_yaml_errors_are_reported_at_the_file_line():
     text = "---\ntitle: Page\nsummary: [\n---\n\n# Body\n"
     assert split_front_matter(text, PAGE, problems) == ("", text)
     assert [str(p) for p in problems] == [
-        f"{PAGE}:4: YAML syntax error: did not find expected node content; fix the YAML at this line"]
+        f"{PAGE}:3: YAML syntax error: this '[' is not closed; close it with ']', or put a text holding '[' in quotes"]
     # Without a list to report to, the error is dropped, not raised.
     assert split_front_matter(text) == ("", text)
 

@@ -4,6 +4,7 @@ the YAML parser."""
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import re
@@ -178,10 +179,7 @@ def _message(error: ValidationError) -> str:
         case "type":
             expected = error.validator_value
             message = f"field '{field}' must be {_article(expected)}, not {_yaml_type(error.instance)}"
-            # A lone chapter number or appendix letter, written without its list.
-            if expected == "array" and re.fullmatch(r"\d+|[A-Z]", str(error.instance)) and not isinstance(error.instance, bool):
-                message += f"; write '{field}: [{error.instance}]'"
-            return message
+            return f"{message}; {_type_fix(field, expected, error.instance)}"
         case "pattern" if error.absolute_path and error.absolute_path[0] in ("id", "related", "former_ids"):
             return (f"'{error.instance}' in '{field}' is not a valid skill id: use lower-case letters, "
                     "digits and single hyphens only (no spaces, dots or slashes)")
@@ -199,6 +197,23 @@ def _message(error: ValidationError) -> str:
             return f"field '{field}': {error.message}"
 
 
+def _type_fix(field: str, expected: str, value: Any) -> str:
+    """How to write a field of the ``expected`` JSON type that holds ``value``."""
+    name = field.split(".")[0]
+    if expected == "array":
+        # A lone chapter number or appendix letter, written without its list.
+        if re.fullmatch(r"\d+|[A-Z]", str(value)) and not isinstance(value, bool):
+            return f"write '{name}: [{value}]'"
+        return f"write it as a list, '{name}: [first, second]' or one '- item' a line under '{name}:'"
+    if expected == "string" and value is None:
+        return f"write its text after '{name}:', or remove the line"
+    if expected == "string":
+        return "write it as text, in quotes if YAML would read it otherwise: \"...\""
+    if expected == "integer":
+        return f"write a whole number, such as '{name}: 1'"
+    return f"write it as {_article(expected)}"  # pragma: no cover - the schema's fields are texts, lists and numbers
+
+
 def _article(json_type: str) -> str:
     names = {"string": "a text", "integer": "a whole number", "array": "a list", "object": "a mapping"}
     return names.get(json_type, json_type)
@@ -206,7 +221,7 @@ def _article(json_type: str) -> str:
 
 # How a YAML value's type is named in messages; bool before int, as True is an int.
 _YAML_TYPES = ((bool, "true/false"), (int, "a number"), (float, "a decimal number"),
-               (str, "a text"), (list, "a list"), (dict, "a mapping"))
+               (str, "a text"), (list, "a list"), (dict, "a mapping"), (datetime.date, "a date"))
 
 
 def _yaml_type(value: Any) -> str:

@@ -32,13 +32,60 @@ def load_yaml(text: str, path: str, problems: list[Problem], first_line: int = 1
             return node, (loader.construct_document(node) if node is not None else None)
         finally:
             loader.dispose()
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, with no mark of its own
+        line = first_line + text[: error.position].count("\n")
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        problems.append(Problem(path, line, f"YAML syntax error: a control character (U+{ord(character):04X}) "
+                                            "YAML does not allow; remove it"))
+        return None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = first_line + (mark.line if mark else 0)
         problem = getattr(error, "problem", None) or str(error)
         source_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
-        problems.append(Problem(path, line, f"YAML syntax error: {_plain(problem, source_line)}"))
+        opened = _open_bracket(error, text, first_line)
+        if opened:  # reported at the bracket, not where YAML gave up looking for its end
+            line, message = opened
+        else:
+            message = _plain(problem, source_line)
+        problems.append(Problem(path, line, f"YAML syntax error: {message}"))
         return None
+
+
+def _open_bracket(error: yaml.YAMLError, text: str, first_line: int) -> tuple[int, str] | None:
+    """A '[' or '{' left open, which PyYAML reports where it gave up looking: at
+    the bracket (a flow sequence or mapping), or at the end of the file (a flow
+    node), where the last bracket still open is the one."""
+    context, mark = getattr(error, "context", None) or "", getattr(error, "context_mark", None)
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket, line = ("[" if "sequence" in context else "{"), (mark.line if mark else None)
+    elif "flow node" in context:
+        bracket, line = _last_open_bracket(text)
+    else:
+        return None
+    if line is None:
+        return None
+    closing = "]" if bracket == "[" else "}"
+    return first_line + line, f"this '{bracket}' is not closed; close it with '{closing}', or put a text holding '{bracket}' in quotes"
+
+
+def _last_open_bracket(text: str) -> tuple[str, int | None]:
+    """The last '[' or '{' of ``text`` left open, outside quotes and comments, and its line (from 0)."""
+    open_brackets: list[tuple[str, int]] = []
+    for number, line in enumerate(text.split("\n")):
+        quote = None
+        for index, character in enumerate(line):
+            if quote:
+                quote = None if character == quote else quote
+            elif character in "'\"":
+                quote = character
+            elif character == "#" and (index == 0 or line[index - 1] == " "):
+                break
+            elif character in "[{":
+                open_brackets.append((character, number))
+            elif character in "]}" and open_brackets:
+                open_brackets.pop()
+    return open_brackets[-1] if open_brackets else ("[", None)
 
 
 def _plain(problem: str, line: str) -> str:
