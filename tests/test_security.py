@@ -84,8 +84,8 @@ def test_links_from_metadata_point_inside_the_site_or_to_http(hostile_site):
             assert href.startswith(("https://", "http://", "#", "../", "./")) or re.match(r"^[a-z0-9-]+/", href), (name, href)
 
 
-# (target, as the message names it: read up to a ')' or '>')
-@pytest.mark.parametrize("target, named", [("javascript:alert(1)", "javascript:alert(1"), ("data:text/html,<b>x</b>", "data:text/html,<b"),
+# (target, as the message names it: with its balanced parentheses, up to a '>')
+@pytest.mark.parametrize("target, named", [("javascript:alert(1)", "javascript:alert(1)"), ("data:text/html,<b>x</b>", "data:text/html,<b"),
                                            ("//evil.example/x", "//evil.example/x"), ("vbscript:x", "vbscript:x")])
 def test_a_metadata_link_elsewhere_fails_the_build(tmp_path, target, named):
     root = make_site_project(tmp_path / "book")
@@ -156,10 +156,10 @@ def test_an_authors_html_is_shown_as_text(tmp_path):
     assert "@tester Write a test for &lt;script&gt;parse()&lt;/script&gt;." in prompt
 
 
-# (link, its target as the message names it: read up to a ')')
-@pytest.mark.parametrize("link, named", [("[click](javascript:alert(1))", "javascript:alert(1"),
+# (link, its target as the message names it, with its balanced parentheses)
+@pytest.mark.parametrize("link, named", [("[click](javascript:alert(1))", "javascript:alert(1)"),
                                          ("![x](data:text/html;base64,PHNjcmlwdD4=)", "data:text/html;base64,PHNjcmlwdD4="),
-                                         ("[ref]: vbscript:msgbox(1)", "vbscript:msgbox(1")])
+                                         ("[ref]: vbscript:msgbox(1)", "vbscript:msgbox(1)")])
 def test_a_link_that_could_run_script_is_an_error(tmp_path, link, named):
     write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1 + f"\n{link}\n"})
     from skillbook import load_book

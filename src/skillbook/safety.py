@@ -24,7 +24,9 @@ TAG = re.compile(
 )
 ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
 # Targets of inline links and images, and of reference definitions.
-LINK_TARGET = re.compile(r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)(?P<target>[^\s)>]+)")
+# A link's target, with its balanced parentheses, as CommonMark reads it: "(1)" of
+# "javascript:alert(1)" is the target's, not the link's end.
+LINK_TARGET = re.compile(r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)(?P<target>(?:[^\s()>]|\([^\s()>]*\))+)")
 SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
 

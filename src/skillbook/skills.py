@@ -24,7 +24,7 @@ from skillbook.yaml_source import load_yaml
 
 SCHEMA_FILE = "skill.schema.json"
 # Inline Markdown links in metadata text: ``[text](target``.
-LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+LINK_TARGET = re.compile(r"\]\(\s*<?((?:[^\s()>]|\([^\s()>]*\))*)")  # balanced parentheses are the target's
 # Metadata is shown on pages in several folders, so its links can only be absolute http(s) URLs.
 SAFE_TARGET = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
