@@ -387,3 +387,43 @@ def test_a_source_is_read_with_its_line_ends_made_unix_and_checked_for_damage_un
         f"{path}:2: warning: encoding damage (text saved as UTF-8 twice); replace the line with: purpose: it\u2019s"]
     path.write_bytes(b"x" * (MAX_SKILL_BYTES + 1))
     assert read_source(path, [], MAX_SKILL_BYTES) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: [\n", ("[", 0)),
+    ("a: {\n", ("{", 0)),
+    ("a: [1, [2]]\nb: {c: [\nd: x\n", ("[", 1)),        # the last one still open, after closed ones
+    ("a: [1]\nb: {c: 2}\nXX: X\n", ("[", None)),       # all closed; other characters are no brackets
+    ("a: [\nb: X]\nc: {\n", ("{", 2)),                  # a ']' closes the last one open
+    ("a: [\nb: \"{x\"\n", ("[", 0)),                    # brackets in quotes are text...
+    ("a: [\nb: '{x'\n", ("[", 0)),
+    ("a: [\nb: X\"{\"\n", ("[", 0)),
+    ("a: \"x\" {\n", ("{", 0)),                          # ...and a quote ends where it closes
+    ("a: [\nb: \"it's {\"\n", ("[", 0)),                # a quote inside the other kind of quotes
+    ("a: [\nb: x # {\n", ("[", 0)),                      # a comment's bracket is no bracket
+    ("a: [\n# {\n", ("[", 0)),                           # a comment at the start of a line
+    ("a: [\nb: x#{\n", ("{", 1)),                        # '#' without a space before opens no comment
+    ("a: ]\nb: [\n", ("[", 1)),                          # a stray closing bracket closes nothing
+    ("a: X [\n", ("[", 0)),                               # only quotes open quotes
+    ("a: [\nb: x #{\n", ("[", 0)),                       # a comment is '#' after a space, whatever follows
+])
+def test_the_last_bracket_left_open_is_found_outside_quotes_and_comments(text, expected):
+    assert yaml_source._last_open_bracket(text) == expected
+
+
+def test_a_bracket_left_open_is_reported_at_its_line_after_the_first_line_of_front_matter():
+    problems: list[Problem] = []
+    assert yaml_source.load_yaml("title: x\nlist: [a,\n", PAGE, problems, first_line=5) is None
+    assert [str(p) for p in problems] == [
+        f"{PAGE}:6: YAML syntax error: this '[' is not closed; close it with ']', or put a text holding '[' in quotes"]
+
+
+@pytest.mark.parametrize("text, line, code", [
+    ("id: x\x07\n", 1, "U+0007"),
+    ("id: x\npurpose: ok\nbest_for: a\x1fb\n", 3, "U+001F"),
+])
+def test_a_control_character_is_named_at_its_line(text, line, code):
+    problems: list[Problem] = []
+    assert yaml_source.load_yaml(text, "skills/tester.yml", problems, first_line=1) is None
+    assert [str(p) for p in problems] == [
+        f"skills/tester.yml:{line}: YAML syntax error: a control character ({code}) YAML does not allow; remove it"]
