@@ -146,6 +146,7 @@ class GeneratedPage:
 class Renderer:
     def __init__(self, book: Book, template_dir: Path | str):
         self.book = book
+        self._split_prompts: dict[str, list[tuple[str, str]]] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(template_dir)),
             autoescape=True,
@@ -167,15 +168,20 @@ class Renderer:
             CONTEXT_LABEL=CONTEXT, EXPECTED_LABEL=EXPECTED, count=count,
         )
 
+    def _prompt_parts(self, prompt: Prompt) -> list[tuple[str, str]]:
+        """The prompt's text in parts, split once for all the cards that show it."""
+        if prompt.id not in self._split_prompts:
+            self._split_prompts[prompt.id] = prompt_parts(prompt.text, self.book.skills)
+        return self._split_prompts[prompt.id]
+
     def _parts(self, prompt: Prompt) -> Markup:
         """The prompt's text in parts (skill invocations, placeholders, text), for
         the reader's tools on its card (prompt-tools.js), as an attribute value."""
-        return exact_attribute(json.dumps(prompt_parts(prompt.text, self.book.skills), ensure_ascii=False))
+        return exact_attribute(json.dumps(self._prompt_parts(prompt), ensure_ascii=False))
 
     def _fields(self, prompt: Prompt) -> list[str]:
         """The names of the prompt's placeholders that its card offers to fill, in order."""
-        names = (value for kind, value in prompt_parts(prompt.text, self.book.skills) if kind == "field")
-        return list(dict.fromkeys(names))
+        return list(dict.fromkeys(value for kind, value in self._prompt_parts(prompt) if kind == "field"))
 
     def _filter_keys(self, chapters: list[Chapter]) -> str:
         """What a catalog or library item is filtered by: its chapters' keys

@@ -12,6 +12,8 @@ import contextlib
 import functools
 import http.server
 import os
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, build_site, seed_prompts
+from tests.conftest import ROOT, build_site, make_site_project, seed_prompts
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -140,6 +142,20 @@ def server(tmp_path_factory) -> Iterator[SiteServer]:
         yield served
 
 
+@pytest.fixture(scope="session")
+def book_server(tmp_path_factory) -> Iterator[tuple[SiteServer, Path]]:
+    """The fixture docsify book (several chapters, appendices, templates),
+    imported as its authors will, built and served; with its site folder."""
+    project = make_site_project(tmp_path_factory.mktemp("imported-book") / "book")
+    book = ROOT / "tests" / "fixtures" / "docsify-book"
+    result = subprocess.run([sys.executable, "-m", "skillbook.cli", "import", str(book), "--project", str(project)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = tmp_path_factory.mktemp("imported-book-site")
+    with serve_built(project, site) as served:
+        yield served, site
+
+
 # --------------------------------------------------------------------------- pages
 
 
@@ -203,3 +219,18 @@ def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
+
+@pytest.fixture
+def book_page(chromium, book_server):
+    """A page on the imported book's server, and what it logged."""
+    server, _ = book_server
+    log = PageLog(server.origin)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.origin)
+    context.on("request", lambda request: log.requests.append(request.url))
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and log.errors.append(f"console.error at {page.url}: {msg.text}"))
+    page.on("pageerror", lambda exc: log.errors.append(f"pageerror at {page.url}: {exc}"))
+    page.set_default_timeout(10_000)
+    yield page, log
+    context.close()

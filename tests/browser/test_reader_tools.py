@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -17,11 +15,9 @@ from hypothesis import strategies as st
 
 from skillbook.options import DEFAULT_ASSISTANTS
 from skillbook.prompt_parts import prompt_parts
-from tests.browser.conftest import COPY_BUTTON, PROMPT_IDS, PageLog, copy_via, serve_built
+from tests.browser.conftest import COPY_BUTTON, PROMPT_IDS, copy_via
 from tests.browser.test_accessibility import BLOCKING, axe_source, describe  # noqa: F401 (a fixture)
-from tests.conftest import ROOT, make_site_project
 
-BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
 CODE = "pre[data-sb-parts] code"
 
 
@@ -143,32 +139,12 @@ def test_composition_changes_only_invocations_and_filled_fields(page, server, te
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    """The fixture docsify book, imported, built and served; with its data."""
-    project = make_site_project(tmp_path_factory.mktemp("tools-book") / "book")
-    result = subprocess.run([sys.executable, "-m", "skillbook.cli", "import", str(BOOK), "--project", str(project)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    site = tmp_path_factory.mktemp("tools-book-site")
-    with serve_built(project, site) as server:
-        skills = json.loads((site / "api" / "skills.json").read_text(encoding="utf-8"))["skills"]
-        prompts = json.loads((site / "api" / "prompts.json").read_text(encoding="utf-8"))["prompts"]
-        yield server, {s["id"] for s in skills}, prompts
-
-
-@pytest.fixture
-def book_page(chromium, book):
-    server = book[0]
-    log = PageLog(server.origin)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.origin)
-    context.on("request", lambda request: log.requests.append(request.url))
-    page = context.new_page()
-    page.on("console", lambda msg: msg.type == "error" and log.errors.append(msg.text))
-    page.on("pageerror", lambda exc: log.errors.append(str(exc)))
-    page.set_default_timeout(10_000)
-    yield page, log
-    context.close()
+def book(book_server):
+    """The imported fixture book's server, skill ids and prompts (from its data)."""
+    server, site = book_server
+    skills = json.loads((site / "api" / "skills.json").read_text(encoding="utf-8"))["skills"]
+    prompts = json.loads((site / "api" / "prompts.json").read_text(encoding="utf-8"))["prompts"]
+    return server, {s["id"] for s in skills}, prompts
 
 
 def templates_sharing_a_field(prompts):

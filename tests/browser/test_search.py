@@ -10,48 +10,17 @@ be this query's."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import PageLog, serve_built
 from tests.browser.test_accessibility import BLOCKING, axe_source, describe  # noqa: F401 (a fixture)
-from tests.conftest import ROOT, make_site_project
 
-BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
 BOX = "input.md-search__input"
 META = ".md-search-result__meta"
 RESULTS = ".md-search-result__list > .md-search-result__item"
 PLACEHOLDER = "Type to start searching"
-
-
-@pytest.fixture(scope="module")
-def book_server(tmp_path_factory):
-    """The fixture docsify book, imported as its authors will, built and served."""
-    project = make_site_project(tmp_path_factory.mktemp("search-book") / "book")
-    result = subprocess.run([sys.executable, "-m", "skillbook.cli", "import", str(BOOK), "--project", str(project)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    site = tmp_path_factory.mktemp("search-book-site")
-    with serve_built(project, site) as served:
-        yield served, site
-
-
-@pytest.fixture
-def book_page(chromium, book_server):
-    """A page on the book's server and what it logged."""
-    server, _ = book_server
-    log = PageLog(server.origin)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.on("request", lambda request: log.requests.append(request.url))
-    page = context.new_page()
-    page.on("pageerror", lambda exc: log.errors.append(f"pageerror at {page.url}: {exc}"))
-    page.set_default_timeout(10_000)
-    yield page, log
-    context.close()
 
 
 def search(page, query: str) -> list[dict]:
