@@ -14,8 +14,8 @@ from skillbook.directives import DIRECTIVES
 from skillbook.model import Chapter, Directive, Document, Prompt, Skill
 from skillbook.options import BookOptions, load_options
 from skillbook.problems import Problem, Severity
-from skillbook.skills import is_skill_file, load_skill, skill_schema
-from skillbook.sources import project_files, read_source
+from skillbook.skills import is_skill_file, parse_skill, skill_schema
+from skillbook.sources import MAX_SKILL_BYTES, project_files, read_source
 from skillbook.text import count, prompt_slug
 
 # The folder of skill files, beside docs/.
@@ -48,6 +48,7 @@ class Book:
         for prompt in (p for c in self.chapters for p in c.prompts):
             self.prompts.setdefault(prompt.id, prompt)
         self._chapters_by_key = {c.key: c for c in self.chapters}
+        self._chapter_order = {c.key: index for index, c in enumerate(self.chapters)}
         self._prompts_by_skill: dict[str, list[Prompt]] = defaultdict(list)
         for prompt in self.prompts.values():
             if prompt.skill_id is not None:
@@ -125,7 +126,7 @@ class Book:
     def chapters_of(self, skill: Skill) -> list[Chapter]:
         """Chapters that list the skill in their table or hold one of its prompts."""
         keys = set(skill.chapters) | {p.chapter_key for p in self.prompts_for(skill)}
-        return [c for c in self.chapters if c.key in keys]
+        return [self.chapters[i] for i in sorted(self._chapter_order[k] for k in keys if k in self._chapter_order)]
 
     def related(self, skill: Skill) -> list[Skill]:
         return [self.skills[i] for i in sorted(self._related[skill.id], key=lambda i: self.skills[i].sort_key)]
@@ -135,13 +136,36 @@ class Book:
         return self.chapter(chapter_key(href)) is None
 
 
+class ParsedSources:
+    """What each source file was read into, with the problems found in it, kept
+    with the file's text: a book loaded again (under ``mkdocs serve``, on every
+    save) parses only the files whose text changed. Parsed skills and chapters
+    are never changed afterwards, so two books may share them."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, tuple[str, object, list[Problem]]] = {}
+
+    def parse(self, path: Path, text: str, problems: list[Problem], parse):
+        """``parse(problems)``'s result for the file at ``path`` holding ``text``."""
+        key = str(path)
+        kept = self._parsed.get(key)
+        if kept is None or kept[0] != text:
+            found: list[Problem] = []
+            kept = self._parsed[key] = (text, parse(found), found)
+        problems.extend(kept[2])
+        return kept[1]
+
+
 def load_book(
     docs_dir: Path | str, skills_dir: Path | str, root: Path | str | None = None, config_file: Path | str | None = None,
+    parsed: ParsedSources | None = None,
 ) -> Book:
     """Read the book's options (from ``config_file``, mkdocs.yml), every skill and
     every chapter. Problems are collected on ``book.problems``, sorted by file and
     line; the book is as complete as the sources allow. Sources are read only
-    inside ``root``, the project (by default the folder holding ``skills_dir``)."""
+    inside ``root``, the project (by default the folder holding ``skills_dir``).
+    With ``parsed``, files whose text it has seen are not parsed again."""
+    parsed = parsed if parsed is not None else ParsedSources()
     docs_dir, skills_dir = Path(docs_dir), Path(skills_dir)
     root = Path(root) if root is not None else skills_dir.parent
     problems: list[Problem] = []
@@ -155,7 +179,8 @@ def load_book(
         problems.append(Problem(str(skills_dir), 1, "skills folder not found; create it with one <id>.yml file per skill"))
     else:
         for path in filter(is_skill_file, project_files(skills_dir, root, problems, refused)):
-            skill = load_skill(path, problems)
+            text = read_source(path, problems, MAX_SKILL_BYTES)
+            skill = None if text is None else parsed.parse(path, text, problems, lambda found: parse_skill(path, text, found))
             if skill is None:
                 invalid.add(path.stem)
             elif skill.id in skills:
@@ -185,11 +210,11 @@ def load_book(
                     "or its prompts stay plain code",
                     Severity.WARNING,
                 ))
-            documents[src_uri] = parse_document(src_uri, str(path), text, problems)
+            documents[src_uri] = parsed.parse(path, text, problems, lambda found: parse_document(src_uri, str(path), text, found))
             if documents[src_uri].refused:
                 refused.add(str(path))
             continue
-        chapter = parse_chapter(path.name, str(path), text, problems)
+        chapter = parsed.parse(path, text, problems, lambda found: parse_chapter(path.name, str(path), text, found))
         if chapter.refused:
             refused.add(str(path))
         other = next((c for c in chapters if c.key == chapter.key), None)

@@ -46,7 +46,12 @@ def is_skill_file(path: Path) -> bool:
 
 def load_skill(path: Path, problems: list[Problem]) -> Skill | None:
     text = read_source(path, problems, MAX_SKILL_BYTES)
-    loaded = load_yaml(text, str(path), problems) if text is not None else None
+    return None if text is None else parse_skill(path, text, problems)
+
+
+def parse_skill(path: Path, text: str, problems: list[Problem]) -> Skill | None:
+    """The skill a skill file's text describes, or None when it has errors (reported)."""
+    loaded = load_yaml(text, str(path), problems)
     if loaded is None:
         return None
     node, data = loaded
