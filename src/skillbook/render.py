@@ -5,6 +5,7 @@ catalog, the prompt library). Layouts are Jinja templates in the theme's
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -18,7 +19,7 @@ from markupsafe import Markup, escape
 from skillbook.book import PROMPT_ID, Book
 from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, code_lines, in_code_span, plain_text
 from skillbook.directives import DIRECTIVES
-from skillbook.model import Chapter, Directive, Document, Prompt
+from skillbook.model import Chapter, Directive, Document, Prompt, Skill
 from skillbook.prompt_parts import prompt_parts
 from skillbook.safety import neutralise
 from skillbook.text import count
@@ -105,6 +106,7 @@ def code_span(text: str) -> Markup:
     return Markup(f"{fence} {text} {fence}")
 
 
+@functools.lru_cache(maxsize=4096)  # a prompt's text, once for all its cards
 def exact_attribute(text: str) -> Markup:
     """Text as an HTML attribute value that reads back byte for byte, percent-encoded
     (decodeURIComponent reads it): Python-Markdown expands tabs and empties
@@ -122,10 +124,15 @@ def card_markdown(prompt: Prompt) -> Markup:
     """What "Copy as Markdown" copies besides the prompt: its title, context and
     expected output as the chapter writes them, links reduced to their text, as
     an attribute value."""
+    return _card_markdown(prompt.title, prompt.context, prompt.expected_output)
+
+
+@functools.lru_cache(maxsize=4096)
+def _card_markdown(title: str, context: str | None, expected: str | None) -> Markup:
     def unlinked(markdown: str | None) -> str | None:
         return None if markdown is None else _LINK.sub(r"\1", markdown)
 
-    about = {"title": unlinked(prompt.title), "context": unlinked(prompt.context), "expected": unlinked(prompt.expected_output)}
+    about = {"title": unlinked(title), "context": unlinked(context), "expected": unlinked(expected)}
     return exact_attribute(json.dumps(about, ensure_ascii=False))
 
 
@@ -133,6 +140,44 @@ def front_matter_value(value: str) -> Markup:
     """A YAML front matter value for a generated page. MkDocs themes write
     titles and descriptions into HTML unescaped, so the value is escaped first."""
     return Markup(json.dumps(str(escape(value)), ensure_ascii=False))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(template_dir: str) -> jinja2.Environment:
+    """The templates of a folder, compiled once for every renderer of this
+    process (under ``mkdocs serve``, one a save). What depends on the book
+    reaches them in each render's context; Jinja still reloads a template
+    whose file changed."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html, exact=exact_attribute, code_span=code_span,
+        front_matter=front_matter_value, plain=plain_text, card_markdown=card_markdown, tokens=_estimate_tokens,
+        parts=_renderer_filter("_parts"), fields=_renderer_filter("_fields"), filter_keys=_renderer_filter("_filter_keys"),
+    )
+    env.globals.update(
+        skill_uri=skill_uri, prompt_uri=prompt_uri, SKILLS_CATALOG=SKILLS_CATALOG, PROMPT_LIBRARY=PROMPT_LIBRARY,
+        CONTEXT_LABEL=CONTEXT, EXPECTED_LABEL=EXPECTED, count=count,
+    )
+    return env
+
+
+def _renderer_filter(method: str):
+    """A filter answered by the renderer of the page being rendered."""
+    @jinja2.pass_context
+    def apply(context: jinja2.runtime.Context, value):
+        return getattr(context["renderer"], method)(value)
+    return apply
+
+
+# Pure functions of a prompt's text, called for every card that shows it, on every save under serve.
+_estimate_tokens = functools.lru_cache(maxsize=4096)(estimate_tokens)
 
 
 @dataclass(frozen=True)
@@ -144,29 +189,62 @@ class GeneratedPage:
 
 
 class Renderer:
-    def __init__(self, book: Book, template_dir: Path | str):
+    """Renders a book. Given the renderer of the book as it was before a save
+    (under ``mkdocs serve``), it reuses what that one rendered of the pages whose
+    inputs (:meth:`_inputs`) are equal to theirs then."""
+
+    def __init__(self, book: Book, template_dir: Path | str, previous: Renderer | None = None):
         self.book = book
         self._split_prompts: dict[str, list[tuple[str, str]]] = {}
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(template_dir)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
+        self.env = _environment(str(template_dir))
+        self._template_dir = str(template_dir)
+        # Rendered Markdown by page, with the inputs it was rendered from.
+        self._rendered: dict[str, tuple[tuple, str]] = {}
+        self._book_inputs = self._whole_book_inputs()
+        self._previous = (
+            previous._rendered
+            if previous is not None and previous._template_dir == self._template_dir and previous._book_inputs == self._book_inputs
+            else {}
         )
-        self.env.filters.update(
-            md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html, exact=exact_attribute, code_span=code_span,
-            front_matter=front_matter_value, plain=plain_text,
+
+    def _whole_book_inputs(self) -> tuple:
+        """What any page may show of the book as a whole: the chapters (titles,
+        links, "coming soon" for chapters not written), which words are skill
+        invocations (the skills' ids) and the options (assistants, parts)."""
+        book = self.book
+        return (
+            tuple((c.key, c.src_uri, c.title) for c in book.chapters),
+            frozenset(book.skills), frozenset(book.invalid_skills), book.options,
         )
-        self.env.filters.update(parts=self._parts, fields=self._fields, card_markdown=card_markdown,
-                                tokens=estimate_tokens, filter_keys=self._filter_keys)
-        self.env.globals.update(filter_chapters=self._filter_chapters)
-        self.env.globals.update(
-            book=book, skill_uri=skill_uri, prompt_uri=prompt_uri,
-            SKILLS_CATALOG=SKILLS_CATALOG, PROMPT_LIBRARY=PROMPT_LIBRARY,
-            CONTEXT_LABEL=CONTEXT, EXPECTED_LABEL=EXPECTED, count=count,
-        )
+
+    def _reused(self, src_uri: str, inputs: tuple | None, render) -> str:
+        """The page's Markdown: as rendered before from equal inputs, else ``render()``.
+        ``inputs`` must hold everything of the book the page's templates read,
+        beyond the whole book's inputs; None when the page reads the whole book."""
+        kept = self._previous.get(src_uri)
+        markdown = kept[1] if inputs is not None and kept is not None and kept[0] == inputs else render()
+        if inputs is not None:
+            self._rendered[src_uri] = (inputs, markdown)
+        return markdown
+
+    def _skill_page_inputs(self, skill: Skill) -> tuple:
+        book = self.book
+        prompts = book.prompts_for(skill)
+        return (skill, tuple(prompts), tuple(book.chapters_of(skill)), tuple(book.related(skill)),
+                book.introductions.get(skill.id), tuple(book.chapter(p.chapter_key) for p in prompts))
+
+    def _prompt_page_inputs(self, prompt: Prompt) -> tuple:
+        book = self.book
+        skill = book.skills.get(prompt.skill_id)
+        return (prompt, book.chapter(prompt.chapter_key), skill, tuple(book.prompts_for(skill)) if skill else ())
+
+    def _chapter_inputs(self, chapter: Chapter) -> tuple | None:
+        book = self.book
+        if any(d.name not in ("skills-table", "skill-introduction") for d in chapter.directives):
+            return None  # book-stats, chapter-list: the whole book
+        introduced = tuple(book.skills.get(d.args[0]) for d in chapter.directives if d.name == "skill-introduction" and d.args)
+        owned = tuple(book.prompts.get(p.id) is p for p in chapter.prompts)
+        return (chapter, tuple(book.skills_in_chapter(chapter)), introduced, owned)
 
     def _prompt_parts(self, prompt: Prompt) -> list[tuple[str, str]]:
         """The prompt's text in parts, split once for all the cards that show it."""
@@ -209,7 +287,8 @@ class Renderer:
         ]
         for skill in sorted(self.book.skills.values(), key=lambda s: s.id):
             uri = skill_uri(skill.id)
-            pages.append(GeneratedPage(uri, self._render("skill-page.md", uri, skill=skill), skill.path))
+            markdown = self._reused(uri, self._skill_page_inputs(skill), lambda: self._render("skill-page.md", uri, skill=skill))
+            pages.append(GeneratedPage(uri, markdown, skill.path))
         # A skill whose file has errors keeps its page (under serve), which points at them.
         for skill_id in sorted(self.book.invalid_skills):
             if skill_id not in self.book.skills and PROMPT_ID.match(skill_id):
@@ -218,7 +297,8 @@ class Renderer:
         for prompt in self.book.prompts.values():
             uri = prompt_uri(prompt.id)
             source = self.book.chapter(prompt.chapter_key).path
-            pages.append(GeneratedPage(uri, self._render("prompt-page.md", uri, prompt=prompt), source))
+            markdown = self._reused(uri, self._prompt_page_inputs(prompt), lambda: self._render("prompt-page.md", uri, prompt=prompt))
+            pages.append(GeneratedPage(uri, markdown, source))
         return pages
 
     def redirects(self) -> list[tuple[str, str, str]]:
@@ -247,12 +327,15 @@ class Renderer:
 
     def chapter(self, chapter: Chapter) -> str:
         """The chapter's body with prompt cards, directives and links to unwritten chapters rendered."""
-        replacements: list[tuple[int, int, str]] = []
-        for prompt in chapter.prompts:
-            if self.book.prompts.get(prompt.id) is prompt:
-                card = self._render("prompt-card-in-chapter.md", chapter.src_uri, prompt=prompt)
-                replacements.append((prompt.start, prompt.end, card))
-        return self._page(chapter, replacements)
+        def render() -> str:
+            replacements: list[tuple[int, int, str]] = []
+            for prompt in chapter.prompts:
+                if self.book.prompts.get(prompt.id) is prompt:
+                    card = self._render("prompt-card-in-chapter.md", chapter.src_uri, prompt=prompt)
+                    replacements.append((prompt.start, prompt.end, card))
+            return self._page(chapter, replacements)
+
+        return self._reused(chapter.src_uri, self._chapter_inputs(chapter), render)
 
     def document(self, src_uri: str, markdown: str) -> str:
         """A page that is not a chapter (such as the home page) with its directives rendered."""
@@ -336,6 +419,7 @@ class Renderer:
             return Markup("\n".join(definitions))
 
         return self.env.get_template(template).render(
+            book=self.book, renderer=self, filter_chapters=self._filter_chapters,
             page_uri=page_uri, link=link, from_chapter=from_chapter, references_of=references_of, **context,
         )
 
@@ -347,6 +431,7 @@ def _retarget(target: str, from_uri: str, page_uri: str) -> str:
     return _relative(resolved, page_uri, anchor or None)
 
 
+@functools.lru_cache(maxsize=65536)
 def _relative(target: str, page_uri: str, anchor: str | None = None) -> str:
     relative = posixpath.relpath(target, posixpath.dirname(page_uri) or ".")
     return f"{relative}#{anchor}" if anchor else relative
