@@ -12,7 +12,8 @@ which knows nothing of MkDocs.
 
 Under ``mkdocs serve`` an error in the book is shown on every page and in the
 log, every page is built from what is valid, and the next save that fixes it
-brings the book back.
+brings the book back. A save updates only what it changed, and pages are
+rendered when requested (``skillbook_live.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 import logging
 import os
 import re
+import sys
 from pathlib import Path
 
 from markupsafe import escape
@@ -31,9 +33,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from skillbook import SKILLS_FOLDER, Book, load_book
+from skillbook.book import ParsedSources
 from skillbook.data import data_files
 from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri
 from skillbook.text import count
+from skillbook_live import LiveSite
 
 log = logging.getLogger("mkdocs.hooks.skillbook")
 
@@ -46,20 +50,39 @@ TITLE_LINE = re.compile(r"\A\s*# .*\n")
 _command = "build"
 _renderer: Renderer | None = None
 _generated: set[str] = set()
+# Skill and chapter files as last parsed: under serve, a save parses only what it changed.
+_parsed = ParsedSources()
+# The configuration whose navigation this hook made (rather than the author).
+_nav_made_for: MkDocsConfig | None = None
+_live: LiveSite | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _command
+    global _command, _live
     _command = command
+    # Without live reload (--no-livereload) the server serves the files as built.
+    if command == "serve" and "--no-livereload" not in sys.argv:
+        _live = LiveSite(_banner, _write_redirects, _split_search_index)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if _live is not None:
+        _live.begin_build(config)
+    return config
+
+
+def on_serve(server, config: MkDocsConfig, builder):
+    return _live.install(server, builder) if _live is not None else server
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
     global _renderer
     root = Path(config.config_file_path).parent
-    book = load_book(config.docs_dir, root / SKILLS_FOLDER, root, config.config_file_path)
+    book = load_book(config.docs_dir, root / SKILLS_FOLDER, root, config.config_file_path, _parsed)
     # Paths relative to the project, as `skillbook check` prints them there.
     book.problems = [problem.relative_to(root) for problem in book.problems]
-    _renderer = Renderer(book, Path(config.theme.custom_dir) / TEMPLATE_FOLDER)
+    # Under serve, pages whose inputs a save left as they were are not rendered again.
+    _renderer = Renderer(book, Path(config.theme.custom_dir) / TEMPLATE_FOLDER, _renderer if _live is not None else None)
     for problem in book.warnings:
         log.warning(str(problem))
     if book.errors and _command == "serve":
@@ -74,7 +97,10 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """The generated pages join the author's. With errors (under serve) they are
     built from what is valid, so that every page stays reachable and shows them."""
+    global _nav_made_for
     _generated.clear()
+    if _live is not None:
+        _live.capture_files(files)
     _drop_refused(files, _renderer.book.refused, config)
     for page in _renderer.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
@@ -91,9 +117,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         _generated.add(page.src_uri)
     for path, content in data_files(_renderer.book, config.site_name, config.site_description or "", config.site_url or "/").items():
         files.append(File.generated(config, path, content=content))
-    if config.nav is None:
+    if config.nav is None or config is _nav_made_for:
         config.nav = _navigation(_renderer.book, files)
+        _nav_made_for = config
     return files
+
+
+def on_nav(nav, config: MkDocsConfig, files: Files):
+    if _live is not None:
+        _live.capture_nav(nav, files)
+    return nav
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
@@ -104,8 +137,10 @@ def on_env(env, config: MkDocsConfig, files: Files):
     book = _renderer.book
     env.globals["skillbook_assistants"] = _renderer.assistants()
 
+    by_uri = files.src_uris
+
     def page_of(prompt):
-        file = files.get_file_from_path(prompt_uri(prompt.id)) if prompt else None
+        file = by_uri.get(prompt_uri(prompt.id)) if prompt else None
         return file.page if file else None
 
     for prompt in book.prompts.values():
@@ -113,7 +148,14 @@ def on_env(env, config: MkDocsConfig, files: Files):
         if page is not None:
             before, after = book.neighbours(prompt)
             page.previous_page, page.next_page = page_of(before), page_of(after)
-    return env
+    # Under serve, a full build leaves pages to be rendered when requested.
+    return _live.deferred(env) if _live is not None else env
+
+
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):
+    if _live is not None:
+        _live.capture_search_entries(page)
+    return context
 
 
 # After the search plugin writes its index, before atomic_site moves the site into place.
@@ -121,15 +163,34 @@ def on_env(env, config: MkDocsConfig, files: Files):
 def on_post_build(config: MkDocsConfig) -> None:
     """Former ids' addresses lead to the pages that have them now, and search
     loads the pages' titles first (see _split_search_index)."""
-    site = Path(config.site_dir)
+    redirects = _write_redirects(config)
+    _split_search_index(Path(config.site_dir) / "search")
+    if _live is not None:
+        _live.end_build(redirects)
+
+
+def _write_redirects(config: MkDocsConfig) -> list[str]:
+    """The pages at former ids' addresses; returns their paths."""
+    site, written = Path(config.site_dir), []
     for old, target, new in _renderer.redirects():
         path = site / old
-        if path.exists():
+        if path.exists() and str(path) not in _live_redirects():
             continue  # a page of the book lives there (an error, reported)
         path.parent.mkdir(parents=True, exist_ok=True)
         url = (config.site_url or "/").rstrip("/") + "/" + new
         path.write_text(_renderer.redirect_page(target, url), encoding="utf-8")
-    _split_search_index(site / "search")
+        written.append(str(path))
+    return written
+
+
+def _live_redirects() -> list[str]:
+    """Redirect pages an earlier build wrote under serve, which this one may rewrite."""
+    return _live.redirects if _live is not None else []
+
+
+def _banner() -> str | None:
+    """What every page shows while the book has errors."""
+    return _renderer.errors_banner() if _renderer.book.errors else None
 
 
 def _split_search_index(folder: Path) -> None:

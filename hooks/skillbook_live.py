@@ -1,0 +1,458 @@
+"""`mkdocs serve` at the scale of the whole book: a save is shown in well under a
+second, where MkDocs would rebuild and render all of the book's pages.
+
+MkDocs rebuilds the whole site on every save. Under `mkdocs serve`, Skillbook
+instead keeps the site it built in memory and, on a save of a chapter or a
+skill file:
+
+- loads the book again, parsing only the files whose text changed
+  (``skillbook.ParsedSources``), and writes every page's Markdown again;
+- keeps the pages whose Markdown (and front matter) did not change, with their
+  HTML and search entries, and reads the others again;
+- renders a page's HTML with the theme when a browser asks for it, not before:
+  one page after a save, not a thousand when the navigation changed.
+
+A page is rendered again when its Markdown changed, or when anything every page
+shows changed: the navigation, a page's title, address or neighbours (the
+footer's previous and next links). Any other change (mkdocs.yml, the theme's
+overrides, images and scripts in docs/) rebuilds the site as MkDocs does, its
+pages still rendered on request. The full build (`mkdocs build`) is untouched.
+
+MkDocs' own steps do the work: its plugins' events, its page reading and
+rendering (``mkdocs.commands.build``), its navigation; this module decides only
+what to run again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.commands.build import _build_page, _build_theme_template
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import Navigation, get_navigation
+from mkdocs.structure.pages import Page
+from watchdog.observers.polling import PollingObserver
+
+from skillbook import SKILLS_FOLDER
+
+log = logging.getLogger("mkdocs.hooks.skillbook")
+
+# What a page's file holds until a browser asks for the page (never served: the
+# page is rendered first).
+PLACEHOLDER = "<!-- rendered by mkdocs serve when requested -->\n"
+POLL_INTERVAL = 0.1  # seconds
+
+
+class LiveSite:
+    """The site of a running `mkdocs serve`, as its last build left it."""
+
+    def __init__(
+        self, banner: Callable[[], str | None], write_redirects: Callable[[MkDocsConfig], list[str]],
+        split_search_index: Callable[[Path], None],
+    ) -> None:
+        # What the hook adds to every page (the book's errors), the redirect pages it
+        # writes and how it splits the search index, as a full build has them.
+        self._banner, self._write_redirects, self._split_search_index = banner, write_redirects, split_search_index
+        self._last_banner: str | None = None
+        self.redirects: list[str] = []
+        self.lock = threading.RLock()
+        self.config: MkDocsConfig | None = None
+        self.files: Files | None = None
+        self.nav: Navigation | None = None
+        self.env = None  # the theme's Jinja environment, for rendering pages
+        self.theme_files: list[File] = []
+        # Search entries of each page, by source path, in the search plugin's format.
+        self.search_entries: dict[str, list[dict]] = {}
+        self._search_mark = 0
+        self._capturing = False
+        # Pages read but not yet converted to HTML (their content is None).
+        self._unconverted: set[str] = set()
+        # Files of the site to write before they are served: path -> what writes it.
+        self._pending: dict[str, Callable[[], None]] = {}
+        self._layout: tuple = ()
+        self._sources: dict[str, tuple[int, int]] = {}
+        self._full_builder: Callable[[], None] | None = None
+        self._root = ""
+        self._mount_path = "/"
+
+    # -- a full build (MkDocs' own), followed through the hook's events --------------------
+
+    def begin_build(self, config: MkDocsConfig) -> None:
+        self.config = config
+        self._capturing = not _unknown_plugins(config)
+        self._pending.clear()
+        self._unconverted.clear()
+        self.search_entries.clear()
+        self._search_mark = 0
+
+    def capture_files(self, files: Files) -> None:
+        """The theme's static files, which only a full build looks for again."""
+        dirs = [os.path.join(d, "") for d in self.config.theme.dirs]
+        self.theme_files = [f for f in files if f.abs_src_path and any(f.abs_src_path.startswith(d) for d in dirs)]
+
+    def capture_nav(self, nav: Navigation, files: Files) -> None:
+        self.nav, self.files = nav, files
+
+    def deferred(self, env):
+        """The environment a full build renders pages with: the real one is kept,
+        and pages are written as placeholders, rendered on request."""
+        self.env = env
+        return _DeferredPages(env, self) if self._capturing else env
+
+    def capture_search_entries(self, page: Page) -> None:
+        """The entries the search plugin just added for ``page`` (its on_page_context
+        runs just before this hook's)."""
+        if not self._capturing:
+            return
+        entries = _search_plugin(self.config).search_index.entries
+        self.search_entries[page.file.src_uri] = entries[self._search_mark:]
+        self._search_mark = len(entries)
+
+    def defer(self, page: Page) -> None:
+        path = page.file.abs_dest_path
+        self._pending[path] = lambda: self._render(page)
+
+    def end_build(self, redirects: list[str]) -> None:
+        self._capturing = False
+        self.redirects = redirects
+        self._last_banner = self._banner()
+        self._layout = _layout(self.nav, self.files)
+        self._sources = self._scan()
+
+    # -- serving ----------------------------------------------------------------------------
+
+    def install(self, server: LiveReloadServer, builder: Callable[[], None]) -> LiveReloadServer:
+        """Take over the server's rebuilds, and render pages as they are requested."""
+        unknown = _unknown_plugins(self.config)
+        if unknown:
+            log.info(f"Every save rebuilds the whole site, as these plugins may need it: {', '.join(unknown)}")
+            return server
+        self._full_builder = builder
+        self._root, self._mount_path = server.root, server.mount_path
+        server.builder = self.rebuild
+        server.set_app(self._app(server.get_app()))
+        self._poll_faster(server)
+        return server
+
+    def _poll_faster(self, server: LiveReloadServer) -> None:
+        """MkDocs looks for changed files every half second (polling works on every
+        file system, mounted folders included); a save is found sooner, for about
+        3 ms of work a look on the bench book, every POLL_INTERVAL seconds. The
+        paths `mkdocs serve` watched before this hook was called move to the new
+        observer; those it watches next (mkdocs.yml's ``watch:``) go there."""
+        config, moved = self.config, []
+        for path in (config.docs_dir, config.config_file_path, *config.theme.dirs):
+            try:
+                server.unwatch(path)
+            except KeyError:
+                continue  # not watched (the theme's folders, without --watch-theme)
+            moved.append(path)
+        server.observer = PollingObserver(timeout=POLL_INTERVAL)
+        for path in moved:
+            server.watch(path)
+
+    def _app(self, app):
+        def serve(environ, start_response):
+            path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+            if path.startswith(self._mount_path):
+                relative = path[len(self._mount_path):] + ("index.html" if path.endswith("/") else "")
+                target = os.path.join(self._root, posixpath.normpath("/" + relative).lstrip("/"))
+                if target in self._pending:
+                    with self.lock:
+                        write = self._pending.pop(target, None)
+                        if write is not None:
+                            write()
+            return app(environ, start_response)
+        return serve
+
+    def rebuild(self) -> None:
+        """What the server runs after a save."""
+        with self.lock:
+            start = time.monotonic()
+            changed = self._changed()
+            if not changed:
+                return
+            if not all(self._readable_again(path) for path in changed):
+                self._full_builder()
+                return
+            try:
+                self._update()
+            except Exception:
+                log.exception("Updating the site failed; building it again")
+                self._full_builder()
+                return
+            log.info(f"Site updated in {time.monotonic() - start:.2f} seconds")
+
+    def _readable_again(self, path: str) -> bool:
+        """Whether a changed file is one this module updates the site for: a page
+        of docs/ or a skill file (what the book is read from)."""
+        docs, skills = os.path.join(self.config.docs_dir, ""), os.path.join(self._skills_dir(), "")
+        return (path.startswith(docs) and path.endswith(".md")) or path.startswith(skills)
+
+    def _skills_dir(self) -> str:
+        return str(Path(self.config.config_file_path).parent / SKILLS_FOLDER)
+
+    def _scan(self) -> dict[str, tuple[int, int]]:
+        """Every file a save can change, with its modification time and size."""
+        config = self.config
+        roots = [config.docs_dir, config.config_file_path, *config.watch]
+        found: dict[str, tuple[int, int]] = {}
+        for root in map(str, roots):
+            if os.path.isfile(root):
+                walk = [(os.path.dirname(root), [], [os.path.basename(root)])]
+            else:
+                walk = os.walk(root)
+            for folder, _, names in walk:
+                for name in names:
+                    path = os.path.join(folder, name)
+                    try:
+                        stat = os.stat(path)
+                    except OSError:
+                        continue
+                    found[path] = (stat.st_mtime_ns, stat.st_size)
+        return found
+
+    def _changed(self) -> set[str]:
+        before, self._sources = self._sources, self._scan()
+        return {path for path in before.keys() | self._sources.keys() if before.get(path) != self._sources.get(path)}
+
+    # -- an update after a save of pages or skills -------------------------------------------
+
+    def _update(self) -> None:
+        config, old = self.config, self.files
+        config.plugins.on_pre_build(config=config)  # the hook reads the book again
+        banner_changed = self._banner() != self._last_banner
+        self._last_banner = self._banner()
+        files = get_files(config)
+        for file in self.theme_files:
+            if file.src_uri not in files.src_uris:
+                files.append(file)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+
+        files, changed = self._keep_unchanged(old, files, banner_changed)
+        for page in (file.page for file in files.documentation_pages() if file.page is not None):
+            page.previous_page = page.next_page = page.parent = None
+        nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+        self.nav, self.files = nav, files
+        for file in changed:
+            self._prepare(file.page, files)
+            self._unconverted.add(file.src_uri)
+            self.search_entries.pop(file.src_uri, None)
+            # A title is in the navigation and the footers of other pages: a page
+            # without one in its front matter takes it from its first heading.
+            if "title" not in file.page.meta:
+                self._convert(file.page)
+        config.plugins.on_env(self.env, config=config, files=files)
+
+        self._write_data_files(old, files)
+        layout = _layout(nav, files)
+        layout_changed, self._layout = layout != self._layout, layout
+        for file in files.documentation_pages() if layout_changed else changed:
+            self._write_placeholder(file)
+            self.defer(file.page)
+        if layout_changed:  # the 404 page shows the navigation, the sitemap every page
+            for template in config.theme.static_templates:
+                _build_theme_template(template, self.env, files, config, nav)
+        self._remove_pages_gone(old, files)
+        redirects = self._write_redirects(config)
+        for path in set(self.redirects) - set(redirects):
+            self._remove(path)
+        self.redirects = redirects
+        folder = os.path.join(config.site_dir, "search")
+        for name in ("search_index.json", "search_index.full.json"):
+            self._pending[os.path.join(folder, name)] = self._write_search_index
+
+    def _keep_unchanged(self, old: Files, files: Files, banner_changed: bool) -> tuple[Files, list[File]]:
+        """The new files, where a page whose Markdown and front matter are as before
+        is the page built before (with its HTML and search entries); and the files
+        of the pages to read again, which get their Page from the navigation."""
+        kept, changed = [], []
+        before = old.src_uris
+        for file in files:
+            previous = before.get(file.src_uri)
+            if not file.is_documentation_page():
+                kept.append(file)
+            elif previous is None or previous.page is None or previous.abs_dest_path != file.abs_dest_path:
+                kept.append(file)
+                changed.append(file)
+            elif file.generated_by is not None:  # a page the hook generates: its Markdown is its content
+                same = _content(file) == _content(previous) and not banner_changed
+                kept.append(previous if same else file)
+                if not same:
+                    changed.append(file)
+            else:
+                probe = Page(None, file, self.config)
+                self._prepare(probe, files)
+                file.page = None
+                same = probe.markdown == previous.page.markdown and probe.meta == previous.page.meta
+                kept.append(previous if same else file)
+                if not same:
+                    changed.append(file)
+        return Files(kept), changed
+
+    def _prepare(self, page: Page, files: Files) -> None:
+        """MkDocs' reading of a page, up to its Markdown (mkdocs.commands.build._populate_page)."""
+        config = self.config
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        finally:
+            config._current_page = None
+
+    def _convert(self, page: Page) -> None:
+        """The rest of MkDocs' reading of a page: its HTML, and its search entries."""
+        src_uri = page.file.src_uri
+        if src_uri not in self._unconverted:
+            return
+        config = self.config
+        config._current_page = page
+        try:
+            page.render(config, self.files)
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self.files)
+        finally:
+            config._current_page = None
+        self._unconverted.discard(src_uri)
+        search = _search_plugin(config)
+        if search is not None:
+            index = type(search.search_index)(**search.config)
+            index.add_entry_from_context(page)
+            self.search_entries[src_uri] = index.entries
+        page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
+
+    def _render(self, page: Page) -> None:
+        """A page's HTML, as MkDocs' build writes it."""
+        self._convert(page)
+        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        search = _search_plugin(self.config)
+        mark = len(search.search_index.entries) if search else 0
+        _build_page(page, self.config, doc_files, self.nav, self.env, excluded=page.file.inclusion.is_excluded())
+        if search is not None:
+            del search.search_index.entries[mark:]  # the page's entries are kept in search_entries
+
+    def _write_placeholder(self, file: File) -> None:
+        os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+        with open(file.abs_dest_path, "w", encoding="utf-8") as out:
+            out.write(PLACEHOLDER)
+
+    def _write_data_files(self, old: Files, files: Files) -> None:
+        """Files the book generates besides pages (api/*.json, llms.txt), where changed."""
+        before = old.src_uris
+        for file in files:
+            if file.is_documentation_page() or file.generated_by is None:
+                continue
+            previous = before.get(file.src_uri)
+            if previous is None or _content(previous) != _content(file):
+                file.copy_file()
+
+    def _remove_pages_gone(self, old: Files, files: Files) -> None:
+        now = files.src_uris
+        for file in old:
+            if file.src_uri not in now and file.abs_dest_path:
+                self._remove(file.abs_dest_path)
+
+    def _remove(self, path: str) -> None:
+        self._pending.pop(path, None)
+        try:
+            os.remove(path)
+            os.removedirs(os.path.dirname(path))
+        except OSError:
+            pass  # a folder still holding other files stays
+
+    def _write_search_index(self) -> None:
+        """The search index of every page, as the search plugin writes it, then split
+        by the hook's on_post_build."""
+        search = _search_plugin(self.config)
+        folder = os.path.join(self.config.site_dir, "search")
+        for path in ("search_index.json", "search_index.full.json"):
+            self._pending.pop(os.path.join(folder, path), None)
+        if search is None:
+            return
+        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        for file in doc_files:
+            self._convert(file.page)
+        index = type(search.search_index)(**search.config)
+        index.entries = [entry for file in doc_files for entry in self.search_entries.get(file.src_uri, [])]
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "search_index.json"), "w", encoding="utf-8") as out:
+            out.write(index.generate_search_index(None))
+        self._split_search_index(Path(folder))
+
+
+class _DeferredPages:
+    """The theme's environment for a full build under serve: a page's template
+    writes a placeholder, and the page is rendered when requested; the theme's
+    other templates (404.html, sitemap.xml) render as usual."""
+
+    def __init__(self, env, live: LiveSite) -> None:
+        self._env, self._live = env, live
+
+    def get_template(self, name, *args, **kwargs):
+        return _DeferredTemplate(self._env.get_template(name, *args, **kwargs), self._live)
+
+    def __getattr__(self, name):
+        return getattr(self._env, name)
+
+
+class _DeferredTemplate:
+    def __init__(self, template, live: LiveSite) -> None:
+        self._template, self._live = template, live
+
+    def render(self, context) -> str:
+        page = context.get("page")
+        if page is None:
+            return self._template.render(context)
+        self._live.defer(page)
+        return PLACEHOLDER
+
+
+# Plugins whose work an update repeats as a full build would: Material's search
+# (its entries are kept by page) and Skillbook's hooks.
+KNOWN_PLUGINS = {"search", "material/search"}
+KNOWN_HOOKS = {"skillbook_mkdocs.py", "atomic_site.py"}
+
+
+def _unknown_plugins(config: MkDocsConfig) -> list[str]:
+    return [
+        name for name in config.plugins
+        if name not in KNOWN_PLUGINS and not (name in config.hooks and os.path.basename(name) in KNOWN_HOOKS)
+    ]
+
+
+def _content(file: File) -> bytes | None:
+    """What a generated file holds (None for the author's files)."""
+    return file.content_bytes if file.generated_by is not None else None
+
+
+def _search_plugin(config: MkDocsConfig):
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    return plugin if plugin is not None and getattr(plugin, "search_index", None) is not None else None
+
+
+def _layout(nav: Navigation, files: Files) -> tuple:
+    """What every page shows of the others: the navigation (titles, addresses,
+    and the front matter Material reads there, such as icons), and each page's
+    title, address and previous and next pages (Material's footer)."""
+    def entries(items, depth=0):
+        for item in items:
+            yield depth, type(item).__name__, item.title, getattr(item, "url", None), repr(getattr(item, "meta", None))
+            yield from entries(item.children or [], depth + 1)
+
+    def link(page):
+        return (page.url, page.title) if page is not None else None
+
+    pages = tuple(
+        (file.src_uri, file.page.url, file.page.title, link(file.page.previous_page), link(file.page.next_page))
+        for file in files.documentation_pages()
+    )
+    return tuple(entries(nav.items)), pages
