@@ -63,14 +63,14 @@ class LiveSite:
         self._banner, self._write_redirects, self._split_search_index = banner, write_redirects, split_search_index
         self._last_banner: str | None = None
         self.redirects: list[str] = []
-        self.lock = threading.RLock()
-        self.config: MkDocsConfig | None = None
-        self.files: Files | None = None
-        self.nav: Navigation | None = None
-        self.env = None  # the theme's Jinja environment, for rendering pages
-        self.theme_files: list[File] = []
+        self._lock = threading.RLock()
+        self._config: MkDocsConfig | None = None
+        self._files: Files | None = None
+        self._nav: Navigation | None = None
+        self._env = None  # the theme's Jinja environment, for rendering pages
+        self._theme_files: list[File] = []
         # Search entries of each page, by source path, in the search plugin's format.
-        self.search_entries: dict[str, list[dict]] = {}
+        self._search_entries: dict[str, list[dict]] = {}
         self._search_mark = 0
         self._capturing = False
         # Pages read but not yet converted to HTML (their content is None).
@@ -86,34 +86,35 @@ class LiveSite:
     # -- a full build (MkDocs' own), followed through the hook's events --------------------
 
     def begin_build(self, config: MkDocsConfig) -> None:
-        self.config = config
+        self._config = config
         self._capturing = not _unknown_plugins(config)
         self._pending.clear()
         self._unconverted.clear()
-        self.search_entries.clear()
+        self._search_entries.clear()
         self._search_mark = 0
 
     def capture_files(self, files: Files) -> None:
         """The theme's static files, which only a full build looks for again."""
-        dirs = [os.path.join(d, "") for d in self.config.theme.dirs]
-        self.theme_files = [f for f in files if f.abs_src_path and any(f.abs_src_path.startswith(d) for d in dirs)]
+        dirs = [os.path.join(d, "") for d in self._config.theme.dirs]
+        self._theme_files = [f for f in files if f.abs_src_path and any(f.abs_src_path.startswith(d) for d in dirs)]
 
     def capture_nav(self, nav: Navigation, files: Files) -> None:
-        self.nav, self.files = nav, files
+        self._nav, self._files = nav, files
 
     def deferred(self, env):
         """The environment a full build renders pages with: the real one is kept,
         and pages are written as placeholders, rendered on request."""
-        self.env = env
+        self._env = env
         return _DeferredPages(env, self) if self._capturing else env
 
     def capture_search_entries(self, page: Page) -> None:
         """The entries the search plugin just added for ``page`` (its on_page_context
         runs just before this hook's)."""
-        if not self._capturing:
+        search = _search_plugin(self._config)
+        if not self._capturing or search is None:
             return
-        entries = _search_plugin(self.config).search_index.entries
-        self.search_entries[page.file.src_uri] = entries[self._search_mark:]
+        entries = search.search_index.entries
+        self._search_entries[page.file.src_uri] = entries[self._search_mark:]
         self._search_mark = len(entries)
 
     def defer(self, page: Page) -> None:
@@ -124,14 +125,14 @@ class LiveSite:
         self._capturing = False
         self.redirects = redirects
         self._last_banner = self._banner()
-        self._layout = _layout(self.nav, self.files)
+        self._layout = _layout(self._nav, self._files)
         self._sources = self._scan()
 
     # -- serving ----------------------------------------------------------------------------
 
     def install(self, server: LiveReloadServer, builder: Callable[[], None]) -> LiveReloadServer:
         """Take over the server's rebuilds, and render pages as they are requested."""
-        unknown = _unknown_plugins(self.config)
+        unknown = _unknown_plugins(self._config)
         if unknown:
             log.info(f"Every save rebuilds the whole site, as these plugins may need it: {', '.join(unknown)}")
             return server
@@ -148,7 +149,7 @@ class LiveSite:
         3 ms of work a look on the bench book, every POLL_INTERVAL seconds. The
         paths `mkdocs serve` watched before this hook was called move to the new
         observer; those it watches next (mkdocs.yml's ``watch:``) go there."""
-        config, moved = self.config, []
+        config, moved = self._config, []
         for path in (config.docs_dir, config.config_file_path, *config.theme.dirs):
             try:
                 server.unwatch(path)
@@ -166,7 +167,7 @@ class LiveSite:
                 relative = path[len(self._mount_path):] + ("index.html" if path.endswith("/") else "")
                 target = os.path.join(self._root, posixpath.normpath("/" + relative).lstrip("/"))
                 if target in self._pending:
-                    with self.lock:
+                    with self._lock:
                         write = self._pending.pop(target, None)
                         if write is not None:
                             write()
@@ -175,7 +176,7 @@ class LiveSite:
 
     def rebuild(self) -> None:
         """What the server runs after a save."""
-        with self.lock:
+        with self._lock:
             start = time.monotonic()
             changed = self._changed()
             if not changed:
@@ -194,15 +195,16 @@ class LiveSite:
     def _readable_again(self, path: str) -> bool:
         """Whether a changed file is one this module updates the site for: a page
         of docs/ or a skill file (what the book is read from)."""
-        docs, skills = os.path.join(self.config.docs_dir, ""), os.path.join(self._skills_dir(), "")
+        docs, skills = os.path.join(self._config.docs_dir, ""), os.path.join(self._skills_dir(), "")
         return (path.startswith(docs) and path.endswith(".md")) or path.startswith(skills)
 
     def _skills_dir(self) -> str:
-        return str(Path(self.config.config_file_path).parent / SKILLS_FOLDER)
+        return str(Path(self._config.config_file_path).parent / SKILLS_FOLDER)
 
     def _scan(self) -> dict[str, tuple[int, int]]:
-        """Every file a save can change, with its modification time and size."""
-        config = self.config
+        """Every file a save can change (and every link to a folder), with its
+        modification time and size."""
+        config = self._config
         roots = [config.docs_dir, config.config_file_path, *config.watch]
         found: dict[str, tuple[int, int]] = {}
         for root in map(str, roots):
@@ -210,13 +212,15 @@ class LiveSite:
                 walk = [(os.path.dirname(root), [], [os.path.basename(root)])]
             else:
                 walk = os.walk(root)
-            for folder, _, names in walk:
+            for folder, folders, names in walk:
+                # A link to a folder is not walked into, but its coming and going is a change.
+                names = [*names, *(name for name in folders if os.path.islink(os.path.join(folder, name)))]
                 for name in names:
                     path = os.path.join(folder, name)
                     try:
-                        stat = os.stat(path)
+                        stat = os.stat(path) if os.path.exists(path) else os.lstat(path)  # a link to nothing
                     except OSError:
-                        continue
+                        continue  # removed meanwhile
                     found[path] = (stat.st_mtime_ns, stat.st_size)
         return found
 
@@ -227,12 +231,12 @@ class LiveSite:
     # -- an update after a save of pages or skills -------------------------------------------
 
     def _update(self) -> None:
-        config, old = self.config, self.files
+        config, old = self._config, self._files
         config.plugins.on_pre_build(config=config)  # the hook reads the book again
         banner_changed = self._banner() != self._last_banner
         self._last_banner = self._banner()
         files = get_files(config)
-        for file in self.theme_files:
+        for file in self._theme_files:
             if file.src_uri not in files.src_uris:
                 files.append(file)
         files = config.plugins.on_files(files, config=config)
@@ -242,16 +246,16 @@ class LiveSite:
         for page in (file.page for file in files.documentation_pages() if file.page is not None):
             page.previous_page = page.next_page = page.parent = None
         nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
-        self.nav, self.files = nav, files
+        self._nav, self._files = nav, files
         for file in changed:
             self._prepare(file.page, files)
             self._unconverted.add(file.src_uri)
-            self.search_entries.pop(file.src_uri, None)
+            self._search_entries.pop(file.src_uri, None)
             # A title is in the navigation and the footers of other pages: a page
             # without one in its front matter takes it from its first heading.
             if "title" not in file.page.meta:
                 self._convert(file.page)
-        config.plugins.on_env(self.env, config=config, files=files)
+        config.plugins.on_env(self._env, config=config, files=files)
 
         self._write_data_files(old, files)
         layout = _layout(nav, files)
@@ -261,7 +265,7 @@ class LiveSite:
             self.defer(file.page)
         if layout_changed:  # the 404 page shows the navigation, the sitemap every page
             for template in config.theme.static_templates:
-                _build_theme_template(template, self.env, files, config, nav)
+                _build_theme_template(template, self._env, files, config, nav)
         self._remove_pages_gone(old, files)
         redirects = self._write_redirects(config)
         for path in set(self.redirects) - set(redirects):
@@ -290,7 +294,7 @@ class LiveSite:
                 if not same:
                     changed.append(file)
             else:
-                probe = Page(None, file, self.config)
+                probe = Page(None, file, self._config)
                 self._prepare(probe, files)
                 file.page = None
                 same = probe.markdown == previous.page.markdown and probe.meta == previous.page.meta
@@ -301,7 +305,7 @@ class LiveSite:
 
     def _prepare(self, page: Page, files: Files) -> None:
         """MkDocs' reading of a page, up to its Markdown (mkdocs.commands.build._populate_page)."""
-        config = self.config
+        config = self._config
         config._current_page = page
         try:
             page = config.plugins.on_pre_page(page, config=config, files=files)
@@ -315,11 +319,11 @@ class LiveSite:
         src_uri = page.file.src_uri
         if src_uri not in self._unconverted:
             return
-        config = self.config
+        config = self._config
         config._current_page = page
         try:
-            page.render(config, self.files)
-            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self.files)
+            page.render(config, self._files)
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self._files)
         finally:
             config._current_page = None
         self._unconverted.discard(src_uri)
@@ -327,16 +331,16 @@ class LiveSite:
         if search is not None:
             index = type(search.search_index)(**search.config)
             index.add_entry_from_context(page)
-            self.search_entries[src_uri] = index.entries
-        page.validate_anchor_links(files=self.files, log_level=config.validation.links.anchors)
+            self._search_entries[src_uri] = index.entries
+        page.validate_anchor_links(files=self._files, log_level=config.validation.links.anchors)
 
     def _render(self, page: Page) -> None:
         """A page's HTML, as MkDocs' build writes it."""
         self._convert(page)
-        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        search = _search_plugin(self.config)
+        doc_files = self._files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        search = _search_plugin(self._config)
         mark = len(search.search_index.entries) if search else 0
-        _build_page(page, self.config, doc_files, self.nav, self.env, excluded=page.file.inclusion.is_excluded())
+        _build_page(page, self._config, doc_files, self._nav, self._env, excluded=page.file.inclusion.is_excluded())
         if search is not None:
             del search.search_index.entries[mark:]  # the page's entries are kept in search_entries
 
@@ -372,17 +376,17 @@ class LiveSite:
     def _write_search_index(self) -> None:
         """The search index of every page, as the search plugin writes it, then split
         by the hook's on_post_build."""
-        search = _search_plugin(self.config)
-        folder = os.path.join(self.config.site_dir, "search")
+        search = _search_plugin(self._config)
+        folder = os.path.join(self._config.site_dir, "search")
         for path in ("search_index.json", "search_index.full.json"):
             self._pending.pop(os.path.join(folder, path), None)
         if search is None:
             return
-        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        doc_files = self._files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for file in doc_files:
             self._convert(file.page)
         index = type(search.search_index)(**search.config)
-        index.entries = [entry for file in doc_files for entry in self.search_entries.get(file.src_uri, [])]
+        index.entries = [entry for file in doc_files for entry in self._search_entries.get(file.src_uri, [])]
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "search_index.json"), "w", encoding="utf-8") as out:
             out.write(index.generate_search_index(None))

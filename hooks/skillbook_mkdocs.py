@@ -203,7 +203,7 @@ def _split_search_index(folder: Path) -> None:
     if not index.is_file():
         return  # search is not enabled
     data = json.loads(index.read_text(encoding="utf-8"))
-    (folder / FULL_SEARCH_INDEX).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    index.replace(folder / FULL_SEARCH_INDEX)
     pages = [{**doc, "text": ""} for doc in data["docs"] if "#" not in doc["location"]]
     index.write_text(json.dumps({**data, "docs": pages}, separators=(",", ":")), encoding="utf-8")
 
