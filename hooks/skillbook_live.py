@@ -58,7 +58,7 @@ class LiveSite:
         self, banner: Callable[[], str | None], write_redirects: Callable[[MkDocsConfig], list[str]],
         split_search_index: Callable[[Path], None],
     ) -> None:
-        # What the hook adds to every page (the book's errors), the redirect pages it
+        # What the hook adds to every finished page (the book's errors), the redirect pages it
         # writes and how it splits the search index, as a full build has them.
         self._banner, self._write_redirects, self._split_search_index = banner, write_redirects, split_search_index
         self._last_banner: str | None = None
@@ -233,8 +233,8 @@ class LiveSite:
     def _update(self) -> None:
         config, old = self._config, self._files
         config.plugins.on_pre_build(config=config)  # the hook reads the book again
-        banner_changed = self._banner() != self._last_banner
-        self._last_banner = self._banner()
+        banner = self._banner()
+        banner_changed, self._last_banner = banner != self._last_banner, banner
         files = get_files(config)
         for file in self._theme_files:
             if file.src_uri not in files.src_uris:
@@ -242,7 +242,7 @@ class LiveSite:
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
 
-        files, changed = self._keep_unchanged(old, files, banner_changed)
+        files, changed = self._keep_unchanged(old, files)
         for page in (file.page for file in files.documentation_pages() if file.page is not None):
             page.previous_page = page.next_page = page.parent = None
         nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
@@ -260,7 +260,8 @@ class LiveSite:
         self._write_data_files(old, files)
         layout = _layout(nav, files)
         layout_changed, self._layout = layout != self._layout, layout
-        for file in files.documentation_pages() if layout_changed else changed:
+        # The book's errors are shown on every page (added to the finished page).
+        for file in files.documentation_pages() if layout_changed or banner_changed else changed:
             self._write_placeholder(file)
             self.defer(file.page)
         if layout_changed:  # the 404 page shows the navigation, the sitemap every page
@@ -275,7 +276,7 @@ class LiveSite:
         for name in ("search_index.json", "search_index.full.json"):
             self._pending[os.path.join(folder, name)] = self._write_search_index
 
-    def _keep_unchanged(self, old: Files, files: Files, banner_changed: bool) -> tuple[Files, list[File]]:
+    def _keep_unchanged(self, old: Files, files: Files) -> tuple[Files, list[File]]:
         """The new files, where a page whose Markdown and front matter are as before
         is the page built before (with its HTML and search entries); and the files
         of the pages to read again, which get their Page from the navigation."""
@@ -289,7 +290,7 @@ class LiveSite:
                 kept.append(file)
                 changed.append(file)
             elif file.generated_by is not None:  # a page the hook generates: its Markdown is its content
-                same = _content(file) == _content(previous) and not banner_changed
+                same = _content(file) == _content(previous)
                 kept.append(previous if same else file)
                 if not same:
                     changed.append(file)

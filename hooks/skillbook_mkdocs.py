@@ -25,6 +25,7 @@ import re
 import sys
 from pathlib import Path
 
+import markdown
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -45,7 +46,9 @@ TEMPLATE_FOLDER = "skillbook"
 # The whole search index, beside Material's search/search_index.json (main.html
 # hands its address to the search worker).
 FULL_SEARCH_INDEX = "search_index.full.json"
-TITLE_LINE = re.compile(r"\A\s*# .*\n")
+# Where Material's layout starts a page's content, and the title at its head.
+CONTENT_START = '<article class="md-content__inner md-typeset">'
+CONTENT_TITLE = re.compile(re.escape(CONTENT_START) + r".*?</h1>", re.DOTALL)
 
 _command = "build"
 _renderer: Renderer | None = None
@@ -55,6 +58,8 @@ _parsed = ParsedSources()
 # The configuration whose navigation this hook made (rather than the author).
 _nav_made_for: MkDocsConfig | None = None
 _live: LiveSite | None = None
+_config: MkDocsConfig | None = None
+_banner_html: tuple[Renderer | None, str] = (None, "")
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -76,7 +81,8 @@ def on_serve(server, config: MkDocsConfig, builder):
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    global _renderer
+    global _renderer, _config
+    _config = config
     root = Path(config.config_file_path).parent
     book = load_book(config.docs_dir, root / SKILLS_FOLDER, root, config.config_file_path, _parsed)
     # Paths relative to the project, as `skillbook check` prints them there.
@@ -189,8 +195,15 @@ def _live_redirects() -> list[str]:
 
 
 def _banner() -> str | None:
-    """What every page shows while the book has errors."""
-    return _renderer.errors_banner() if _renderer.book.errors else None
+    """What every page shows while the book has errors, as HTML (converted once
+    a book, with the site's Markdown extensions)."""
+    global _banner_html
+    if not _renderer.book.errors:
+        return None
+    if _banner_html[0] is not _renderer:
+        converter = markdown.Markdown(extensions=_config.markdown_extensions, extension_configs=_config.mdx_configs)
+        _banner_html = (_renderer, converter.convert(_renderer.errors_banner()))
+    return _banner_html[1]
 
 
 def _split_search_index(folder: Path) -> None:
@@ -249,10 +262,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             tags = page.meta.get("tags")
             page.meta["tags"] = [chapter.kind, *(tags if isinstance(tags, list) else [])]
         body = _renderer.chapter(chapter) if chapter is not None else _renderer.document(src_uri, markdown)
-    # Under serve, every page shows the book's errors until a save fixes them:
-    # under its title, which MkDocs takes from a first-element H1 only.
-    if not _renderer.book.errors:
-        return body
-    title = TITLE_LINE.match(body)
-    at = title.end() if title else 0
-    return f"{body[:at]}\n{_renderer.errors_banner()}\n{body[at:]}"
+    return body
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Under serve, every page shows the book's errors until a save fixes them,
+    under its title (Material gives every page's content an H1). They are added
+    to the finished page, so that they come and go without any page being read
+    again, and stay out of the search index."""
+    banner = _banner()
+    title = CONTENT_TITLE.search(output) if banner is not None else None
+    if title is None:
+        return output  # no errors, or not a page of Material's layout (a page to render on request)
+    return f"{output[:title.end()]}\n{banner}\n{output[title.end():]}"
