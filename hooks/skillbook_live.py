@@ -346,6 +346,10 @@ class LiveSite:
             del search.search_index.entries[mark:]  # the page's entries are kept in search_entries
 
     def _write_placeholder(self, file: File) -> None:
+        """A new page's file, for the server to find (it sends ``page`` to ``page/``
+        when ``page/index.html`` exists) before the page is rendered."""
+        if os.path.exists(file.abs_dest_path):
+            return
         os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
         with open(file.abs_dest_path, "w", encoding="utf-8") as out:
             out.write(PLACEHOLDER)
