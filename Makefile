@@ -42,7 +42,7 @@ mutation: $(STAMP)  ## Mutation testing of the core with mutmut, one process (on
 	NO_MKDOCS_2_WARNING=1 nice -n 19 $(BIN)/mutmut run --max-children 1
 	$(BIN)/mutmut results
 
-bench: $(STAMP)  ## Build-time and memory benchmarks on a generated large book
+bench: $(STAMP)  ## Build time, memory, scaling, mkdocs serve start and save-to-reload times on a generated large book
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py
 
 bench-pages: $(STAMP)  ## Lighthouse mobile performance of the library, catalog, a chapter and a prompt page

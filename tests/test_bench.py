@@ -1,8 +1,10 @@
 """`make bench` runs: at a tiny scale, with no timing asserted (timings are the
-benchmark's to judge, on a quiet machine, as ratios)."""
+benchmark's to judge, on a quiet machine, as ratios), and prints every measure,
+every kind of save under `mkdocs serve` and its one-line summary last."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -11,14 +13,20 @@ from tests.conftest import ROOT, mkdocs_env
 
 def test_benchmark_runs_at_a_tiny_scale():
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--chapters", "3", "--repeat", "1"],
+        [sys.executable, "bench/run.py", "--chapters", "3", "--repeat", "1", "--scales", "1,2", "--reloads", "1"],
         cwd=ROOT, capture_output=True, text=True, timeout=600, env=mkdocs_env(),
     )
     assert result.returncode in (0, 1), result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
-    for name in ("build", "memory", "check", "scaling"):
-        assert f" {name}: ratio " in result.stdout, result.stdout
+    lines = result.stdout.splitlines()
+    for name in ("build", "memory", "check", "scaling", "serve", "reload"):
+        assert any(re.match(rf"^(ok|FAIL) +{name} +\d+\.\d\d +<= \d", line) for line in lines), result.stdout
+    assert re.search(r"1x \d+\.\d\d s, 2x \d+\.\d\d s", result.stdout), "the build time of every size"
+    for save in ("skill file", "chapter prose", "chapter's prompt", "new chapter file", "prompt deleted (404)"):
+        assert any(line.startswith(f"  {save}") and " median " in line for line in lines), result.stdout
     assert "import: 3 chapters, 5 appendices, " in result.stdout, result.stdout
+    # The summary the issue asks for, as the last line.
+    assert re.match(r"^overhead \d+\.\d\d, scaling \d+\.\d\d, reload \d+\.\d\d s$", lines[-1]), lines[-1]
 
 
 def test_search_benchmark_runs_at_a_tiny_scale():

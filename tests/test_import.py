@@ -273,15 +273,21 @@ def test_every_heading_keeps_its_anchor(imported, site):
 
 
 def test_parts_and_appendices_in_the_navigation(site):
-    labels = [html.unescape(m) for m in re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>',
-                                                    (site / "index.html").read_text(encoding="utf-8"))]
+    def labels(page: str) -> list[str]:
+        return [html.unescape(m) for m in re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>',
+                                                     (site / page).read_text(encoding="utf-8"))]
+
     wanted = ["Part I: Foundations", "Part II: Prompt Craft & Quality", "Part III: DevOps & Infrastructure",
               "Appendices", "Skills catalog", "Prompt library"]
-    position = labels.index("Home")
-    for label in wanted:  # in this order, in the navigation
-        position = labels.index(label, position + 1)
-    assert labels.index("Chapter 1: Getting Started") > labels.index("Part I: Foundations")
-    assert labels.index("Appendix A: Skill Index") > labels.index("Appendices")
+    # The navigation is pruned (navigation.prune): every page lists the parts, and
+    # a chapter's page opens its own part, with its chapters under it.
+    for page in ("index.html", "chapter-1-getting-started/index.html", "appendix-a-skill-index/index.html"):
+        position = labels(page).index("Home")
+        for label in wanted:  # in this order, in the navigation
+            position = labels(page).index(label, position + 1)
+    chapter, appendix = labels("chapter-1-getting-started/index.html"), labels("appendix-a-skill-index/index.html")
+    assert "Chapter 1: Getting Started" in chapter[chapter.index("Part I: Foundations"):chapter.index("Part II: Prompt Craft & Quality")]
+    assert "Appendix A: Skill Index" in appendix[appendix.index("Appendices"):appendix.index("Skills catalog")]
 
 
 def test_appendices_are_named_in_the_catalog(site):
