@@ -92,3 +92,16 @@ def test_a_save_of_one_skill_renders_few_pages_again(pristine, tmp_path, monkeyp
     _rendered(reusing)
     pages = set(rendered)
     assert total > 50 and 3 <= len(pages) <= 12, sorted(pages)
+
+
+def test_a_template_saved_since_renders_every_page_again(pristine, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    book = load_book(pristine / "docs", pristine / "skills", pristine, pristine / "mkdocs.yml")
+    before = Renderer(book, templates)
+    _rendered(before)
+    page = templates / "skill-page.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Purpose\n:", "What it is for\n:"), encoding="utf-8")
+    after = _rendered(Renderer(book, templates, before))
+    assert after == _rendered(Renderer(book, templates))
+    assert any("What it is for\n:" in markdown for markdown in after.values())

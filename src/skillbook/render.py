@@ -176,6 +176,12 @@ def _renderer_filter(method: str):
     return apply
 
 
+def _templates_as_saved(folder: Path) -> tuple:
+    """The templates' folder, names and times of last save: a page rendered with
+    templates saved since is not reused."""
+    return str(folder), tuple(sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size) for entry in folder.iterdir()))
+
+
 # Pure functions of a prompt's text, called for every card that shows it, on every save under serve.
 _estimate_tokens = functools.lru_cache(maxsize=4096)(estimate_tokens)
 
@@ -197,15 +203,10 @@ class Renderer:
         self.book = book
         self._split_prompts: dict[str, list[tuple[str, str]]] = {}
         self.env = _environment(str(template_dir))
-        self._template_dir = str(template_dir)
         # Rendered Markdown by page, with the inputs it was rendered from.
         self._rendered: dict[str, tuple[tuple, str]] = {}
-        self._book_inputs = self._whole_book_inputs()
-        self._previous = (
-            previous._rendered
-            if previous is not None and previous._template_dir == self._template_dir and previous._book_inputs == self._book_inputs
-            else {}
-        )
+        self._book_inputs = (_templates_as_saved(Path(template_dir)), self._whole_book_inputs())
+        self._previous = previous._rendered if previous is not None and previous._book_inputs == self._book_inputs else {}
 
     def _whole_book_inputs(self) -> tuple:
         """What any page may show of the book as a whole: the chapters (titles,
