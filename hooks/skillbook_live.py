@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from mkdocs.commands.build import _build_page, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
@@ -282,11 +283,16 @@ class LiveSite:
         of the pages to read again, which get their Page from the navigation."""
         kept, changed = [], []
         before = old.src_uris
+        # A link to a page is made a link to its address only while the page exists:
+        # a page whose Markdown names a page that came or went is read again.
+        came_or_went = {uri for uri in before.keys() ^ files.src_uris.keys() if uri.endswith(".md")}
+        names = {form for uri in came_or_went for name in [posixpath.basename(uri)] for form in (name, quote(name))}
         for file in files:
             previous = before.get(file.src_uri)
             if not file.is_documentation_page():
                 kept.append(file)
-            elif previous is None or previous.page is None or previous.abs_dest_path != file.abs_dest_path:
+            elif (previous is None or previous.page is None or previous.abs_dest_path != file.abs_dest_path
+                  or any(name in (previous.page.markdown or "") for name in names)):
                 kept.append(file)
                 changed.append(file)
             elif file.generated_by is not None:  # a page the hook generates: its Markdown is its content

@@ -133,8 +133,18 @@ def test_a_new_chapter_joins_the_navigation_and_every_page(served, tmp_path):
         f"## A Prompt\n\n#### Reviewing a Save\n\n**Context:** A save.\n\n```text\n@{skill} Review this save.\n```\n\n"
         "**Expected Output:** A review.\n"
     ))
-    assert b"Saved Later" in served.get("")[1]
+    assert b"Chapter 40: Saved Later" in served.get("chapter-40-saved-later/")[1]
     served.assert_same_as_a_clean_build(tmp_path)
+
+
+def test_links_to_a_page_work_once_it_exists_and_not_after(served, tmp_path):
+    chapter = next((served.project / "docs").glob("chapter-3-*.md"))
+    served.save(f"docs/{chapter.name}", _edit(chapter, "\n## ", "\nSee [the notes](notes.md).\n\n## "))
+    served.save("docs/notes.md", "# Notes\n\nNotes saved later.\n")
+    assert b'href="../notes/"' in served.get(chapter.name[:-3] + "/")[1]
+    served.assert_same_as_a_clean_build(tmp_path / "added")
+    served.save("docs/notes.md", None)
+    served.assert_same_as_a_clean_build(tmp_path / "removed", gone=["notes/"])
 
 
 def test_a_deleted_prompt_loses_its_page(served, tmp_path):
