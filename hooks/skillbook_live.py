@@ -292,7 +292,7 @@ class LiveSite:
             if not file.is_documentation_page():
                 kept.append(file)
             elif (previous is None or previous.page is None or previous.abs_dest_path != file.abs_dest_path
-                  or any(name in (previous.page.markdown or "") for name in names)):
+                  or previous.edit_uri != file.edit_uri or any(name in (previous.page.markdown or "") for name in names)):
                 kept.append(file)
                 changed.append(file)
             elif file.generated_by is not None:  # a page the hook generates: its Markdown is its content
