@@ -571,7 +571,7 @@ def main() -> int:
     failed = False
     print(f"\n{'':4} {'measure':8} {'result':>7} {'target':>9}  detail")
     for name, value, detail in rows:
-        ok = value <= TARGETS[name]
+        ok = round(value, 2) <= TARGETS[name]  # as printed
         failed |= not ok
         unit = " s" if name == "reload" else ""
         print(f"{'ok' if ok else 'FAIL':4} {name:8} {value:>7.2f} {f'<= {TARGETS[name]:.2f}{unit}':>9}  {detail}")
