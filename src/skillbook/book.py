@@ -53,6 +53,10 @@ class Book:
         for prompt in self.prompts.values():
             if prompt.skill_id is not None:
                 self._prompts_by_skill[prompt.skill_id].append(prompt)
+        self._skills_by_chapter: dict[int | str, list[Skill]] = defaultdict(list)
+        for skill in sorted(self.skills.values(), key=lambda s: s.sort_key):
+            for key in dict.fromkeys(skill.chapters):
+                self._skills_by_chapter[key].append(skill)
         self._related: dict[str, set[str]] = defaultdict(set)
         for skill in self.skills.values():
             for other in skill.related:
@@ -112,7 +116,7 @@ class Book:
         return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
 
     def skills_in_chapter(self, chapter: Chapter) -> list[Skill]:
-        return sorted((s for s in self.skills.values() if chapter.key in s.chapters), key=lambda s: s.sort_key)
+        return self._skills_by_chapter.get(chapter.key, [])
 
     def prompts_for(self, skill: Skill) -> list[Prompt]:
         return self._prompts_by_skill.get(skill.id, [])
