@@ -10,6 +10,7 @@ the heading to the ``**Expected Output:**`` paragraph.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -76,6 +77,7 @@ def chapter_key(src_uri: str) -> int | str | None:
     return None
 
 
+@functools.lru_cache(maxsize=16384)  # titles are read again for every page that shows them
 def plain_text(markdown: str) -> str:
     """The visible text of inline Markdown, without its markup."""
     tokens = _parser.parseInline(markdown)

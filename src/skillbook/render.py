@@ -434,7 +434,7 @@ def _retarget(target: str, from_uri: str, page_uri: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _relative(target: str, page_uri: str, anchor: str | None = None) -> str:
-    relative = posixpath.relpath(target, posixpath.dirname(page_uri) or ".")
+    relative = _relative_path(target, posixpath.dirname(page_uri))
     return f"{relative}#{anchor}" if anchor else relative
 
 
@@ -450,3 +450,15 @@ def _splice(lines: list[str], replacements: list[tuple[int, int, str]]) -> str:
         position = end
     out.extend(lines[position:])
     return "\n".join(out)
+
+
+def _relative_path(target: str, start: str) -> str:
+    """``posixpath.relpath(target, start or ".")`` for two paths inside docs/,
+    without its look-ups of the working folder (thousands a build)."""
+    if target.startswith("..") or start.startswith(".."):
+        return posixpath.relpath(target, start or ".")
+    into, out_of = target.split("/"), start.split("/") if start else []
+    shared = 0
+    while shared < min(len(into), len(out_of)) and into[shared] == out_of[shared]:
+        shared += 1
+    return "/".join([".."] * (len(out_of) - shared) + into[shared:]) or "."
