@@ -72,7 +72,6 @@ class LiveSite:
         self._theme_files: list[File] = []
         # Search entries of each page, by source path, in the search plugin's format.
         self._search_entries: dict[str, list[dict]] = {}
-        self._search_mark = 0
         self._capturing = False
         # Pages read but not yet converted to HTML (their content is None).
         self._unconverted: set[str] = set()
@@ -92,7 +91,12 @@ class LiveSite:
         self._pending.clear()
         self._unconverted.clear()
         self._search_entries.clear()
-        self._search_mark = 0
+        # Material's search indexes every page as it is written; under serve the
+        # index is made when a browser asks for it (a second after a page loads),
+        # so that the server is ready sooner.
+        search = _search_plugin(config)
+        if self._capturing and search is not None:
+            search.config.enabled = False
 
     def capture_files(self, files: Files) -> None:
         """The theme's static files, which only a full build looks for again."""
@@ -108,21 +112,18 @@ class LiveSite:
         self._env = env
         return _DeferredPages(env, self) if self._capturing else env
 
-    def capture_search_entries(self, page: Page) -> None:
-        """The entries the search plugin just added for ``page`` (its on_page_context
-        runs just before this hook's)."""
-        search = _search_plugin(self._config)
-        if not self._capturing or search is None:
-            return
-        entries = search.search_index.entries
-        self._search_entries[page.file.src_uri] = entries[self._search_mark:]
-        self._search_mark = len(entries)
-
     def defer(self, page: Page) -> None:
         path = page.file.abs_dest_path
         self._pending[path] = lambda: self._render(page)
 
     def end_build(self, redirects: list[str]) -> None:
+        search = _search_plugin(self._config)
+        if self._capturing and search is not None:
+            search.config.enabled = True  # it cleans each page up as it is rendered
+            self._defer_search_index()
+            # The theme's pages (404.html) show the search box only with search on.
+            for template in (t for t in self._config.theme.static_templates if t.endswith(".html")):
+                _build_theme_template(template, self._env, self._files, self._config, self._nav)
         self._capturing = False
         self.redirects = redirects
         self._last_banner = self._banner()
@@ -273,7 +274,10 @@ class LiveSite:
         for path in set(self.redirects) - set(redirects):
             self._remove(path)
         self.redirects = redirects
-        folder = os.path.join(config.site_dir, "search")
+        self._defer_search_index()
+
+    def _defer_search_index(self) -> None:
+        folder = os.path.join(self._config.site_dir, "search")
         for name in ("search_index.json", "search_index.full.json"):
             self._pending[os.path.join(folder, name)] = self._write_search_index
 
@@ -322,7 +326,7 @@ class LiveSite:
             config._current_page = None
 
     def _convert(self, page: Page) -> None:
-        """The rest of MkDocs' reading of a page: its HTML, and its search entries."""
+        """The rest of MkDocs' reading of a page: its HTML."""
         src_uri = page.file.src_uri
         if src_uri not in self._unconverted:
             return
@@ -334,16 +338,23 @@ class LiveSite:
         finally:
             config._current_page = None
         self._unconverted.discard(src_uri)
-        search = _search_plugin(config)
-        if search is not None:
-            index = type(search.search_index)(**search.config)
-            index.add_entry_from_context(page)
-            self._search_entries[src_uri] = index.entries
         page.validate_anchor_links(files=self._files, log_level=config.validation.links.anchors)
+
+    def _index(self, page: Page) -> None:
+        """The page's search entries, as Material's search makes them from its
+        content before the page is first rendered (which takes the marks the
+        search reads out of the content)."""
+        search = _search_plugin(self._config)
+        if search is None or page.file.src_uri in self._search_entries:
+            return
+        index = type(search.search_index)(**search.config)
+        index.add_entry_from_context(page)
+        self._search_entries[page.file.src_uri] = index.entries
 
     def _render(self, page: Page) -> None:
         """A page's HTML, as MkDocs' build writes it."""
         self._convert(page)
+        self._index(page)
         doc_files = self._files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         search = _search_plugin(self._config)
         mark = len(search.search_index.entries) if search else 0
@@ -396,6 +407,7 @@ class LiveSite:
         doc_files = self._files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for file in doc_files:
             self._convert(file.page)
+            self._index(file.page)
         index = type(search.search_index)(**search.config)
         index.entries = [entry for file in doc_files for entry in self._search_entries.get(file.src_uri, [])]
         os.makedirs(folder, exist_ok=True)

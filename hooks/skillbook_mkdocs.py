@@ -158,11 +158,6 @@ def on_env(env, config: MkDocsConfig, files: Files):
     return _live.deferred(env) if _live is not None else env
 
 
-def on_page_context(context, page: Page, config: MkDocsConfig, nav):
-    if _live is not None:
-        _live.capture_search_entries(page)
-    return context
-
 
 # After the search plugin writes its index, before atomic_site moves the site into place.
 @event_priority(-50)
