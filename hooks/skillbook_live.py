@@ -170,9 +170,11 @@ class LiveSite:
                 target = os.path.join(self._root, posixpath.normpath("/" + relative).lstrip("/"))
                 if target in self._pending:
                     with self._lock:
-                        write = self._pending.pop(target, None)
+                        write = self._pending.get(target)
                         if write is not None:
-                            write()
+                            write()  # should it fail, the next request tries again
+                            if self._pending.get(target) is write:
+                                del self._pending[target]
             return app(environ, start_response)
         return serve
 
@@ -400,8 +402,6 @@ class LiveSite:
         by the hook's on_post_build."""
         search = _search_plugin(self._config)
         folder = os.path.join(self._config.site_dir, "search")
-        for path in ("search_index.json", "search_index.full.json"):
-            self._pending.pop(os.path.join(folder, path), None)
         if search is None:
             return
         doc_files = self._files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
@@ -414,6 +414,8 @@ class LiveSite:
         with open(os.path.join(folder, "search_index.json"), "w", encoding="utf-8") as out:
             out.write(index.generate_search_index(None))
         self._split_search_index(Path(folder))
+        for path in ("search_index.json", "search_index.full.json"):
+            self._pending.pop(os.path.join(folder, path), None)
 
 
 class _DeferredPages:
