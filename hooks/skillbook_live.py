@@ -6,11 +6,13 @@ instead keeps the site it built in memory and, on a save of a chapter or a
 skill file:
 
 - loads the book again, parsing only the files whose text changed
-  (``skillbook.ParsedSources``), and writes every page's Markdown again;
+  (``skillbook.ParsedSources``), and renders again the Markdown of the pages
+  whose inputs changed (``Renderer(previous=...)``);
 - keeps the pages whose Markdown (and front matter) did not change, with their
   HTML and search entries, and reads the others again;
 - renders a page's HTML with the theme when a browser asks for it, not before:
-  one page after a save, not a thousand when the navigation changed.
+  one page after a save, not a thousand when the navigation changed; and the
+  search index when a browser asks for it (a second after a page loads).
 
 A page is rendered again when its Markdown changed, or when anything every page
 shows changed: the navigation, a page's title, address or neighbours (the
