@@ -34,17 +34,19 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from mkdocs.commands.build import _build_page, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
-from watchdog.observers.polling import PollingObserver
 
 from skillbook import SKILLS_FOLDER
+
+if TYPE_CHECKING:  # the server's modules are imported by `mkdocs serve` only
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.hooks.skillbook")
 
@@ -160,6 +162,8 @@ class LiveSite:
             except KeyError:
                 continue  # not watched (the theme's folders, without --watch-theme)
             moved.append(path)
+        from watchdog.observers.polling import PollingObserver
+
         server.observer = PollingObserver(timeout=POLL_INTERVAL)
         for path in moved:
             server.watch(path)

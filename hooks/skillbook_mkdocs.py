@@ -88,7 +88,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     # Paths relative to the project, as `skillbook check` prints them there.
     book.problems = [problem.relative_to(root) for problem in book.problems]
     # Under serve, pages whose inputs a save left as they were are not rendered again.
-    _renderer = Renderer(book, Path(config.theme.custom_dir) / TEMPLATE_FOLDER, _renderer if _live is not None else None)
+    serving = _live is not None
+    _renderer = Renderer(book, Path(config.theme.custom_dir) / TEMPLATE_FOLDER, _renderer if serving else None, keep=serving)
     for problem in book.warnings:
         log.warning(str(problem))
     if book.errors and _command == "serve":

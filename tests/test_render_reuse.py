@@ -70,11 +70,11 @@ def test_after_a_save_the_renderer_renders_what_a_fresh_one_does(pristine, tmp_p
     def load():
         return load_book(project / "docs", project / "skills", project, project / "mkdocs.yml", parsed)
 
-    before = Renderer(load(), TEMPLATES)
+    before = Renderer(load(), TEMPLATES, keep=True)
     _rendered(before)
     SAVES[save](project)
     book = load()
-    reusing = Renderer(book, TEMPLATES, before)
+    reusing = Renderer(book, TEMPLATES, before, keep=True)
     assert _rendered(reusing) == _rendered(Renderer(book, TEMPLATES))
 
 
@@ -82,7 +82,7 @@ def test_a_save_of_one_skill_renders_few_pages_again(pristine, tmp_path, monkeyp
     project = tmp_path / "book"
     shutil.copytree(pristine, project)
     parsed = ParsedSources()
-    before = Renderer(load_book(project / "docs", project / "skills", project, project / "mkdocs.yml", parsed), TEMPLATES)
+    before = Renderer(load_book(project / "docs", project / "skills", project, project / "mkdocs.yml", parsed), TEMPLATES, keep=True)
     total = len(_rendered(before))
     SAVES["a skill's purpose"](project)
     reusing = Renderer(load_book(project / "docs", project / "skills", project, project / "mkdocs.yml", parsed), TEMPLATES, before)
@@ -98,7 +98,7 @@ def test_a_template_saved_since_renders_every_page_again(pristine, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     book = load_book(pristine / "docs", pristine / "skills", pristine, pristine / "mkdocs.yml")
-    before = Renderer(book, templates)
+    before = Renderer(book, templates, keep=True)
     _rendered(before)
     page = templates / "skill-page.md"
     page.write_text(page.read_text(encoding="utf-8").replace("Purpose\n:", "What it is for\n:"), encoding="utf-8")

@@ -195,16 +195,18 @@ class GeneratedPage:
 
 
 class Renderer:
-    """Renders a book. Given the renderer of the book as it was before a save
-    (under ``mkdocs serve``), it reuses what that one rendered of the pages whose
-    inputs (:meth:`_inputs`) are equal to theirs then."""
+    """Renders a book. With ``keep``, it keeps each page's Markdown with the
+    inputs it was rendered from, and a renderer given it as ``previous`` (the
+    book after a save, under ``mkdocs serve``) reuses the Markdown of the pages
+    whose inputs are equal to theirs then."""
 
-    def __init__(self, book: Book, template_dir: Path | str, previous: Renderer | None = None):
+    def __init__(self, book: Book, template_dir: Path | str, previous: Renderer | None = None, keep: bool = False):
         self.book = book
         self._split_prompts: dict[str, list[tuple[str, str]]] = {}
         self.env = _environment(str(template_dir))
         # Rendered Markdown by page, with the inputs it was rendered from.
         self._rendered: dict[str, tuple[tuple, str]] = {}
+        self._keep = keep
         self._book_inputs = (_templates_as_saved(Path(template_dir)), self._whole_book_inputs())
         self._previous = previous._rendered if previous is not None and previous._book_inputs == self._book_inputs else {}
 
@@ -218,13 +220,16 @@ class Renderer:
             frozenset(book.skills), frozenset(book.invalid_skills), book.options,
         )
 
-    def _reused(self, src_uri: str, inputs: tuple | None, render) -> str:
+    def _reused(self, src_uri: str, inputs_of, render) -> str:
         """The page's Markdown: as rendered before from equal inputs, else ``render()``.
-        ``inputs`` must hold everything of the book the page's templates read,
+        ``inputs_of()`` must hold everything of the book the page's templates read,
         beyond the whole book's inputs; None when the page reads the whole book."""
+        if not self._keep and not self._previous:
+            return render()
+        inputs = inputs_of()
         kept = self._previous.get(src_uri)
         markdown = kept[1] if inputs is not None and kept is not None and kept[0] == inputs else render()
-        if inputs is not None:
+        if inputs is not None and self._keep:
             self._rendered[src_uri] = (inputs, markdown)
         return markdown
 
@@ -288,7 +293,7 @@ class Renderer:
         ]
         for skill in sorted(self.book.skills.values(), key=lambda s: s.id):
             uri = skill_uri(skill.id)
-            markdown = self._reused(uri, self._skill_page_inputs(skill), lambda: self._render("skill-page.md", uri, skill=skill))
+            markdown = self._reused(uri, lambda: self._skill_page_inputs(skill), lambda: self._render("skill-page.md", uri, skill=skill))
             pages.append(GeneratedPage(uri, markdown, skill.path))
         # A skill whose file has errors keeps its page (under serve), which points at them.
         for skill_id in sorted(self.book.invalid_skills):
@@ -298,7 +303,7 @@ class Renderer:
         for prompt in self.book.prompts.values():
             uri = prompt_uri(prompt.id)
             source = self.book.chapter(prompt.chapter_key).path
-            markdown = self._reused(uri, self._prompt_page_inputs(prompt), lambda: self._render("prompt-page.md", uri, prompt=prompt))
+            markdown = self._reused(uri, lambda: self._prompt_page_inputs(prompt), lambda: self._render("prompt-page.md", uri, prompt=prompt))
             pages.append(GeneratedPage(uri, markdown, source))
         return pages
 
@@ -336,7 +341,7 @@ class Renderer:
                     replacements.append((prompt.start, prompt.end, card))
             return self._page(chapter, replacements)
 
-        return self._reused(chapter.src_uri, self._chapter_inputs(chapter), render)
+        return self._reused(chapter.src_uri, lambda: self._chapter_inputs(chapter), render)
 
     def document(self, src_uri: str, markdown: str) -> str:
         """A page that is not a chapter (such as the home page) with its directives rendered."""
