@@ -18,6 +18,7 @@ rendered when requested (``skillbook_live.py``).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -127,6 +128,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if config.nav is None or config is _nav_made_for:
         config.nav = _navigation(_renderer.book, files)
         _nav_made_for = config
+    if _command == "build":
+        # The book, its pages' Markdown and the templates live as long as the build:
+        # Python's collector need not walk them again at each full collection
+        # (on the bench book, collections took 0.38 s of the build, 0.28 s so).
+        gc.freeze()
     return files
 
 
