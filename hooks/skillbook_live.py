@@ -103,7 +103,10 @@ class LiveSite:
             search.config.enabled = False
 
     def capture_files(self, files: Files) -> None:
-        """The theme's static files, which only a full build looks for again."""
+        """The theme's static files, which only a full build looks for again (an
+        update reuses them)."""
+        if not self._capturing:
+            return
         dirs = [os.path.join(d, "") for d in self._config.theme.dirs]
         self._theme_files = [f for f in files if f.abs_src_path and any(f.abs_src_path.startswith(d) for d in dirs)]
 

@@ -180,20 +180,17 @@ def on_post_build(config: MkDocsConfig) -> None:
 def _write_redirects(config: MkDocsConfig) -> list[str]:
     """The pages at former ids' addresses; returns their paths."""
     site, written = Path(config.site_dir), []
+    # Redirect pages an earlier build wrote under serve may be written again.
+    earlier = _live.redirects if _live is not None else []
     for old, target, new in _renderer.redirects():
         path = site / old
-        if path.exists() and str(path) not in _live_redirects():
+        if path.exists() and str(path) not in earlier:
             continue  # a page of the book lives there (an error, reported)
         path.parent.mkdir(parents=True, exist_ok=True)
         url = (config.site_url or "/").rstrip("/") + "/" + new
         path.write_text(_renderer.redirect_page(target, url), encoding="utf-8")
         written.append(str(path))
     return written
-
-
-def _live_redirects() -> list[str]:
-    """Redirect pages an earlier build wrote under serve, which this one may rewrite."""
-    return _live.redirects if _live is not None else []
 
 
 def _banner() -> str | None:
