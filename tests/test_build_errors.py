@@ -262,7 +262,7 @@ ERROR_KINDS = [
      "docs/chapter-1-testing.md:17: link to 'javascript:alert(1)' is not allowed: links may go to pages of the book, "
      "http(s) or mailto addresses; change or remove it"),
     ("not-utf-8", "docs/notes.md", b"# Notes\n\nCaf\xe9\n",
-     "docs/notes.md:3: file is not UTF-8 (byte 0xe9 at offset 12); save it as UTF-8 in your editor"),
+     "docs/notes.md:3: file is not UTF-8 (byte 0xe9 at offset 12); it reads as Windows-1252 (Western European): run 'skillbook check --fix' to save it as UTF-8, or save it as UTF-8 in your editor"),
 ]
 
 

@@ -652,9 +652,13 @@ def test_links_to_files_that_are_not_chapters_are_left_as_they_are(tmp_path):
     assert (project / "docs" / "index.md").read_text(encoding="utf-8") == home.replace("chapters/01-start.md", "chapter-1-start.md")
 
 
+# Russian in Windows-1251, which also reads as (nonsense) Windows-1252: no encoding is sure.
+RUSSIAN = "\u041f\u0440\u0438\u0432\u0435\u0442".encode("cp1251")
+
+
 @pytest.mark.parametrize("files, where, offset", [
-    ({"chapters/01-start.md": b"# Chapter 1: Caf\xe9\n"}, "chapters/01-start.md", 16),
-    ({"chapters/01-start.md": "# Chapter 1: Start\n", "_sidebar.md": b"- **Caf\xe9**\n"}, "_sidebar.md", 7),
+    ({"chapters/01-start.md": b"# Chapter 1: " + RUSSIAN + b"\n"}, "chapters/01-start.md", 13),
+    ({"chapters/01-start.md": "# Chapter 1: Start\n", "_sidebar.md": b"- **" + RUSSIAN + b"**\n"}, "_sidebar.md", 4),
 ])
 def test_a_page_or_sidebar_that_is_not_utf8_stops_the_import(tmp_path, files, where, offset):
     book = docsify_book(tmp_path / "book", files)
@@ -662,8 +666,18 @@ def test_a_page_or_sidebar_that_is_not_utf8_stops_the_import(tmp_path, files, wh
     report = import_book([book], project)
     assert report.failed
     assert [str(problem) for problem in report.problems] == [
-        f"{book}/{where}:1: file is not UTF-8 (byte 0xe9 at offset {offset}); save it as UTF-8 in your editor"]
+        f"{book}/{where}:1: file is not UTF-8 (byte 0xcf at offset {offset}); save it as UTF-8 in your editor"]
     assert not (project / "docs" / "chapter-1-start.md").exists()
+
+
+def test_a_page_in_windows_1252_is_imported_as_utf8_and_reported(tmp_path):
+    book = docsify_book(tmp_path / "book", {"chapters/01-start.md": "# Chapter 1: Caf\xe9 \u2014 na\xefve\n".encode("cp1252")})
+    project = make_site_project(tmp_path / "project")
+    report = import_book([book], project)
+    assert not report.failed, report.lines()
+    assert [str(note) for note in report.normalised] == [
+        f"{book}/chapters/01-start.md: saved as UTF-8 (it was Windows-1252 (Western European))"]
+    assert (project / "docs" / "chapter-1-cafe-naive.md").read_text(encoding="utf-8") == "# Chapter 1: Caf\xe9 \u2014 na\xefve\n"
 
 
 PARTS = [("Foundations", [1, 2])]

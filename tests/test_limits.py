@@ -95,7 +95,7 @@ HOSTILE = [
     Hostile("folder-link-outside", "docs/elsewhere", folder_outside, 1,
             "outside the project, so it is not read or published; copy the file into the project instead"),
     Hostile("not-utf-8", "docs/chapter-2-latin.md", write(b"# Chapter 2: Caf\xe9\n"), 1,
-            "file is not UTF-8 (byte 0xe9 at offset 16); save it as UTF-8 in your editor"),
+            "file is not UTF-8 (byte 0xe9 at offset 16); it reads as Windows-1252 (Western European): run 'skillbook check --fix' to save it as UTF-8, or save it as UTF-8 in your editor"),
     Hostile("pipe", "docs/chapter-2-pipe.md", pipe, 1,
             "this is not a regular file (a pipe or a device); replace it with a text file"),
 ]

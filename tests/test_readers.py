@@ -364,7 +364,7 @@ def test_text_not_in_utf8_is_reported_at_its_line_and_byte():
     assert decode(Path("docs/page.md"), b"\xef\xbb\xbf# Caf\xc3\xa9\n", problems) == "# Caf\u00e9\n"  # the BOM goes
     assert decode(Path("docs/page.md"), b"# Title\n\nCaf\xe9\n", problems) is None
     assert [str(p) for p in problems] == [
-        "docs/page.md:3: file is not UTF-8 (byte 0xe9 at offset 12); save it as UTF-8 in your editor"]
+        "docs/page.md:3: file is not UTF-8 (byte 0xe9 at offset 12); it reads as Windows-1252 (Western European): run 'skillbook check --fix' to save it as UTF-8, or save it as UTF-8 in your editor"]
 
 
 def test_encoding_damage_is_repaired_outside_code_and_reported_with_the_repair():

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from skillbook.fences import NestedFence, nested_fence
 from skillbook.limits import MAX_NESTING, within_limits
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, Prompt
 from skillbook.placeholders import names_no_skill, placeholders
@@ -204,6 +205,9 @@ def _check_skillbook_comments(body: str, blocks: list[Block], path: str, offset:
 
 def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, problems: list[Problem]) -> list[Block]:
     blocks: list[Block] = []
+    # After a prompt closed early by a code block inside it, the fences up to the
+    # line meant to close it are pieces of the same mistake: reported once.
+    reported_until = -1
     for i, token in enumerate(tokens):
         if token.type == "fence" and token.level > 0 and _is_prompt(token.info, token.content):
             problems.append(Problem(
@@ -220,7 +224,13 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
         elif token.type == "paragraph_open":
             blocks.append(Block("paragraph", start, end, tokens[i + 1].content))
         elif token.type == "fence":
-            if not _is_closed(token, lines):
+            nested = nested_fence(lines, start) if start > reported_until else None
+            if nested is not None and nested.inner < end:
+                problems.append(_nested_problem(nested, lines, path, offset))
+                reported_until = nested.closing
+            elif start <= reported_until:
+                pass
+            elif not _is_closed(token, lines):
                 problems.append(Problem(
                     path, offset + start + 1,
                     f"code fence {token.markup!r} is never closed, so the rest of the file reads as code; "
@@ -240,6 +250,23 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
         else:
             blocks.append(Block("other", start, end))
     return blocks
+
+
+_NUMBERS = {4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def _nested_problem(nested: NestedFence, lines: list[str], path: str, offset: int) -> Problem:
+    """The code block inside a fenced block, with the fix: a longer outer fence."""
+    outer, inner, longer = nested.fence, nested.inner_fence, nested.longer
+    kind = "prompt" if _is_prompt(outer.info, "\n".join(lines[nested.opening + 1:nested.closing])) else "block"
+    return Problem(
+        path, offset + nested.opening + 1,
+        f"the {outer.markup}{outer.info.strip()} block at line {offset + nested.opening + 1} holds a "
+        f"{inner.markup}{inner.info.strip()} block (line {offset + nested.inner + 1}), which closes it early; to put a code "
+        f"block inside a {kind}, open the {kind} with {_NUMBERS.get(len(longer), len(longer))} {'backticks' if longer[0] == '`' else 'tildes'} "
+        f"({longer}{outer.info.strip()}) and close it with {longer} (line {offset + nested.closing + 1})",
+        fix=nested.edits(lines, offset),
+    )
 
 
 def _check_swallowed(fence: Token, path: str, offset: int, problems: list[Problem]) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from skillbook.book import SKILLS_FOLDER, load_book
+from skillbook.fixes import apply_fixes
 from skillbook.importer import import_book
 from skillbook.text import count
 
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="validate skills/ and the chapters in docs/; exit 1 on any error")
     check.add_argument("--root", type=Path, default=Path("."), help="the book's folder (holding mkdocs.yml)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the fixes the check is sure of (a code block inside a prompt, a file to save as UTF-8), "
+                            "print them, then check again")
     check.add_argument("files", nargs="*", help="ignored: pre-commit passes changed files, the whole book is checked")
     move = commands.add_parser("import", help="import a docsify book (or chapter files) into the project")
     move.add_argument("sources", nargs="+", type=Path, help="a docsify book's folder, or chapter files")
@@ -44,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER, args.root, args.root / "mkdocs.yml")
+    if args.fix:
+        changes = apply_fixes(book.problems)
+        print("\n".join(["skillbook: fixed:", *(f"  {line}" for line in changes)]) if changes else "skillbook: nothing to fix")
+        if changes:
+            book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER, args.root, args.root / "mkdocs.yml")
     for problem in book.problems:
         print(problem, file=sys.stderr if problem in book.errors else sys.stdout)
     failed = bool(book.errors) or (args.strict and bool(book.warnings))

@@ -10,12 +10,12 @@ model already holds each prompt's exact text, which a conversion could alter.)""
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from skillbook.book import Book
+from skillbook.fences import fence_for
 from skillbook.model import Chapter, Prompt
 from skillbook.render import prompt_uri, skill_uri
 from skillbook.text import count
@@ -74,12 +74,6 @@ def prompts_data(book: Book, site_url: str) -> list[dict[str, Any]]:
     ]
 
 
-def _fence(text: str) -> str:
-    """A backtick fence longer than any run of backticks in the text."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    return "`" * max(3, longest + 1)
-
-
 def _line(text: str | None) -> str:
     return " ".join(text.split()) if text else ""
 
@@ -115,7 +109,7 @@ def llms_full_txt(book: Book, site_name: str, site_url: str) -> str:
 
 def _prompt_markdown(book: Book, prompt: Prompt, site_url: str) -> list[str]:
     chapter = book.chapter(prompt.chapter_key)
-    fence = _fence(prompt.text)
+    fence = fence_for(prompt.text)
     out = [f"## {prompt.plain_title}", "",
            f"Skill: {'@' + prompt.skill_id if prompt.skill_id else 'any (a template)'}. "
            f"{chapter.label}: {chapter.short_title}. Page: {page_url(site_url, prompt_uri(prompt.id))}", ""]

@@ -31,7 +31,8 @@ from skillbook.chapters import Block, chapter_key, code_lines, in_code_span, par
 from skillbook.options import load_options
 from skillbook.problems import Problem
 from skillbook.sources import (
-    MAX_PAGE_BYTES, MAX_SKILL_BYTES, decode, encoding_repairs, normalise_line_ends, read_bytes, read_source,
+    ENCODING_NAMES, MAX_PAGE_BYTES, MAX_SKILL_BYTES, decode, encoding_repairs, normalise_line_ends, read_bytes, read_source,
+    unambiguous_encoding,
 )
 from skillbook.text import prompt_slug, slugify
 from skillbook.yaml_source import YAML_LOADER, load_yaml
@@ -131,6 +132,7 @@ class ImportReport:
     files_replaced: list[str] = field(default_factory=list)
     skills_to_review: list[Note] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    fences_lengthened: list[Note] = field(default_factory=list)
     links_resolved: list[Note] = field(default_factory=list)
     links_unresolved: list[Note] = field(default_factory=list)
     repairs: list[Note] = field(default_factory=list)
@@ -159,6 +161,7 @@ class ImportReport:
         out.append(f"  files: {len(self.files_created)} created, {len(self.files_updated)} updated, {len(self.files_unchanged)} unchanged"
                    + "".join(f"\n    replaced: {entry}" for entry in self.files_replaced))
         sections = [
+            ("prompts holding code blocks, their fences made longer", self.fences_lengthened),
             ("links to chapters and appendices resolved", self.links_resolved), ("links left unresolved (now text)", self.links_unresolved),
             ("encoding repairs", self.repairs), ("line ends and byte-order marks normalised", self.normalised),
             ("skill facts that differ between tables (the chapter's own table wins)", self.fact_conflicts),
@@ -228,7 +231,7 @@ def read_page(page: Page, report: ImportReport) -> bool:
     """Decode, normalise and repair a page; False if it cannot be read."""
     problems: list[Problem] = []
     data = read_bytes(page.source, MAX_PAGE_BYTES, problems)
-    text = decode(page.source, data, problems) if data is not None else None
+    text = _decode(page.source, data, problems, report) if data is not None else None
     if text is None:
         report.problems.extend(problems)
         return False
@@ -240,6 +243,18 @@ def read_page(page: Page, report: ImportReport) -> bool:
     return True
 
 
+def _decode(path: Path, data: bytes, problems: list[Problem], report: ImportReport) -> str | None:
+    """The text of a source file: UTF-8, or an encoding it reads as unambiguously
+    (the file is then written as UTF-8, and the report says so)."""
+    text = decode(path, data, problems)
+    encoding = unambiguous_encoding(data) if text is None else None
+    if encoding is None:
+        return text
+    problems.clear()
+    report.normalised.append(Note(str(path), f"saved as UTF-8 (it was {ENCODING_NAMES[encoding]})"))
+    return data.decode(encoding)
+
+
 def _repair(path: Path, text: str, report: ImportReport) -> str:
     """Encoding damage (UTF-8 read as cp1252 and saved again) repaired outside code blocks."""
     lines = text.split("\n")
@@ -247,6 +262,25 @@ def _repair(path: Path, text: str, report: ImportReport) -> str:
         report.repairs.append(Note(f"{path}:{index + 1}", f"{lines[index].strip()!r} -> {repaired.strip()!r}"))
         lines[index] = repaired
     return "\n".join(lines)
+
+
+def lengthen_fences(page: Page, report: ImportReport) -> None:
+    """A code block pasted inside a prompt closes the prompt early: the prompt's
+    fences are made longer, as the chapter reader's fix says, so that the prompt
+    is what the author meant, inner fences included."""
+    problems: list[Problem] = []
+    read_blocks(page.text, str(page.source), problems)
+    lines = page.text.split("\n")
+    for problem in problems:
+        if isinstance(problem.fix, tuple) and problem.fix:
+            opening, closing = problem.fix
+            for edit in problem.fix:
+                lines[edit.line - 1] = edit.new
+            report.fences_lengthened.append(Note(
+                f"{page.source}:{opening.line}",
+                f"{opening.old.strip()!r} ... {closing.old.strip()!r} (line {closing.line}) -> {opening.new.strip()!r} ... {closing.new.strip()!r}",
+            ))
+    page.text = "\n".join(lines)
 
 
 def _title(text: str) -> str | None:
@@ -526,7 +560,7 @@ def read_parts(sidebar: Path | None, report: ImportReport) -> list[tuple[str, li
         return []
     problems: list[Problem] = []
     data = read_bytes(sidebar, MAX_PAGE_BYTES, problems)
-    text = decode(sidebar, data, problems) if data is not None else None
+    text = _decode(sidebar, data, problems, report) if data is not None else None
     if text is None:
         report.problems.extend(problems)
         return []
@@ -666,6 +700,8 @@ def import_book(sources: list[Path], project: Path, dry_run: bool = False, force
     pages = [page for page in pages if read_page(page, report)]
     if report.problems:
         return report
+    for page in pages:
+        lengthen_fences(page, report)
     name_pages(pages)
     # Links first: the steps after them change the number of lines, and the report
     # names source lines.

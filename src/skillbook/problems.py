@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -14,11 +14,29 @@ class Severity(str, Enum):
 
 
 @dataclass(frozen=True)
+class LineEdit:
+    """One line of a file replaced: ``line`` counts from 1."""
+
+    line: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Resave:
+    """A file that is not UTF-8 but reads one way only, in ``encoding``: saved again as UTF-8."""
+
+    encoding: str
+
+
+@dataclass(frozen=True)
 class Problem:
     path: str
     line: int
     message: str
     severity: Severity = Severity.ERROR
+    # What fixes the problem for certain, for `skillbook check --fix` and the import.
+    fix: tuple[LineEdit, ...] | Resave = field(default=(), compare=False)
 
     def relative_to(self, root: Path | str) -> Problem:
         """The problem with its path, and the paths its message names, relative to

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from skillbook.book import PROMPT_ID, Book
 from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, code_lines, in_code_span, plain_text
 from skillbook.directives import DIRECTIVES
+from skillbook.fences import longest_run
 from skillbook.model import Chapter, Directive, Document, Prompt, Skill
 from skillbook.prompt_parts import prompt_parts
 from skillbook.safety import neutralise
@@ -102,8 +103,8 @@ def code_span(text: str) -> Markup:
     """Text as a Markdown code span, which shows it exactly (Markdown escapes it):
     delimited by more backticks than it holds, on one line."""
     text = " ".join(text.split("\n"))
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    return Markup(f"{fence} {text} {fence}")
+    delimiter = longest_run(text) + "`"
+    return Markup(f"{delimiter} {text} {delimiter}")
 
 
 @functools.lru_cache(maxsize=4096)  # a prompt's text, once for all its cards

@@ -8,12 +8,13 @@ UTF-8; encoding damage is reported."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
 import ftfy
 
-from skillbook.problems import Problem, Severity
+from skillbook.problems import Problem, Resave, Severity
 
 # The largest page and skill file read. The longest chapter of the book is
 # about 40 KiB and the longest skill file about 3 KiB.
@@ -91,12 +92,47 @@ def decode(path: Path, data: bytes, problems: list[Problem]) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
+        encoding = unambiguous_encoding(data)
+        fix = (f"it reads as {ENCODING_NAMES[encoding]}: run 'skillbook check --fix' to save it as UTF-8, "
+               "or save it as UTF-8 in your editor") if encoding else "save it as UTF-8 in your editor"
         problems.append(Problem(
-            str(path), line,
-            f"file is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
-            "save it as UTF-8 in your editor",
+            str(path), line, f"file is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); {fix}",
+            fix=Resave(encoding) if encoding else (),
         ))
         return None
+
+
+ENCODING_NAMES = {"utf-16": "UTF-16 (it starts with UTF-16's byte-order mark)", "cp1252": "Windows-1252 (Western European)"}
+# The characters Windows-1252 text holds beyond ASCII where no other reading is likely:
+# typographic punctuation and symbols.
+TYPOGRAPHIC = frozenset("‘’‚“”„–—…•€™©®°±×÷§¶·«»\u00a0")
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def unambiguous_encoding(data: bytes) -> str | None:
+    """The encoding of text that is not UTF-8 but reads one way only: UTF-16 with
+    its byte-order mark, or Windows-1252 whose every word is mostly ASCII letters
+    (text in another 8-bit encoding, Cyrillic or Greek, reads as runs of accented
+    letters) and which holds no control character. None when unsure."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+        return "utf-16"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", text):
+        return None
+    for word in WORD.findall(text):
+        foreign = sum(not c.isascii() for c in word)
+        if foreign and foreign * 2 > len(word):
+            return None
+    if any(not c.isascii() and not c.isalpha() and c not in TYPOGRAPHIC for c in text):
+        return None
+    return "cp1252"
 
 
 def encoding_repairs(text: str, code: set[int] = frozenset()) -> list[tuple[int, str]]:
