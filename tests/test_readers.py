@@ -139,7 +139,7 @@ def test_a_block_in_a_list_is_counted_once():
     ("Plain text, no tag", "Plain text, no tag"),
     ("a <script>alert(1)</script>", "a &lt;script>alert(1)&lt;/script>"),
     ("<b>bold</b>, <KBD>Ctrl</KBD> and <br/>", "<b>bold</b>, <KBD>Ctrl</KBD> and <br/>"),
-    ('<div class="note" markdown>', '<div class="note" markdown>'),
+    ('<div class="note" markdown>note</div>', '<div class="note" markdown>note</div>'),
     ('<div onclick="alert(1)">', '&lt;div onclick="alert(1)">'),
     ('<span class="x" style="color: red">', '&lt;span class="x" style="color: red">'),
     # In a code span a tag is already text; after a closed span it is not.
@@ -148,7 +148,26 @@ def test_a_block_in_a_list_is_counted_once():
     ("``` <script>", "``` <script>"),
 ])
 def test_disallowed_tags_are_written_as_text(line, shown):
-    assert neutralise(line) == shown
+    assert neutralise([line]) == [shown]
+
+
+@pytest.mark.parametrize("lines, shown", [
+    # The closing tag of a tag shown as text would close the theme's layout.
+    (['<div align="center">', "", "# Title", "", "</div>"], ['&lt;div align="center">', "", "# Title", "", "&lt;/div>"]),
+    (["</div>", "</section></details>"], ["&lt;/div>", "&lt;/section>&lt;/details>"]),
+    # An allowed tag never closed would swallow what follows it.
+    (["<details>", "<summary>More</summary>", "text"], ["&lt;details>", "<summary>More</summary>", "text"]),
+    # Pairs are kept, across lines and nested.
+    (['<div class="grid" markdown>', "<div>", "x", "</div>", "</div>"],
+     ['<div class="grid" markdown>', "<div>", "x", "</div>", "</div>"]),
+    # Crossed pairs: the tag closed out of turn is shown as text with its pair kept.
+    (["<b><i>x</b></i>"], ["<b>&lt;i>x</b>&lt;/i>"]),
+    # A closing tag in a code span or a code block is code.
+    (["<div>", "`</div>`", "```", "</div>", "```"], ["&lt;div>", "`</div>`", "```", "</div>", "```"]),
+])
+def test_a_tag_is_kept_only_with_its_pair(lines, shown):
+    code = {2, 3, 4} if "```" in lines else set()
+    assert neutralise(lines, code) == shown
 
 
 @pytest.mark.parametrize("line, targets", [

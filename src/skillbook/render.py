@@ -352,7 +352,7 @@ class Renderer:
     def _page(self, document: Document, replacements: list[tuple[int, int, str]]) -> str:
         chapter = document if isinstance(document, Chapter) else None
         # The author's HTML is shown as text (skillbook.safety), before any of ours is added.
-        lines = [line if index in document.code_lines else neutralise(line) for index, line in enumerate(document.body.split("\n"))]
+        lines = neutralise(document.body.split("\n"), document.code_lines)
         for index in sorted({link.line_index for link in document.chapter_links}):
             lines[index] = self._mark_unwritten_chapters(lines[index], document.src_uri)
         for directive in (d for d in document.directives if self._renderable(d, chapter)):
@@ -392,8 +392,7 @@ class Renderer:
         on ``page_uri``: relative links are made to work from there, and its HTML is
         shown as text."""
         if "<" in markdown:  # most titles and contexts hold no HTML: no need to find their code
-            code = code_lines(markdown)
-            markdown = "\n".join(line if index in code else neutralise(line) for index, line in enumerate(markdown.split("\n")))
+            markdown = "\n".join(neutralise(markdown.split("\n"), code_lines(markdown)))
         markdown = self._mark_unwritten_chapters(markdown, page_uri)
         if page_uri != chapter_uri:
             def relink(match: re.Match) -> str:

@@ -27,6 +27,9 @@ ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<
 # A link's target, with its balanced parentheses, as CommonMark reads it: "(1)" of
 # "javascript:alert(1)" is the target's, not the link's end.
 LINK_TARGET = re.compile(r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)(?P<target>(?:[^\s()>]|\([^\s()>]*\))+)")
+# An image whose address is on another host: ![alt](https://...).
+REMOTE_IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<target>https?://[^\s)>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)", re.IGNORECASE)
 SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
 
@@ -45,13 +48,53 @@ def unsafe_links(line: str) -> list[str]:
             if _outside_code(line, m.start()) and not SAFE_SCHEME.match(m.group("target"))]
 
 
-def neutralise(line: str) -> str:
-    """The line with its disallowed tags written as text."""
-    if "<" not in line:
-        return line
+# Elements that have no closing tag.
+VOID_TAGS = frozenset({"br", "hr"})
 
-    def replace(match: re.Match) -> str:
-        if not _outside_code(line, match.start()) or _allowed(match):
-            return match.group(0)
-        return "&lt;" + match.group(0)[1:]
-    return TAG.sub(replace, line)
+
+def remote_images(line: str) -> list[re.Match]:
+    """Images on other hosts that a line of Markdown would load (their ``alt`` and ``target``)."""
+    return [m for m in REMOTE_IMAGE.finditer(line) if _outside_code(line, m.start())]
+
+
+def neutralise(lines: list[str], code: set[int] | frozenset[int] = frozenset()) -> list[str]:
+    """The lines of a page (lines in ``code`` are code, left alone) with every tag
+    that is not allowed written as text. An allowed tag is kept only with its pair:
+    a closing tag whose opening tag was shown as text (``</div>`` after
+    ``<div align="center">``), or an opening tag never closed, would close or
+    swallow the theme's own layout, so it is shown as text too."""
+    found: list[tuple[int, re.Match, bool]] = []  # (line, tag, kept)
+    open_tags: list[int] = []  # indexes in ``found`` of allowed opening tags not closed yet
+    unclosed: set[int] = set()
+    for index, line in enumerate(lines):
+        if index in code or "<" not in line:
+            continue
+        for match in TAG.finditer(line):
+            if not _outside_code(line, match.start()):
+                continue
+            name = match.group("name").lower()
+            kept = _allowed(match)
+            if kept and name not in VOID_TAGS and not match.group(0).endswith("/>"):
+                if not match.group("close"):
+                    open_tags.append(len(found))
+                else:
+                    opener = next((at for at in reversed(open_tags) if found[at][1].group("name").lower() == name), None)
+                    if opener is None:
+                        kept = False
+                    else:
+                        # Tags opened inside it and not closed before it are left open: text.
+                        unclosed.update(open_tags[open_tags.index(opener) + 1:])
+                        del open_tags[open_tags.index(opener):]
+            found.append((index, match, kept))
+    unclosed.update(open_tags)
+    shown_as_text: dict[int, list[re.Match]] = {}
+    for at, (index, match, kept) in enumerate(found):
+        if not kept or at in unclosed:
+            shown_as_text.setdefault(index, []).append(match)
+    out = list(lines)
+    for index, matches in shown_as_text.items():
+        line = out[index]
+        for match in reversed(matches):
+            line = line[:match.start()] + "&lt;" + line[match.start() + 1:]
+        out[index] = line
+    return out
