@@ -192,9 +192,19 @@ def _replaced_by_directive(lines: list[str], number: int) -> bool:
 # -- the site -----------------------------------------------------------------------------------------
 
 
-def fences(text: str) -> list[tuple[str, str]]:
-    """(language, content) of every fenced block, read by CommonMark."""
-    return [(t.info.strip(), t.content) for t in MarkdownIt("commonmark").parse(text) if t.type == "fence"]
+def fences(text: str, source: Path | None = None) -> list[tuple[str, str]]:
+    """(language, content) of every fenced block, read by CommonMark, as the author
+    meant them: a prompt the manifest lists as holding code blocks is the lines
+    between its opening and closing lines, the blocks inside it part of its text."""
+    lines = text.split("\n")
+    meant: list[tuple[str, str]] = []
+    relative = source.relative_to(BOOK).as_posix() if source else None
+    for prompt in (p for p in EXPECTED["prompts_holding_code_blocks"] if p["file"] == relative):
+        first, last = prompt["opening_line"], prompt["closing_line"]  # 1-based
+        content = "\n".join(lines[first:last - 1]) + "\n"
+        meant.append(("text", content))
+        lines[first - 1:last] = [""] * (last - first + 1)
+    return meant + [(t.info.strip(), t.content) for t in MarkdownIt("commonmark").parse("\n".join(lines)) if t.type == "fence"]
 
 
 def code_texts(page_html: str) -> list[str]:
@@ -214,7 +224,7 @@ def test_every_code_block_and_prompt_is_kept_verbatim(imported, site):
         built = page_html(site, target)
         shown = code_texts(built)
         mermaid = [html.unescape(m) for m in re.findall(r'<pre class="mermaid"><code>(.*?)</code></pre>', built, re.DOTALL)]
-        for language, content in fences(source_text(source)):
+        for language, content in fences(source_text(source), source):
             all_blocks += 1
             if language == "mermaid":
                 assert content.rstrip("\n") in mermaid, f"{source.name}: mermaid diagram not kept"
@@ -234,7 +244,7 @@ def test_every_prompt_has_a_page_with_its_exact_text(imported, site):
     assert len(prompt_pages) == EXPECTED["prompts"] == pages
     texts = {text for page in prompt_pages for text in code_texts((page / "index.html").read_text(encoding="utf-8"))}
     for source in SOURCE_PAGES:
-        for language, content in fences(source_text(source)):
+        for language, content in fences(source_text(source), source):
             if content.startswith("@") and language in ("", "text"):
                 assert content[:-1] in texts, f"{source.name}: no prompt page shows\n{content[:200]}"
 
@@ -402,7 +412,7 @@ def test_only_templates_hold_placeholders_in_the_fixture():
     """Every prompt of the fixture book: placeholders exactly in the templates."""
     templates = set(EXPECTED["template_skill_ids"])
     for source in SOURCE_PAGES:
-        for language, content in fences(source_text(source)):
+        for language, content in fences(source_text(source), source):
             if content.startswith("@") and language in ("", "text"):
                 first_line = content.split("\n", 1)[0]
                 is_template = bool(placeholders(content)) or first_line.startswith(("@skill-name", "@["))
@@ -641,15 +651,53 @@ def test_an_introduction_unlike_the_projects_skill_file_stays_prose(tmp_path):
         f"{book}/chapters/01-start.md:5: @tester's introduction differs from skills/tester.yml"]
 
 
-def test_links_to_files_that_are_not_chapters_are_left_as_they_are(tmp_path):
-    home = "# Home\n\nSee the [guide](guide.md), the [notes](chapters/notes.txt) and [chapter 1](chapters/01-start.md).\n"
-    book = docsify_book(tmp_path / "book", {"README.md": home, "chapters/01-start.md": "# Chapter 1: Start\n"})
+HOME_WITH_FILES = ("# Home\n\nSee the [guide](guide.md), the [notes](chapters/notes.txt), [chapter 1](chapters/01-start.md),\n"
+                   "the [plan](../PLAN.md), the [issues](../../issues) and the [missing](gone.md).\n\n[Top](#top) [Home](#home)\n")
+
+
+def test_links_to_files_that_are_not_pages_become_text_without_repo_url(tmp_path):
+    book = docsify_book(tmp_path / "book", {"README.md": HOME_WITH_FILES, "chapters/01-start.md": "# Chapter 1: Start\n",
+                                            "guide.md": "# Guide\n", "chapters/notes.txt": "notes\n"})
     project = make_site_project(tmp_path / "project")
     report = import_book([book], project)
     assert [str(note) for note in report.links_resolved] == [
         f"{book}/README.md:3: chapters/01-start.md -> chapter-1-start.md"]
-    assert report.links_unresolved == []
-    assert (project / "docs" / "index.md").read_text(encoding="utf-8") == home.replace("chapters/01-start.md", "chapter-1-start.md")
+    advice = "(not a page of the book; set repo_url in mkdocs.yml and import again to link it to the repository)"
+    assert [str(note) for note in report.links_unresolved] == [
+        f"{book}/README.md:3: guide.md {advice}",
+        f"{book}/README.md:3: chapters/notes.txt {advice}",
+        f"{book}/README.md:4: ../PLAN.md {advice}",
+        f"{book}/README.md:4: ../../issues {advice}",
+        f"{book}/README.md:4: gone.md {advice}",
+        f"{book}/README.md:6: #top (no such heading on this page; the site has its own 'Back to top' button)",
+    ]
+    assert (project / "docs" / "index.md").read_text(encoding="utf-8") == (
+        "# Home\n\nSee the guide, the notes, [chapter 1](chapter-1-start.md),\n"
+        "the plan, the issues and the missing.\n\nTop [Home](#home)\n")
+
+
+def test_links_to_files_of_the_repository_lead_to_its_address_with_repo_url(tmp_path):
+    book = docsify_book(tmp_path / "book", {"README.md": HOME_WITH_FILES, "chapters/01-start.md": "# Chapter 1: Start\n",
+                                            "guide.md": "# Guide\n", "chapters/notes.txt": "notes\n"})
+    project = make_site_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("# repo_url: https://github.com/OWNER/REPOSITORY",
+                                                 "repo_url: https://github.com/owner/book")
+                      .replace("# edit_uri: edit/main/docs/", "edit_uri: edit/trunk/docs/"))
+    report = import_book([book], project)
+    assert [str(note) for note in report.links_to_repository] == [
+        f"{book}/README.md:3: guide.md -> https://github.com/owner/book/blob/trunk/guide.md",
+        f"{book}/README.md:3: chapters/notes.txt -> https://github.com/owner/book/blob/trunk/chapters/notes.txt",
+        f"{book}/README.md:4: ../../issues -> https://github.com/owner/book/issues",
+    ]
+    assert [str(note) for note in report.links_unresolved] == [
+        f"{book}/README.md:4: ../PLAN.md (no such file in the repository)",
+        f"{book}/README.md:4: gone.md (no such file in the repository)",
+        f"{book}/README.md:6: #top (no such heading on this page; the site has its own 'Back to top' button)",
+    ]
+    home = (project / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "[guide](https://github.com/owner/book/blob/trunk/guide.md)" in home
+    assert "[issues](https://github.com/owner/book/issues)" in home
 
 
 # Russian in Windows-1251, which also reads as (nonsense) Windows-1252: no encoding is sure.
@@ -726,3 +774,61 @@ def test_a_replaced_chapter_names_only_the_skills_that_list_it(tmp_path):
     assert [str(note) for note in report.skills_to_review] == [
         "skills/named.yml: names docs/chapter-1-old.md's chapter 1, now docs/chapter-1-start.md: "
         "fix its 'chapters:' or delete the file"]
+
+
+# -- what the real book's home page and appendices hold: centred HTML, badges, links out, stray tags ----
+
+
+def test_centred_html_is_made_markdown_and_reported(report, imported):
+    notes = {Path(n.where).relative_to(BOOK).as_posix(): n.text for n in report.html_unwrapped}
+    expected = {f"{c['file']}:{c['line']}": c for c in EXPECTED["centred_html"]}
+    assert set(notes) == set(expected)
+    for where, centred in expected.items():
+        closing = f" (line {centred['closing_line']})" if "closing_line" in centred else " (one line)"
+        assert notes[where] == f'<{centred["tag"]} align="center"> ... </{centred["tag"]}>{closing}'
+    home = (imported / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "align=" not in home and "<img" not in home
+    assert home.startswith("# The Skillbook Field Guide\n")
+
+
+def test_images_on_other_hosts_become_their_text_and_are_reported(report, imported, site):
+    notes = [(Path(n.where).relative_to(BOOK).as_posix(), n.text) for n in report.remote_images]
+    assert notes == [(f"{i['file']}:{i['line']}", f"{i['src']} (now its text, '{i['alt']}')") for i in EXPECTED["remote_images"]]
+    home = (site / "index.html").read_text(encoding="utf-8")
+    for image in EXPECTED["remote_images"]:
+        assert image["src"] not in home
+    # A badge that was a link keeps its link, with the badge's text.
+    assert '<a href="https://github.com/skillbook/field-guide">Stars</a>' in home
+
+
+def test_with_repo_url_the_fixture_links_lead_to_the_repository(tmp_path):
+    project = make_site_project(tmp_path / "book")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("# repo_url: https://github.com/OWNER/REPOSITORY",
+                                                 "repo_url: https://github.com/skillbook/field-guide"))
+    report = import_book([BOOK], project)
+    assert {n.text.split(" -> ")[0]: n.text.split(" -> ")[1] for n in report.links_to_repository} == EXPECTED["links_with_repo_url"]
+    still = {n.text.split(" ")[0] for n in report.links_unresolved}
+    assert still == set(EXPECTED["links_unresolved"]) - set(EXPECTED["links_with_repo_url"])
+
+
+def test_stray_tags_reach_the_page_as_text(site):
+    page = page_html(site, "appendix-c-attribution")
+    article = page[page.index("<article"):page.index("</article>")]
+    for stray in EXPECTED["stray_tags"]:
+        for tag in stray["tags"]:
+            assert html.escape(tag, quote=False) in article, tag
+    # The theme's own layout is whole: one main and one article, closed where the theme closes them.
+    assert page.count("</main>") == 1 and page.count("<article") == 1
+
+
+def test_no_page_links_to_a_page_that_does_not_exist(imported, site):
+    """Every relative link of every built page leads to a file of the site."""
+    missing = []
+    for page in site.rglob("*.html"):
+        for target in re.findall(r'<a [^>]*href="([^"#:]+?)(?:#[^"]*)?"', page.read_text(encoding="utf-8")):
+            # 404.html is served at any address, so its links start at the site's root.
+            resolved = (site / target.lstrip("/") if target.startswith("/") else page.parent / target).resolve()
+            if not (resolved.is_file() or (resolved / "index.html").is_file()):
+                missing.append(f"{page.relative_to(site)} -> {target}")
+    assert missing == [], "\n".join(missing)

@@ -22,7 +22,7 @@ from skillbook.limits import MAX_NESTING, within_limits
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, Prompt
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
-from skillbook.safety import unsafe_links
+from skillbook.safety import remote_images, unsafe_links
 from skillbook.sources import check_encoding_damage
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
 
@@ -174,10 +174,18 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
 
 
 def _check_links(lines: list[str], code: set[int], path: str, offset: int, problems: list[Problem]) -> None:
-    """Links that could run script in a reader's browser are refused."""
+    """Links that could run script in a reader's browser are refused; images from
+    other hosts, which a page would load as it opens, are a warning."""
     for index, line in enumerate(lines):
         if index in code or ":" not in line:
             continue
+        for image in remote_images(line):
+            problems.append(Problem(
+                path, offset + index + 1,
+                f"the image {image.group('target')} is loaded from another host whenever the page opens, which tells that host "
+                "who reads the book; download it into docs/assets/ and link it from there",
+                Severity.WARNING,
+            ))
         for target in unsafe_links(line):
             problems.append(Problem(
                 path, offset + index + 1,
@@ -203,11 +211,33 @@ def _check_skillbook_comments(body: str, blocks: list[Block], path: str, offset:
         ))
 
 
+def _nested_fences(tokens: list[Token], lines: list[str]) -> list[NestedFence]:
+    """Every top-level block closed early by a code block inside it. Past one, the
+    rest of the page is read again from the line meant to close it, as the author
+    meant it: one mistake must not hide the next."""
+    found: list[NestedFence] = []
+    start = 0
+    while True:
+        for token in tokens:
+            if token.type == "fence" and token.level == 0 and token.map is not None:
+                nested = nested_fence(lines, start + token.map[0])
+                if nested is not None and nested.inner < start + token.map[1]:
+                    found.append(nested)
+                    start = nested.closing + 1
+                    tokens = _block_parser.parse("\n".join(lines[start:]))
+                    break
+        else:
+            return found
+
+
 def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, problems: list[Problem]) -> list[Block]:
     blocks: list[Block] = []
-    # After a prompt closed early by a code block inside it, the fences up to the
-    # line meant to close it are pieces of the same mistake: reported once.
-    reported_until = -1
+    # A block closed early by a code block inside it is reported once, with the fix;
+    # the fences up to the line meant to close it are pieces of the same mistake.
+    inside_nested: set[int] = set()
+    for nested in _nested_fences(tokens, lines):
+        problems.append(_nested_problem(nested, lines, path, offset))
+        inside_nested.update(range(nested.opening, nested.closing + 1))
     for i, token in enumerate(tokens):
         if token.type == "fence" and token.level > 0 and _is_prompt(token.info, token.content):
             problems.append(Problem(
@@ -224,11 +254,7 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
         elif token.type == "paragraph_open":
             blocks.append(Block("paragraph", start, end, tokens[i + 1].content))
         elif token.type == "fence":
-            nested = nested_fence(lines, start) if start > reported_until else None
-            if nested is not None and nested.inner < end:
-                problems.append(_nested_problem(nested, lines, path, offset))
-                reported_until = nested.closing
-            elif start <= reported_until:
+            if start in inside_nested:
                 pass
             elif not _is_closed(token, lines):
                 problems.append(Problem(

@@ -21,6 +21,8 @@ blocks and prompts stay byte for byte. Pages are read through the chapter reader
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,7 @@ import yaml
 from skillbook.chapters import Block, chapter_key, code_lines, in_code_span, parse_chapter, plain_text, read_blocks
 from skillbook.options import load_options
 from skillbook.problems import Problem
+from skillbook.safety import remote_images
 from skillbook.sources import (
     ENCODING_NAMES, MAX_PAGE_BYTES, MAX_SKILL_BYTES, decode, encoding_repairs, normalise_line_ends, read_bytes, read_source,
     unambiguous_encoding,
@@ -66,6 +69,7 @@ class Page:
     key: int | str | None
     text: str
     target: str = ""  # path in docs/
+    book_root: Path | None = None  # the folder of the book it comes from
     # The lines the import replaced so far, as (first line, lines taken out,
     # lines put in), so that a note names the line of the source.
     edits: list[tuple[int, int, int]] = field(default_factory=list)
@@ -135,6 +139,9 @@ class ImportReport:
     fences_lengthened: list[Note] = field(default_factory=list)
     links_resolved: list[Note] = field(default_factory=list)
     links_unresolved: list[Note] = field(default_factory=list)
+    links_to_repository: list[Note] = field(default_factory=list)
+    html_unwrapped: list[Note] = field(default_factory=list)
+    remote_images: list[Note] = field(default_factory=list)
     repairs: list[Note] = field(default_factory=list)
     fact_conflicts: list[Note] = field(default_factory=list)
     introductions_kept: list[Note] = field(default_factory=list)
@@ -163,6 +170,9 @@ class ImportReport:
         sections = [
             ("prompts holding code blocks, their fences made longer", self.fences_lengthened),
             ("links to chapters and appendices resolved", self.links_resolved), ("links left unresolved (now text)", self.links_unresolved),
+            ("links to files of the repository, now to its address", self.links_to_repository),
+            ("centred HTML made Markdown", self.html_unwrapped),
+            ("images on other hosts, now their text (download them into docs/assets/ to show them)", self.remote_images),
             ("encoding repairs", self.repairs), ("line ends and byte-order marks normalised", self.normalised),
             ("skill facts that differ between tables (the chapter's own table wins)", self.fact_conflicts),
             ("introductions kept as prose", self.introductions_kept), ("not imported", self.skipped),
@@ -194,11 +204,11 @@ def discover(sources: list[Path], report: ImportReport) -> tuple[list[Page], Pat
                 if relative == "_sidebar.md":
                     sidebar = path
                 if relative == "README.md":
-                    _add(pages, Page(path, "home", None, ""), report)
+                    _add(pages, Page(path, "home", None, "", book_root=source), report)
                 elif relative.startswith("chapters/") and relative.endswith(".md"):
-                    _add_numbered(pages, path, report)
+                    _add_numbered(pages, path, report, book_root=source)
                 elif relative.startswith("appendices/") and relative.endswith(".md"):
-                    _add_numbered(pages, path, report, appendix=True)
+                    _add_numbered(pages, path, report, appendix=True, book_root=source)
                 else:
                     reason = DOCSIFY_FILES.get(relative, "not a chapter, an appendix or the home page")
                     report.skipped.append(Note(str(path), reason))
@@ -209,14 +219,15 @@ def discover(sources: list[Path], report: ImportReport) -> tuple[list[Page], Pat
     return pages, sidebar
 
 
-def _add_numbered(pages: list[Page], path: Path, report: ImportReport, appendix: bool = False) -> None:
+def _add_numbered(pages: list[Page], path: Path, report: ImportReport, appendix: bool = False,
+                  book_root: Path | None = None) -> None:
     match = (SOURCE_APPENDIX if appendix else SOURCE_CHAPTER).match(path.name)
     if match is None:
         shape = "<letter>-<slug>.md" if appendix else "<number>-<slug>.md"
         report.skipped.append(Note(str(path), f"its name is not {shape}, so its {'letter' if appendix else 'number'} is unknown; rename it"))
         return
     key = match.group(1).upper() if appendix else int(match.group(1))
-    _add(pages, Page(path, "appendix" if appendix else "chapter", key, ""), report)
+    _add(pages, Page(path, "appendix" if appendix else "chapter", key, "", book_root=book_root or path.parent), report)
 
 
 def _add(pages: list[Page], page: Page, report: ImportReport) -> None:
@@ -477,10 +488,12 @@ def _items(lines: list[str]) -> list[str]:
 # -- links ------------------------------------------------------------------------------------------
 
 
-def rewrite_links(page: Page, pages: list[Page], report: ImportReport) -> None:
+def rewrite_links(page: Page, pages: list[Page], report: ImportReport, repository: Repository) -> None:
     """Links to chapters and appendices, by number or letter, made to name their new
     files; anchors follow the target's headings. A link to a chapter or appendix
-    the book does not have becomes its text."""
+    the book does not have becomes its text. A link to another file of the book's
+    repository leads to its address on the repository (``repo_url``); one that
+    cannot, and a link to an anchor the page lacks, becomes its text."""
     by_key = {(p.kind, p.key): p for p in pages}
     lines = page.text.split("\n")
     code = code_lines(page.text)
@@ -494,9 +507,9 @@ def rewrite_links(page: Page, pages: list[Page], report: ImportReport) -> None:
             target = match.group("target")
             path, _, anchor = target.partition("#")
             kind_key = _link_target(path, page.source.parent.name)
+            where = f"{page.source}:{page.source_line(index)}"
             if kind_key is None:
-                return match.group(0)
-            where = f"{page.source}:{index + 1}"
+                return _outside_link(match, page, where, repository, report)
             linked = by_key.get(kind_key)
             if linked is None:
                 report.links_unresolved.append(Note(where, f"{target} (the book has no {kind_key[0]} {kind_key[1]})"))
@@ -508,6 +521,168 @@ def rewrite_links(page: Page, pages: list[Page], report: ImportReport) -> None:
 
         lines[index] = INLINE_LINK.sub(replace, line)
     page.text = "\n".join(lines)
+
+
+CENTRED = re.compile(r"^\s*<(?P<name>div|p)\s+align\s*=\s*[\"']?center[\"']?\s*>(?P<rest>.*)$", re.IGNORECASE)
+IMG = re.compile(r"<img\s(?P<attrs>[^<>]*?)/?>", re.IGNORECASE)
+IMG_ATTRIBUTE = re.compile(r"(?P<name>src|alt)\s*=\s*(?:\"(?P<q>[^\"]*)\"|'(?P<s>[^']*)')", re.IGNORECASE)
+
+
+def unwrap_centred_html(page: Page, report: ImportReport) -> None:
+    """docsify books centre their opening with ``<div align="center">`` or
+    ``<p align="center">``, which the site would show as text: the wrapper goes,
+    its content stays as Markdown, and an ``<img>`` in it becomes a Markdown image."""
+    lines = page.text.split("\n")
+    code = code_lines(page.text)
+    index = 0
+    while index < len(lines):
+        opening = CENTRED.match(lines[index]) if index not in code else None
+        if opening is None:
+            index += 1
+            continue
+        name, rest = opening.group("name").lower(), opening.group("rest")
+        closer = re.compile(rf"</{name}\s*>", re.IGNORECASE)
+        where = f"{page.source}:{page.source_line(index)}"
+        if closer.search(rest):  # on one line: <p align="center">...</p>
+            inner = closer.split(rest, maxsplit=1)
+            page.replace_lines(lines, index, index + 1, [_images(inner[0].strip()) + inner[1]])
+            report.html_unwrapped.append(Note(where, f'<{name} align="center"> ... </{name}> (one line)'))
+            index += 1
+            continue
+        end, depth = index + 1, 1
+        while end < len(lines):
+            if end not in code:
+                depth += len(re.findall(rf"<{name}[\s>]", lines[end], re.IGNORECASE)) - len(closer.findall(lines[end]))
+                if depth <= 0:
+                    break
+            end += 1
+        if end == len(lines) or closer.sub("", lines[end]).strip():
+            index += 1  # no closing tag on a line of its own: left for the author
+            continue
+        closing_line = page.source_line(end)
+        for line_index in range(index + 1, end):
+            if line_index not in code:
+                lines[line_index] = _images(lines[line_index])
+        # The tags' lines go (with the blank lines just inside them); each is an edit
+        # of its own, so that the lines between keep their place in the report.
+        last = end
+        while last - 1 > index and not lines[last - 1].strip():
+            last -= 1
+        page.replace_lines(lines, last, end + 1, [])
+        first = index + 1
+        while first < last and not lines[first].strip():
+            first += 1
+        page.replace_lines(lines, index, first, [rest.strip()] if rest.strip() else [])
+        report.html_unwrapped.append(Note(where, f'<{name} align="center"> ... </{name}> (line {closing_line})'))
+    page.text = "\n".join(lines)
+
+
+def _images(line: str) -> str:
+    """``<img src alt>`` tags of a line as Markdown images."""
+    def markdown(match: re.Match) -> str:
+        attributes = {m.group("name").lower(): m.group("q") if m.group("q") is not None else m.group("s")
+                      for m in IMG_ATTRIBUTE.finditer(match.group("attrs"))}
+        return f"![{attributes.get('alt', '')}]({attributes['src']})" if attributes.get("src") else match.group(0)
+    return IMG.sub(markdown, line)
+
+
+def replace_remote_images(page: Page, report: ImportReport) -> None:
+    """An image on another host would be loaded from there by every reader, which
+    the site never does: it becomes its text (a badge's link keeps its target)."""
+    lines = page.text.split("\n")
+    code = code_lines(page.text)
+    for index, line in enumerate(lines):
+        if index in code:
+            continue
+        for image in reversed(remote_images(line)):
+            text = image.group("alt").strip() or "image"
+            where = f"{page.source}:{page.source_line(index)}"
+            report.remote_images.append(Note(where, f"{image.group('target')} (now its text, '{text}')"))
+            line = line[:image.start()] + text + line[image.end():]
+        lines[index] = line
+    page.text = "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Where the book's repository is published (``repo_url`` of mkdocs.yml), and
+    the folder of its clone that the book is read from."""
+
+    url: str | None
+    root: Path | None
+    branch: str = "HEAD"  # GitHub and GitLab lead HEAD to the default branch
+
+
+def find_repository(config: Path, sources: list[Path]) -> Repository:
+    """``repo_url`` (and the branch of ``edit_uri``) of the project's mkdocs.yml, and
+    the clone the sources lie in (the folder holding ``.git``; else the book's folder)."""
+    url, branch = None, "HEAD"
+    if config.is_file():
+        try:
+            root = yaml.compose(config.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        except yaml.YAMLError:
+            root = None
+        for key, value in (root.value if isinstance(root, yaml.MappingNode) else []):
+            if key.value == "repo_url" and isinstance(value, yaml.ScalarNode) and value.value.startswith(("https://", "http://")):
+                url = value.value.rstrip("/")
+            elif key.value == "edit_uri" and isinstance(value, yaml.ScalarNode):
+                parts = value.value.strip("/").split("/")
+                if len(parts) > 1 and parts[0] in ("edit", "blob"):
+                    branch = parts[1]
+    folder = sources[0].resolve() if sources else None
+    folder = folder if folder is None or folder.is_dir() else folder.parent
+    # A book is its repository's top folder or one folder in it (docs/, book/).
+    clone = next((f for f in ([folder, folder.parent] if folder else []) if (f / ".git").exists()), folder)
+    return Repository(url, clone, branch)
+
+
+# How many folders a link on a repository's page climbs to leave its files for the
+# repository's own pages: "../../issues" from a file of the top folder, shown at
+# <repository>/blob/<branch>/README.md, leads to <repository>/issues.
+BLOB_DEPTH = 2
+
+
+def _outside_link(match: re.Match, page: Page, where: str, repository: Repository, report: ImportReport) -> str:
+    """A link that names no page of the book: kept when it leaves for the web or
+    names an anchor of the page; led to the repository's address when it names a
+    file of the repository; otherwise made its text, and reported."""
+    target, text = match.group("target"), match.group("text")
+    path, _, anchor = target.partition("#")
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
+        return match.group(0)
+    if not path:
+        if _loose(anchor) in {_loose(slug) for slug in _heading_slugs(page.text)}:
+            return match.group(0)
+        report.links_unresolved.append(Note(where, f"#{anchor} (no such heading on this page; "
+                                                   "the site has its own 'Back to top' button)"))
+        return text
+    folder = page.source.parent.resolve()
+    root = repository.root or (page.book_root or folder).resolve()
+    resolved = Path(os.path.normpath(folder / path))
+    climbed = os.path.relpath(resolved, root).split(os.sep)
+    above = len(list(itertools.takewhile(lambda part: part == "..", climbed)))
+    if repository.url is None:
+        report.links_unresolved.append(Note(where, f"{target} (not a page of the book; set repo_url in mkdocs.yml "
+                                                   "and import again to link it to the repository)"))
+        return text
+    if above == 0 and resolved.exists():
+        address = f"{repository.url}/blob/{repository.branch}/{'/'.join(climbed)}" + (f"#{anchor}" if anchor else "")
+    elif above == BLOB_DEPTH and len(climbed) > above:
+        address = f"{repository.url}/{'/'.join(climbed[above:])}" + (f"#{anchor}" if anchor else "")
+    else:
+        report.links_unresolved.append(Note(where, f"{target} (no such file in the repository)"))
+        return text
+    report.links_to_repository.append(Note(where, f"{target} -> {address}"))
+    return f"[{text}]({address}{match.group('title') or ''})"
+
+
+def _heading_slugs(text: str) -> list[str]:
+    return [_title_and_pin_slug(block.content) for block in read_blocks(text, "", []) if block.kind == "heading"]
+
+
+def _title_and_pin_slug(content: str) -> str:
+    pinned = re.search(r"\{[^{}]*#([^\s}]+)[^{}]*\}\s*$", content)
+    return pinned.group(1) if pinned else slugify(plain_text(re.sub(r"\s*\{[^{}]*\}\s*$", "", content)))
 
 
 def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
@@ -705,8 +880,11 @@ def import_book(sources: list[Path], project: Path, dry_run: bool = False, force
     name_pages(pages)
     # Links first: the steps after them change the number of lines, and the report
     # names source lines.
+    repository = find_repository(project / "mkdocs.yml", sources)
     for page in pages:
-        rewrite_links(page, pages, report)
+        unwrap_centred_html(page, report)
+        rewrite_links(page, pages, report, repository)
+        replace_remote_images(page, report)
     skills_dir = project / "skills"
     facts = read_skills(pages, report)
     existing = {skill_id: data for skill_id in facts if (data := _existing_skill(skills_dir / f"{skill_id}.yml"))}

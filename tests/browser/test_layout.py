@@ -1,0 +1,43 @@
+"""Nothing an author writes breaks the page's layout: on every page of the
+imported fixture book (centred HTML on its home page, stray opening and closing
+tags in an appendix, prompts holding code blocks, long tables), at a phone's
+width and a desktop's, the page scrolls only downwards and the theme's content
+column holds the article."""
+
+from __future__ import annotations
+
+import pytest
+
+WIDTHS = [390, 1280]
+
+LAYOUT = """() => {
+  const article = document.querySelector("article.md-content__inner");
+  const content = document.querySelector(".md-main__inner .md-content");
+  return {
+    sideways: document.documentElement.scrollWidth - window.innerWidth,
+    articleInContent: Boolean(article && content && content.contains(article)),
+    footerAfterMain: Boolean(document.querySelector("main.md-main + footer.md-footer")),
+    title: (document.querySelector("article h1") || {}).textContent || "",
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_keeps_the_themes_layout(chromium, book_server, width):
+    server, site = book_server
+    pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    assert len(pages) > 50, pages
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    broken = []
+    try:
+        for path in pages:
+            address = server.url("/" if path == "." else f"/{path}/")
+            page.goto(address)
+            page.wait_for_selector("article.md-content__inner h1")
+            layout = page.evaluate(LAYOUT)
+            if layout["sideways"] > 0 or not layout["articleInContent"] or not layout["footerAfterMain"]:
+                broken.append(f"{path}: {layout}")
+    finally:
+        context.close()
+    assert broken == [], "\n".join(broken)
