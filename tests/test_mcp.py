@@ -256,6 +256,13 @@ def test_every_prompt_of_the_real_book_comes_as_the_seed_chapter_writes_it():
             texts = [await tool_text(client, "get_prompt", id=p.name) for p in prompts]
             assert texts == seed_prompts()
             assert [(await client.get_prompt(p.name)).messages[0].content.text for p in prompts] == seed_prompts()
+            # What the card's "Copy as Markdown" copies (tests/browser/test_reader_tools.py), as written.
+            markdown = (await client.read_resource("skillbook://prompt/debugging-container-issues")).contents[0].text
+            assert markdown == (
+                "## Debugging Container Issues\n\n"
+                "**Context:** Your container is crashing in production and you need to diagnose the issue.\n\n"
+                f"```text\n{seed_prompts()[1]}\n```\n\n"
+                "**Expected Output:** Debugging guide with JVM tuning and container configuration fixes.\n")
     run(test)
 
 
@@ -649,3 +656,17 @@ def test_a_site_is_read_only_at_its_own_address_within_a_time_and_a_size(publish
     with serve_folder(published) as site, pytest.raises(BookError) as large:
         library_from_site(site, max_bytes=1000)
     assert str(large.value) == f"{site}api/skills.json is larger than 1,000 bytes; is it a Skillbook site's data?"
+
+
+def test_a_site_that_comes_back_is_served_at_the_next_request(tmp_path, published):
+    import shutil
+
+    async def test(site):
+        async with stdio("--url", site, cwd=tmp_path) as client:
+            assert "answered 404" in await tool_error(client, "get_prompt", id="chart-service")
+            shutil.copytree(published / "api", tmp_path / "api")
+            assert await tool_text(client, "get_prompt", id="chart-service") == expected_texts()["chart-service"]
+            assert [p.name for p in (await client.list_prompts()).prompts] == PROMPT_IDS
+
+    with serve_folder(tmp_path) as site:
+        anyio.run(test, site)

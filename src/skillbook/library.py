@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import time
 import urllib.error
 import urllib.request

@@ -53,9 +53,10 @@ class BookServer(MCPServer):
     def __init__(self, shelf: Shelf, instructions: str) -> None:
         super().__init__("skillbook", title="Skillbook", instructions=instructions, log_level="WARNING")
         self.shelf = shelf
-        shelf.on_load = self._add_prompts
+        shelf.on_load = self.add_prompts
 
-    def _add_prompts(self, library: Library) -> None:
+    def add_prompts(self, library: Library) -> None:
+        """Every prompt of the book as an MCP prompt named by its id, its placeholders as arguments."""
         for prompt_id, prompt in library.prompts.items():
             self.add_prompt(Prompt(
                 name=prompt_id, title=prompt["title"], description=_prompt_description(prompt),
@@ -116,7 +117,7 @@ def build_server(load: Callable[[], Library]) -> BookServer:
         instructions += f" The book could not be read yet: {error}"
     server = BookServer(shelf, instructions)
     if shelf.loaded is not None:
-        server._add_prompts(shelf.loaded)
+        server.add_prompts(shelf.loaded)
     _add_tools(server, shelf)
     _add_resources(server, shelf)
     return server
