@@ -4,6 +4,7 @@ fills in), the token estimate, and the assistants an author configures."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 import skillbook
 from skillbook.options import DEFAULT_ASSISTANTS, load_options
-from skillbook.prompt_parts import joined, prompt_parts
+from skillbook.prompt_parts import card_markdown_text, composed, joined, prompt_parts
 from skillbook.tokens import estimate_tokens
 from tests.conftest import DOCS, ROOT, SKILLS
 from tests.test_import import BOOK
@@ -176,3 +177,20 @@ def test_copy_as_markdown_keeps_the_chapter_markdown_with_links_as_their_text():
                        "context": "See ![a diagram](d.png), [Chapter 3][ch3] and [1].", "expected_output": None})
     about = json_module.loads(unquote(card_markdown(prompt)))
     assert about == {"title": "Use `**bold**` and docs", "context": "See a diagram, Chapter 3 and [1].", "expected": None}
+
+
+COMPOSED = json.loads((ROOT / "tests" / "fixtures" / "composed-prompts.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", COMPOSED["cases"], ids=lambda case: case["about"])
+def test_composition_for_an_assistant_and_values_meets_the_cases_the_cards_meet(case):
+    assistant = next(a for a in DEFAULT_ASSISTANTS if a.name == case["assistant"])
+    parts = prompt_parts(case["text"], set(COMPOSED["skills"]))
+    assert composed(parts, assistant.invoke, assistant.mention, case["values"]) == case["expected"]
+
+
+def test_markdown_of_a_card_is_title_context_fenced_prompt_and_expected_output():
+    assert card_markdown_text("Ship it", "When `ready`.", "\n- a tag\n- notes", "@docker-expert Use ```` here.") == (
+        "## Ship it\n\n**Context:** When `ready`.\n\n`````text\n@docker-expert Use ```` here.\n`````\n\n"
+        "**Expected Output:** \n- a tag\n- notes\n")
+    assert card_markdown_text("Plain", None, None, "@docker-expert Go.  ") == "## Plain\n\n```text\n@docker-expert Go.  \n```\n"

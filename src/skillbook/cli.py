@@ -1,9 +1,11 @@
 """``skillbook check`` validates skills and chapters without building the site;
-``skillbook import`` moves a docsify book into the project."""
+``skillbook import`` moves a docsify book into the project; ``skillbook mcp``
+serves the book to coding assistants over the Model Context Protocol."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,6 +16,9 @@ from skillbook.book import SKILLS_FOLDER, load_book
 from skillbook.fixes import apply_fixes
 from skillbook.importer import import_book
 from skillbook.text import count
+
+# The port of `skillbook mcp --http`, beside `mkdocs serve`'s 8000.
+MCP_PORT = 8765
 
 
 def _docs_dir(root: Path) -> Path:
@@ -42,9 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     move.add_argument("--project", type=Path, default=Path("."), help="the project to write into (holding mkdocs.yml)")
     move.add_argument("--dry-run", action="store_true", help="write nothing; print the report")
     move.add_argument("--force", action="store_true", help="overwrite chapters and skill files that differ")
+    serve = commands.add_parser("mcp", help="serve the book to coding assistants (Model Context Protocol, stdio)")
+    serve.add_argument("--root", type=Path, default=Path("."), help="the book's folder (holding mkdocs.yml)")
+    serve.add_argument("--url", help="serve the book published at this address (its api/*.json) instead")
+    serve.add_argument("--http", action="store_true", help="serve Streamable HTTP on 127.0.0.1 instead of stdio")
+    serve.add_argument("--port", type=int, default=MCP_PORT, help=f"the HTTP port (default {MCP_PORT})")
     args = parser.parse_args(argv)
     if args.command == "import":
         return _import(args)
+    if args.command == "mcp":
+        return _mcp(args)
 
     start = time.perf_counter()
     book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER, args.root, args.root / "mkdocs.yml")
@@ -73,6 +85,62 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr if failed else sys.stdout,
     )
     return 1 if failed else 0
+
+
+def _site_url(config: Path) -> str:
+    """The site's address, ``site_url`` in mkdocs.yml, where the book's pages are
+    published; MkDocs' ``!ENV [NAME, default]`` is read as MkDocs reads it."""
+    loader = type("SiteUrlLoader", (yaml.SafeLoader,), {})
+
+    def env(load: yaml.SafeLoader, node: yaml.Node) -> str | None:
+        items = load.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [load.construct_scalar(node)]
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+        return next((os.environ[name] for name in names if name in os.environ), default)
+
+    loader.add_constructor("!ENV", env)
+    if config.is_file():
+        for line in config.read_text(encoding="utf-8").splitlines():
+            if line.startswith("site_url:"):
+                return str(yaml.load(line, Loader=loader)["site_url"] or "/")  # noqa: S506 (a safe loader)
+    return "/"
+
+
+def _mcp(args: argparse.Namespace) -> int:
+    # The SDK is imported only here: `check` and `import` do not wait for it.
+    from skillbook.library import BookError, library_from_book, library_from_site, site_address, summary
+    from skillbook.mcp_server import build_server
+
+    if args.url:
+        try:
+            address = site_address(args.url)
+        except BookError as error:
+            print(f"skillbook: {error}", file=sys.stderr)
+            return 2
+
+        def load():
+            return library_from_site(address)
+    else:
+        root = args.root
+        if not (root / SKILLS_FOLDER).is_dir() and not (root / "mkdocs.yml").is_file():
+            print(f"skillbook: {root.resolve()} holds no book (no mkdocs.yml, no {SKILLS_FOLDER}/); run it in the "
+                  "book's folder, give --root, or --url to serve a published book", file=sys.stderr)
+            return 2
+
+        def load():
+            book = load_book(_docs_dir(root), root / SKILLS_FOLDER, root, root / "mkdocs.yml")
+            for problem in book.errors:
+                print(problem, file=sys.stderr)
+            return library_from_book(book, _site_url(root / "mkdocs.yml"), str(root.resolve()))
+
+    server = build_server(load)
+    if server.shelf.loaded is not None:
+        print(f"skillbook mcp: {summary(server.shelf.loaded)}", file=sys.stderr)
+    if args.http:
+        print(f"skillbook mcp: http://127.0.0.1:{args.port}/mcp", file=sys.stderr)
+        server.run("streamable-http", host="127.0.0.1", port=args.port)
+    else:
+        server.run()
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:

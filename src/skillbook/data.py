@@ -17,6 +17,7 @@ from typing import Any
 from skillbook.book import Book
 from skillbook.fences import fence_for
 from skillbook.model import Chapter, Prompt
+from skillbook.options import assistant_records
 from skillbook.render import prompt_uri, skill_uri
 from skillbook.text import count
 
@@ -129,7 +130,8 @@ def data_files(book: Book, site_name: str, summary: str, site_url: str) -> dict[
     """The data files of the site, by their path in it."""
     return {
         "api/skills.json": _json({"$schema": "schema.json#/$defs/skills", "skills": skills_data(book, site_url)}),
-        "api/prompts.json": _json({"$schema": "schema.json#/$defs/prompts", "prompts": prompts_data(book, site_url)}),
+        "api/prompts.json": _json({"$schema": "schema.json#/$defs/prompts", "prompts": prompts_data(book, site_url),
+                                   "assistants": assistant_records(book.options.assistants)}),
         "api/schema.json": _json(api_schema()),
         "llms.txt": llms_txt(book, site_name, summary, site_url),
         "llms-full.txt": llms_full_txt(book, site_name, site_url),

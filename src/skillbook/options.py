@@ -74,6 +74,11 @@ DEFAULT_ASSISTANTS = (
 )
 
 
+def assistant_records(assistants: tuple[Assistant, ...]) -> list[dict[str, str]]:
+    """The assistants as the site hands them to its script and publishes them in ``api/prompts.json``."""
+    return [{"name": a.name, "invoke": a.invoke, "mention": a.mention} for a in assistants]
+
+
 @dataclass
 class BookOptions:
     parts: list[Part] = field(default_factory=list)

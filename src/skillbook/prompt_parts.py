@@ -14,7 +14,7 @@ words (``@Override``, ``user@example.com``) are text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Mapping
 
 from skillbook.placeholders import names_no_skill, placeholder_matches
 
@@ -56,3 +56,47 @@ def _fields(text: str) -> list[Part]:
     if at < len(text):
         parts.append(("text", text[at:]))
     return parts
+
+
+# What JavaScript's String.prototype.trim() removes (ECMAScript's WhiteSpace and
+# LineTerminator), which Python's str.strip() does not quite match: U+FEFF is
+# white space to the one only, U+001C to U+001F and U+0085 to the other only.
+_JS_WHITE_SPACE = re.compile(r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
+_BRACKETED = re.compile(r"\[([^\]]+)\]")
+
+
+def composed(parts: list[Part], invoke: str, mention: str, values: Mapping[str, str] | None = None) -> str:
+    """The prompt as a reader's assistant takes it, the rule the prompt cards
+    apply in the browser (``prompt-tools.js``): the first invocation, before any
+    other text, in the ``invoke`` form, later ones in the ``mention`` form
+    (``{skill}`` stands for the id); a placeholder with a value is replaced by
+    it, one without stays as written; every other character stays as it is."""
+    values = values or {}
+    out: list[str] = []
+    opening = True
+    for kind, value in parts:
+        if kind == "skill":
+            skill = _BRACKETED.sub(lambda m: values.get(m.group(1)) or m.group(0), value)
+            out.append((invoke if opening else mention).replace("{skill}", skill, 1))
+            opening = False
+        elif kind == "field":
+            out.append(values.get(value) or f"[{value}]")
+        else:
+            if _JS_WHITE_SPACE.fullmatch(value) is None:
+                opening = False
+            out.append(value)
+    return "".join(out)
+
+
+def card_markdown_text(title: str, context: str | None, expected: str | None, prompt: str) -> str:
+    """What "Copy as Markdown" copies (``prompt-tools.js`` builds the same): the
+    title, the context, the prompt in a fence longer than any run of backticks
+    it holds, and the expected output."""
+    fence = "`" * (max([2, *(len(run) for run in re.findall(r"`+", prompt))]) + 1)
+    lines = [f"## {title}", ""]
+    if context is not None:
+        lines += [f"**Context:** {context}", ""]
+    lines += [f"{fence}text", prompt, fence]
+    if expected is not None:
+        lines += ["", f"**Expected Output:** {expected}"]
+    return "\n".join(lines) + "\n"

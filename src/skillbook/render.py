@@ -21,6 +21,7 @@ from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, code_lines, in_c
 from skillbook.directives import DIRECTIVES
 from skillbook.fences import longest_run
 from skillbook.model import Chapter, Directive, Document, Prompt, Skill
+from skillbook.options import assistant_records
 from skillbook.prompt_parts import prompt_parts
 from skillbook.safety import neutralise
 from skillbook.text import count
@@ -130,11 +131,16 @@ def card_markdown(prompt: Prompt) -> Markup:
 
 @functools.lru_cache(maxsize=4096)
 def _card_markdown(title: str, context: str | None, expected: str | None) -> Markup:
+    return exact_attribute(json.dumps(card_about(title, context, expected), ensure_ascii=False))
+
+
+def card_about(title: str, context: str | None, expected: str | None) -> dict[str, str | None]:
+    """A card's title, context and expected output as "Copy as Markdown" copies
+    them: as written, links reduced to their text."""
     def unlinked(markdown: str | None) -> str | None:
         return None if markdown is None else _LINK.sub(r"\1", markdown)
 
-    about = {"title": unlinked(title), "context": unlinked(context), "expected": unlinked(expected)}
-    return exact_attribute(json.dumps(about, ensure_ascii=False))
+    return {"title": unlinked(title), "context": unlinked(context), "expected": unlinked(expected)}
 
 
 def front_matter_value(value: str) -> Markup:
@@ -283,7 +289,7 @@ class Renderer:
 
     def assistants(self) -> list[dict[str, str]]:
         """The assistants a reader chooses among on prompt cards, the book's form first."""
-        return [{"name": a.name, "invoke": a.invoke, "mention": a.mention} for a in self.book.options.assistants]
+        return assistant_records(self.book.options.assistants)
 
     # -- pages the book adds -------------------------------------------------------------
 

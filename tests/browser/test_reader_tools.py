@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from skillbook.options import DEFAULT_ASSISTANTS
 from skillbook.prompt_parts import prompt_parts
 from tests.browser.conftest import COPY_BUTTON, PROMPT_IDS, copy_via
+from tests.conftest import ROOT
 from tests.browser.test_accessibility import BLOCKING, axe_source, describe  # noqa: F401 (a fixture)
 
 CODE = "pre[data-sb-parts] code"
@@ -133,6 +134,28 @@ def test_composition_changes_only_invocations_and_filled_fields(page, server, te
     assert shown == composed(parts, assistant, values)
     if assistant.name == "As written" and not any(values.values()):
         assert shown == text
+
+
+COMPOSED = json.loads((ROOT / "tests" / "fixtures" / "composed-prompts.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", COMPOSED["cases"], ids=lambda case: case["about"])
+def test_composition_meets_the_cases_the_python_rule_meets(page, server, case):
+    """The cases skillbook.prompt_parts.composed meets too (tests/test_prompt_tools.py):
+    one rule, in the browser and in Python."""
+    if not page.url.startswith(server.origin):
+        page.goto(server.url(f"/prompts/{PROMPT_IDS[0]}/"))
+    parts = prompt_parts(case["text"], set(COMPOSED["skills"]))
+    shown = page.evaluate("""([parts, assistant, values]) => {
+        localStorage.setItem("skillbook.assistant", JSON.stringify(assistant))
+        localStorage.setItem("skillbook.fields", JSON.stringify(values))
+        const pre = document.createElement("pre")
+        pre.setAttribute("data-sb-parts", encodeURIComponent(JSON.stringify(parts)))
+        const text = window.skillbookPrompt(pre)
+        localStorage.clear()
+        return text
+    }""", [parts, case["assistant"], case["values"]])
+    assert shown == case["expected"]
 
 
 # --------------------------------------------------------------------------- the fixture book

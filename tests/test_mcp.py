@@ -1,0 +1,672 @@
+"""`skillbook mcp`, as an assistant meets it: the SDK's own client talks to the
+server over stdio (and over Streamable HTTP), started as a user starts it.
+
+Expected prompt texts come from reading the chapters' fences here, line by line,
+not from the core; every other expected value is written out."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import anyio
+import pytest
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.shared.exceptions import MCPError
+
+from tests.conftest import ROOT, build_site, make_site_project, seed_prompts, skill_yaml, write_book
+
+SKILLBOOK = str(Path(sys.executable).with_name("skillbook"))
+
+# A book of the real book's mess: trailing white space, a prompt holding code
+# fences and raw HTML, a link outside the book, repeated placeholders, a template
+# for any skill, an appendix, and skills without prompts.
+CHAPTER = """# Chapter 1: Shipping
+
+<!-- skillbook: skills-table -->
+
+## 1.1 Containers
+
+#### Writing a Dockerfile {#write-dockerfile}
+
+**Context:** You need an image for a [Node.js](https://nodejs.org) service.
+
+```text
+@docker-expert Write a Dockerfile for our service.  
+Keep it small:\t<div class="x">no root</div>
+Then ask @helm-expert to chart it.
+
+```
+
+**Expected Output:** A Dockerfile.
+
+#### Reviewing a Compose File
+
+````text
+@docker-expert Review this file:
+
+```yaml
+services:
+  web:
+    image: app
+```
+See https://docs.docker.com/compose/ for the format.
+````
+
+## 1.2 Templates
+
+#### Porting a Service {#port-service}
+
+**Context:** Fill in the languages.
+
+```text
+@docker-expert Port [file name] from [language] to [target language]; keep [file name] working in [language].
+```
+
+#### Any Expert Review {#any-expert}
+
+```text
+@[language]-expert Review [file name] like @helm-expert would.
+```
+"""
+
+APPENDIX = """# Appendix B: Charts
+
+## Helm
+
+#### Charting the Service with Helm {#chart-with-helm}
+
+```text
+@helm-expert Chart the service with Helm 3.
+```
+
+#### Charting the Service {#chart-service}
+
+```text
+@helm-expert Chart the service with [replicas] replicas.
+```
+"""
+
+# Prompt ids in the order of their fences in the chapter, then the appendix.
+PROMPT_IDS = ["write-dockerfile", "reviewing-a-compose-file", "port-service", "any-expert", "chart-with-helm",
+              "chart-service"]
+
+ASSISTANTS = """extra:
+  skillbook:
+    assistants:
+      - name: Claude Code
+        invoke: "/{skill}"
+      - name: Team bot
+        invoke: "Use the {skill} skill."
+        mention: "the {skill} skill"
+"""
+MKDOCS_YML = "site_name: Test Book\nsite_url: https://book.example/\n" + ASSISTANTS
+
+
+def fenced_prompts(markdown: str) -> list[str]:
+    """Every fenced block whose first line starts with '@', read line by line:
+    the lines between the opening fence and the first line that closes it."""
+    lines = markdown.split("\n")
+    found = []
+    at = 0
+    while at < len(lines):
+        opening = re.fullmatch(r"(`{3,})(text)?", lines[at])
+        if opening and at + 1 < len(lines) and lines[at + 1].startswith("@"):
+            end = lines.index(opening.group(1), at + 1)
+            found.append("\n".join(lines[at + 1:end]))
+            at = end
+        at += 1
+    return found
+
+
+def book(root: Path, chapter: str = CHAPTER, skills: dict[str, str] | None = None, config: str = MKDOCS_YML) -> Path:
+    skills = skills if skills is not None else {
+        "docker-expert.yml": skill_yaml("docker-expert", purpose="Docker containerization",
+                                        best_for="Images, Compose", related="[helm-expert]"),
+        "helm-expert.yml": skill_yaml("helm-expert", chapters="[1, B]", purpose="Helm charts", best_for=None),
+        **{f"unused-{n}.yml": skill_yaml(f"unused-{n}", purpose=f"Unused skill {n}") for n in range(30)},
+    }
+    write_book(root, skills, {"chapter-1-shipping.md": chapter, "appendix-b-charts.md": APPENDIX})
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return book(tmp_path_factory.mktemp("book"))
+
+
+def expected_texts() -> dict[str, str]:
+    texts = fenced_prompts(CHAPTER) + fenced_prompts(APPENDIX)
+    assert len(texts) == len(PROMPT_IDS)
+    return dict(zip(PROMPT_IDS, texts))
+
+
+@contextlib.asynccontextmanager
+async def stdio(*args: str, cwd: Path, errors: list[str] | None = None) -> AsyncIterator[Client]:
+    """The SDK's client, talking to `skillbook mcp ARGS` started in ``cwd``; its
+    standard error lands in ``errors``."""
+    params = StdioServerParameters(command=SKILLBOOK, args=["mcp", *args], cwd=str(cwd),
+                                   env={k: v for k, v in os.environ.items() if k != "SKILLBOOK_SITE_URL"})
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        try:
+            async with Client(stdio_client(params, errlog=log)) as client:
+                yield client
+        finally:
+            log.seek(0)
+            if errors is not None:
+                errors.extend(log.read().splitlines())
+
+
+def run(test) -> None:
+    anyio.run(test)
+
+
+async def tool_text(client: Client, name: str, **arguments) -> str:
+    result = await client.call_tool(name, arguments)
+    assert not result.is_error, result.content[0].text
+    return result.content[0].text
+
+
+async def tool_error(client: Client, name: str, **arguments) -> str:
+    result = await client.call_tool(name, arguments)
+    assert result.is_error, result
+    return result.content[0].text.removeprefix(f"Error executing tool {name}: ")
+
+
+async def structured(client: Client, name: str, **arguments) -> dict:
+    result = await client.call_tool(name, arguments)
+    assert not result.is_error, result.content[0].text
+    assert json.loads(result.content[0].text) == result.structured_content
+    return result.structured_content
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def test_the_tools_and_the_prompts_an_assistant_is_offered(project):
+    async def test():
+        async with stdio(cwd=project) as client:
+            tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+            assert list(tools) == ["search_prompts", "get_prompt", "list_skills", "get_skill"]
+            arguments = {name: list(tool.input_schema["properties"]) for name, tool in tools.items()}
+            assert arguments == {"search_prompts": ["query", "skill", "chapter", "limit"],
+                                 "get_prompt": ["id", "assistant", "values"],
+                                 "list_skills": ["query", "chapter"], "get_skill": ["id"]}
+            assert {name: tool.input_schema.get("required", []) for name, tool in tools.items()} == {
+                "search_prompts": ["query"], "get_prompt": ["id"], "list_skills": [], "get_skill": ["id"]}
+            for tool in tools.values():
+                assert len(tool.description) > 60, tool.name
+                assert all(p.get("description") for p in tool.input_schema["properties"].values()), tool.name
+
+            prompts = (await client.list_prompts()).prompts
+            assert [p.name for p in prompts] == PROMPT_IDS
+            assert [p.title for p in prompts] == ["Writing a Dockerfile", "Reviewing a Compose File",
+                                                  "Porting a Service", "Any Expert Review", "Charting the Service with Helm",
+                                                  "Charting the Service"]
+            assert {p.name: [(a.name, a.required) for a in p.arguments] for p in prompts} == {
+                "write-dockerfile": [], "reviewing-a-compose-file": [],
+                "port-service": [("file name", False), ("language", False), ("target language", False)],
+                "any-expert": [("language", False), ("file name", False)],
+                "chart-with-helm": [], "chart-service": [("replicas", False)],
+            }
+            assert prompts[0].description == ("Chapter 1: Shipping; @docker-expert. "
+                                              "You need an image for a [Node.js](https://nodejs.org) service.")
+            templates = [t.uri_template for t in (await client.list_resource_templates()).resource_templates]
+            assert templates == ["skillbook://prompt/{id}", "skillbook://skill/{id}"]
+            assert "6 prompts" in client.instructions and "32 skills" in client.instructions
+    run(test)
+
+
+# --------------------------------------------------------------------------- exact text
+
+
+def test_every_prompt_comes_byte_for_byte_as_its_chapter_writes_it(project):
+    expected = expected_texts()
+    assert expected["write-dockerfile"].endswith("chart it.\n") and "  \nKeep it small:\t<div" in expected["write-dockerfile"]
+
+    async def test():
+        async with stdio(cwd=project) as client:
+            for prompt_id, text in expected.items():
+                assert await tool_text(client, "get_prompt", id=prompt_id) == text, prompt_id
+                assert await tool_text(client, "get_prompt", id=prompt_id, assistant="As written") == text, prompt_id
+                result = await client.get_prompt(prompt_id)
+                assert [(m.role, m.content.type) for m in result.messages] == [("user", "text")]
+                assert result.messages[0].content.text == text, prompt_id
+    run(test)
+
+
+def test_every_prompt_of_the_real_book_comes_as_the_seed_chapter_writes_it():
+    async def test():
+        async with stdio(cwd=ROOT) as client:
+            prompts = (await client.list_prompts()).prompts
+            texts = [await tool_text(client, "get_prompt", id=p.name) for p in prompts]
+            assert texts == seed_prompts()
+            assert [(await client.get_prompt(p.name)).messages[0].content.text for p in prompts] == seed_prompts()
+            # What the card's "Copy as Markdown" copies (tests/browser/test_reader_tools.py), as written.
+            markdown = (await client.read_resource("skillbook://prompt/debugging-container-issues")).contents[0].text
+            assert markdown == (
+                "## Debugging Container Issues\n\n"
+                "**Context:** Your container is crashing in production and you need to diagnose the issue.\n\n"
+                f"```text\n{seed_prompts()[1]}\n```\n\n"
+                "**Expected Output:** Debugging guide with JVM tuning and container configuration fixes.\n")
+    run(test)
+
+
+# --------------------------------------------------------------------------- assistants and placeholders
+
+
+def test_the_assistants_of_mkdocs_yml_write_the_invocations(project):
+    text = expected_texts()["write-dockerfile"]
+
+    async def test():
+        async with stdio(cwd=project) as client:
+            claude = await tool_text(client, "get_prompt", id="write-dockerfile", assistant="Claude Code")
+            assert claude == text.replace("@docker-expert", "/docker-expert").replace("@helm-expert", "/helm-expert")
+            bot = await tool_text(client, "get_prompt", id="write-dockerfile", assistant="team BOT")
+            assert bot == (text.replace("@docker-expert", "Use the docker-expert skill.")
+                           .replace("@helm-expert", "the helm-expert skill"))
+            # The defaults are not this book's: mkdocs.yml lists its own.
+            assert await tool_error(client, "get_prompt", id="write-dockerfile", assistant="Codex") == (
+                "no assistant is named 'Codex'; the book's assistants: As written, Claude Code, Team bot")
+            assert await tool_error(client, "get_prompt", id="write-dockerfile", assistant="Claud Code") == (
+                "no assistant is named 'Claud Code' (closest: Claude Code); "
+                "the book's assistants: As written, Claude Code, Team bot")
+    run(test)
+
+
+def test_values_fill_the_placeholders_as_the_cards_do(project):
+    async def test():
+        async with stdio(cwd=project) as client:
+            filled = await tool_text(client, "get_prompt", id="port-service", assistant="Claude Code",
+                                     values={"file name": "app.py", "language": "Python", "target language": ""})
+            assert filled == "/docker-expert Port app.py from Python to [target language]; keep app.py working in Python."
+            generic = await tool_text(client, "get_prompt", id="any-expert", assistant="Team bot",
+                                      values={"language": "go"})
+            assert generic == "Use the go-expert skill. Review [file name] like the helm-expert skill would."
+            result = await client.get_prompt("port-service", {"language": "Rust", "target language": "Zig"})
+            assert result.messages[0].content.text == (
+                "@docker-expert Port [file name] from Rust to Zig; keep [file name] working in Rust.")
+            assert await tool_error(client, "get_prompt", id="port-service", values={"langauge": "Go"}) == (
+                "prompt 'port-service' has no placeholder [langauge]; its placeholders: file name, language, "
+                "target language")
+            assert await tool_error(client, "get_prompt", id="write-dockerfile", values={"language": "Go"}) == (
+                "prompt 'write-dockerfile' has no placeholder [language]; it has no placeholders")
+            with pytest.raises(MCPError, match=re.escape("no placeholder [lang]")):
+                await client.get_prompt("port-service", {"lang": "Go"})
+    run(test)
+
+
+# --------------------------------------------------------------------------- unknown ids
+
+
+def test_unknown_ids_are_errors_naming_the_closest(project):
+    async def test():
+        async with stdio(cwd=project) as client:
+            assert await tool_error(client, "get_prompt", id="write-dockerfle") == (
+                "no prompt has the id 'write-dockerfle' (closest: write-dockerfile); search_prompts finds prompts by words")
+            assert await tool_error(client, "get_prompt", id="zzz") == (
+                "no prompt has the id 'zzz'; search_prompts finds prompts by words")
+            assert await tool_error(client, "get_skill", id="@helm-exprt") == (
+                "no skill has the id 'helm-exprt' (closest: @helm-expert); list_skills finds skills by words")
+            assert await tool_error(client, "search_prompts", query="", skill="dockr-expert") == (
+                "no skill has the id 'dockr-expert' (closest: @docker-expert); list_skills finds skills by words")
+            assert await tool_error(client, "search_prompts", query="", chapter="7") == (
+                "the book has no chapter '7'; name one by number or appendix letter: 1, B")
+            with pytest.raises(MCPError, match=re.escape("no prompt has the id 'port-servce' (closest: port-service)")):
+                await client.get_prompt("port-servce")
+            with pytest.raises(MCPError, match=re.escape("no skill has the id 'helm' (closest: @helm-expert)")):
+                await client.read_resource("skillbook://skill/helm")
+    run(test)
+
+
+# --------------------------------------------------------------------------- search and skills
+
+
+def test_search_puts_the_exact_title_or_skill_first(project):
+    async def ids(client, **arguments):
+        return [p["id"] for p in (await structured(client, "search_prompts", **arguments))["prompts"]]
+
+    async def test():
+        async with stdio(cwd=project) as client:
+            # Every prompt names @helm-expert or @docker-expert somewhere; the skill's own come first.
+            assert await ids(client, query="@helm-expert") == [
+                "chart-with-helm", "chart-service", "write-dockerfile", "any-expert"]
+            assert await ids(client, query="docker-expert") == [
+                "write-dockerfile", "reviewing-a-compose-file", "port-service"]
+            # The exact title first, though other titles hold its words too.
+            assert await ids(client, query="charting the service") == ["chart-service", "chart-with-helm"]
+            assert await ids(client, query="Chart-Service") == ["chart-service"]
+            # Every word in the title, then in the context, then in the text only.
+            assert await ids(client, query="service") == [
+                "port-service", "chart-with-helm", "chart-service", "write-dockerfile", "reviewing-a-compose-file"]
+            assert await ids(client, query="working python") == []
+            assert await ids(client, query="working language") == ["port-service"]
+            assert await ids(client, query="") == PROMPT_IDS
+            assert await ids(client, query="", limit=2) == PROMPT_IDS[:2]
+            assert await ids(client, query="", chapter="b") == ["chart-with-helm", "chart-service"]
+            assert await ids(client, query="", chapter="Chapter 1", skill="@helm-expert") == []
+            assert await ids(client, query="review", skill="docker-expert") == ["reviewing-a-compose-file"]
+            found = await structured(client, "search_prompts", query="compose file")
+            assert found == {"prompts": [{
+                "id": "reviewing-a-compose-file", "title": "Reviewing a Compose File", "skill": "docker-expert",
+                "chapter": "Chapter 1: Shipping", "url": "https://book.example/prompts/reviewing-a-compose-file/",
+                "template": False}]}
+            assert "limit" in await tool_error(client, "search_prompts", query="", limit=0)
+    run(test)
+
+
+def test_skills_with_their_facts_prompts_and_related_skills(project):
+    async def test():
+        async with stdio(cwd=project) as client:
+            skills = (await structured(client, "list_skills"))["skills"]
+            assert [s["id"] for s in skills] == ["docker-expert", "helm-expert", *sorted(f"unused-{n}" for n in range(30))]
+            assert skills[1] == {"id": "helm-expert", "purpose": "Helm charts", "best_for": None,
+                                 "chapters": ["Chapter 1", "Appendix B"], "prompts": 2,
+                                 "url": "https://book.example/skills/helm-expert/"}
+            assert [s["id"] for s in (await structured(client, "list_skills", query="unused skill 2"))["skills"]] == [
+                "unused-12", "unused-2", "unused-20", "unused-21", "unused-22", "unused-23", "unused-24", "unused-25", "unused-26",
+                "unused-27", "unused-28", "unused-29"]
+            assert [s["id"] for s in (await structured(client, "list_skills", chapter="B"))["skills"]] == ["helm-expert"]
+            assert [s["id"] for s in (await structured(client, "list_skills", query="@helm-expert"))["skills"]] == [
+                "helm-expert"]
+            assert await structured(client, "get_skill", id="@docker-expert") == {
+                "id": "docker-expert", "purpose": "Docker containerization", "best_for": "Images, Compose",
+                "url": "https://book.example/skills/docker-expert/",
+                "chapters": [{"key": "1", "title": "Chapter 1: Shipping", "part": None}],
+                "prompts": [{"id": "write-dockerfile", "title": "Writing a Dockerfile"},
+                            {"id": "reviewing-a-compose-file", "title": "Reviewing a Compose File"},
+                            {"id": "port-service", "title": "Porting a Service"}],
+                "related": ["helm-expert"],
+            }
+    run(test)
+
+
+def test_resources_give_the_markdown_of_copy_as_markdown(project):
+    text = expected_texts()["reviewing-a-compose-file"]
+
+    async def test():
+        async with stdio(cwd=project) as client:
+            prompt = (await client.read_resource("skillbook://prompt/write-dockerfile")).contents[0]
+            assert prompt.mime_type == "text/markdown"
+            assert prompt.text == (
+                "## Writing a Dockerfile\n\n**Context:** You need an image for a Node.js service.\n\n"
+                f"```text\n{expected_texts()['write-dockerfile']}\n```\n\n**Expected Output:** A Dockerfile.\n")
+            fenced = (await client.read_resource("skillbook://prompt/reviewing-a-compose-file")).contents[0].text
+            assert fenced == f"## Reviewing a Compose File\n\n````text\n{text}\n````\n"
+            skill = (await client.read_resource("skillbook://skill/helm-expert")).contents[0].text
+            assert skill == (
+                "## @helm-expert\n\n**Purpose:** Helm charts\n\n**Chapters:** Chapter 1: Shipping; Appendix B: Charts\n\n"
+                "**Related skills:** @docker-expert\n\n**Prompts:**\n\n- Charting the Service with Helm (`chart-with-helm`)\n"
+                "- Charting the Service (`chart-service`)\n\n"
+                "Page: https://book.example/skills/helm-expert/\n")
+            unused = (await client.read_resource("skillbook://skill/unused-3")).contents[0].text
+            assert "No prompt uses this skill yet." in unused
+    run(test)
+
+
+# --------------------------------------------------------------------------- a book with errors
+
+
+def test_a_book_with_errors_serves_what_is_valid_and_says_what_is_not(tmp_path):
+    # A prompt naming a skill the book lacks, a second prompt of an id, a skill file that is not YAML.
+    broken = CHAPTER.replace("@docker-expert Review this file:", "@dockr-expert Review this file:") + (
+        "\n#### Porting It Again {#port-service}\n\n```text\n@docker-expert Port it again.\n```\n")
+    root = book(tmp_path, broken, {
+        "docker-expert.yml": skill_yaml("docker-expert"),
+        "helm-expert.yml": skill_yaml("helm-expert", chapters="[1, B]"),
+        "bad-skill.yml": "id: bad-skill\npurpose: [unclosed\n",
+    })
+    errors: list[str] = []
+
+    async def test():
+        async with stdio(cwd=root, errors=errors) as client:
+            assert [p.name for p in (await client.list_prompts()).prompts] == PROMPT_IDS
+            found = await structured(client, "search_prompts", query="")
+            assert found["book_errors"] == [
+                "docs/chapter-1-shipping.md:23: prompt 'Reviewing a Compose File' uses unknown skill '@dockr-expert'; "
+                "did you mean '@docker-expert'?",
+                "docs/chapter-1-shipping.md:49: prompt id 'port-service' is already used by 'Porting a Service' "
+                "(docs/chapter-1-shipping.md:35); pin a unique id by ending this prompt's heading with '{#a-new-id}'",
+                "skills/bad-skill.yml:2: YAML syntax error: this '[' is not closed; close it with ']', or put a text "
+                "holding '[' in quotes",
+            ]
+            assert "3 errors in the book" in client.instructions
+            assert [s["id"] for s in (await structured(client, "list_skills"))["skills"]] == ["docker-expert", "helm-expert"]
+            # The first prompt of an id keeps it; the unknown skill is left as written, whatever the assistant.
+            assert await tool_text(client, "get_prompt", id="port-service") == expected_texts()["port-service"]
+            assert (await tool_text(client, "get_prompt", id="reviewing-a-compose-file", assistant="Claude Code")
+                    ).startswith("@dockr-expert Review this file:\n")
+            assert await tool_error(client, "get_skill", id="bad-skill") == (
+                "no skill has the id 'bad-skill'; list_skills finds skills by words")
+    run(test)
+    assert errors[:3] == [
+        "docs/chapter-1-shipping.md:23: prompt 'Reviewing a Compose File' uses unknown skill '@dockr-expert'; "
+        "did you mean '@docker-expert'?",
+        "docs/chapter-1-shipping.md:49: prompt id 'port-service' is already used by 'Porting a Service' "
+        "(docs/chapter-1-shipping.md:35); pin a unique id by ending this prompt's heading with '{#a-new-id}'",
+        "skills/bad-skill.yml:2: YAML syntax error: this '[' is not closed; close it with ']', or put a text "
+        "holding '[' in quotes",
+    ]
+
+
+def test_outside_a_book_it_says_where_to_run_it(tmp_path):
+    result = subprocess.run([SKILLBOOK, "mcp"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == (f"skillbook: {tmp_path.resolve()} holds no book (no mkdocs.yml, no skills/); run it in "
+                             "the book's folder, give --root, or --url to serve a published book\n")
+
+
+# --------------------------------------------------------------------------- Streamable HTTP
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def http_server(project: Path) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([SKILLBOOK, "mcp", "--http", "--port", str(port)], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read()
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            assert time.monotonic() < deadline, "the server did not listen within 60 s"
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_over_streamable_http_on_127_0_0_1(project):
+    expected = expected_texts()
+
+    async def test(url):
+        async with Client(url) as client:
+            assert [t.name for t in (await client.list_tools()).tools] == [
+                "search_prompts", "get_prompt", "list_skills", "get_skill"]
+            assert [p.name for p in (await client.list_prompts()).prompts] == PROMPT_IDS
+            for prompt_id, text in expected.items():
+                assert await tool_text(client, "get_prompt", id=prompt_id) == text
+                assert (await client.get_prompt(prompt_id)).messages[0].content.text == text
+            assert await tool_text(client, "get_prompt", id="chart-service", assistant="Team bot",
+                                   values={"replicas": "3"}) == "Use the helm-expert skill. Chart the service with 3 replicas."
+            assert "closest: chart-service" in await tool_error(client, "get_prompt", id="chart-servic")
+
+    with http_server(project) as url:
+        anyio.run(test, url)
+
+
+# --------------------------------------------------------------------------- a published site (--url)
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The fixture book built with `mkdocs build --strict`, as it is published."""
+    root = make_site_project(tmp_path_factory.mktemp("published"))
+    book(root, config=(root / "mkdocs.yml").read_text(encoding="utf-8") + ASSISTANTS)
+    site = root / "site"
+    result = build_site(root, site, site_url="https://book.example/")
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_a_published_site_serves_the_same_book(published):
+    expected = expected_texts()
+
+    async def test(url):
+        async with stdio("--url", url, cwd=published) as client:
+            assert [p.name for p in (await client.list_prompts()).prompts] == PROMPT_IDS
+            for prompt_id, text in expected.items():
+                assert await tool_text(client, "get_prompt", id=prompt_id) == text, prompt_id
+                assert (await client.get_prompt(prompt_id)).messages[0].content.text == text, prompt_id
+            bot = await tool_text(client, "get_prompt", id="write-dockerfile", assistant="Team bot")
+            assert bot.startswith("Use the docker-expert skill. Write a Dockerfile") and "ask the helm-expert skill" in bot
+            assert (await structured(client, "get_skill", id="helm-expert"))["prompts"] == [
+                {"id": "chart-with-helm", "title": "Charting the Service with Helm"},
+                {"id": "chart-service", "title": "Charting the Service"}]
+            assert [p["id"] for p in (await structured(client, "search_prompts", query="@helm-expert"))["prompts"]] == [
+                "chart-with-helm", "chart-service", "write-dockerfile", "any-expert"]
+            assert url in client.instructions
+
+    with serve_folder(published) as url:
+        anyio.run(test, url)
+
+
+def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
+    (tmp_path / "garbage" / "api").mkdir(parents=True)
+    (tmp_path / "garbage" / "api" / "skills.json").write_text("<html>not the book</html>", encoding="utf-8")
+    (tmp_path / "wrong" / "api").mkdir(parents=True)
+    (tmp_path / "wrong" / "api" / "skills.json").write_text('{"skills": [{"id": "x"}]}', encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+
+    async def test(site):
+        async with stdio("--url", site + "empty/", cwd=tmp_path) as client:
+            assert await tool_error(client, "search_prompts", query="") == (
+                f"{site}empty/api/skills.json answered 404 File not found; is {site}empty/ the address of a "
+                "Skillbook site built with the book as data (api/*.json)?")
+            assert "could not be read yet" in client.instructions
+            with pytest.raises(MCPError, match="answered 404"):
+                await client.list_prompts()
+            with pytest.raises(MCPError, match="answered 404"):
+                await client.read_resource("skillbook://prompt/anything")
+        async with stdio("--url", site + "garbage", cwd=tmp_path) as client:
+            assert (await tool_error(client, "get_prompt", id="x")).startswith(
+                f"{site}garbage/api/skills.json is not JSON (Expecting value: line 1 column 1 (char 0)); "
+                f"is {site}garbage/ the address of a Skillbook site?")
+        async with stdio("--url", site + "wrong/", cwd=tmp_path) as client:
+            assert await tool_error(client, "list_skills") == (
+                f"{site}wrong/api/skills.json does not hold the book's skills as {site}wrong/api/schema.json describes "
+                "them (at skills/0: 'url' is a required property)")
+
+    with serve_folder(tmp_path) as site:
+        anyio.run(test, site)
+
+
+def test_a_bad_address_is_refused_before_serving(tmp_path):
+    result = subprocess.run([SKILLBOOK, "mcp", "--url", "file:///etc/"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (
+        2, "skillbook: 'file:///etc/' is not a site's address; give one such as https://book.example/\n")
+
+
+class Elsewhere(Quiet):
+    """Sends every request to another host."""
+
+    def do_GET(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", "http://localhost:9/api/skills.json")
+        self.end_headers()
+
+
+class Slow(Quiet):
+    """Answers one byte a second, without end."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            for _ in range(60):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(1)
+
+
+@contextlib.contextmanager
+def serve_handler(handler) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_site_is_read_only_at_its_own_address_within_a_time_and_a_size(published):
+    from skillbook.library import BookError, library_from_site
+
+    with serve_handler(Elsewhere) as site, pytest.raises(BookError) as refused:
+        library_from_site(site)
+    assert str(refused.value) == (f"{site}api/skills.json redirects to http://localhost:9/api/skills.json, outside "
+                                  "the site; give the site's own address")
+    with serve_handler(Slow) as site, pytest.raises(BookError) as slow:
+        started = time.monotonic()
+        library_from_site(site, timeout=2)
+    assert time.monotonic() - started < 10
+    assert str(slow.value) == f"{site}api/skills.json did not answer within 2 s; try again later"
+    with serve_folder(published) as site, pytest.raises(BookError) as large:
+        library_from_site(site, max_bytes=1000)
+    assert str(large.value) == f"{site}api/skills.json is larger than 1,000 bytes; is it a Skillbook site's data?"
+
+
+def test_a_site_that_comes_back_is_served_at_the_next_request(tmp_path, published):
+    import shutil
+
+    async def test(site):
+        async with stdio("--url", site, cwd=tmp_path) as client:
+            assert "answered 404" in await tool_error(client, "get_prompt", id="chart-service")
+            shutil.copytree(published / "api", tmp_path / "api")
+            assert await tool_text(client, "get_prompt", id="chart-service") == expected_texts()["chart-service"]
+            assert [p.name for p in (await client.list_prompts()).prompts] == PROMPT_IDS
+
+    with serve_folder(tmp_path) as site:
+        anyio.run(test, site)
