@@ -39,11 +39,14 @@ from urllib.parse import quote
 
 from mkdocs.commands.build import _build_page, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 from skillbook import SKILLS_FOLDER
+from skillbook.options import load_options
+from skillbook.problems import Problem
 
 if TYPE_CHECKING:  # the server's modules are imported by `mkdocs serve` only
     from mkdocs.livereload import LiveReloadServer
@@ -195,15 +198,28 @@ class LiveSite:
             if not changed:
                 return
             if not all(self._readable_again(path) for path in changed):
-                self._full_builder()
+                self._build_all()
                 return
             try:
                 self._update()
             except Exception:
                 log.exception("Updating the site failed; building it again")
-                self._full_builder()
+                self._build_all()
                 return
             log.info(f"Site updated in {time.monotonic() - start:.2f} seconds")
+
+    def _build_all(self) -> None:
+        """The whole site built again. While mkdocs.yml cannot be read, the last
+        good site stays served (MkDocs would hold every request until a save
+        fixes it) and the mistake is reported at its line."""
+        try:
+            self._full_builder()
+        except ConfigurationError as error:
+            problems: list[Problem] = []
+            load_options(self._config.config_file_path, problems)
+            found = [str(p.relative_to(Path(self._config.config_file_path).parent)) for p in problems] or [str(error)]
+            log.error("mkdocs.yml cannot be read; the last good site is still served until a save fixes it:\n"
+                      + "\n".join(found))
 
     def _readable_again(self, path: str) -> bool:
         """Whether a changed file is one this module updates the site for: a page

@@ -37,6 +37,7 @@ from mkdocs.structure.pages import Page
 from skillbook import SKILLS_FOLDER, Book, load_book
 from skillbook.book import ParsedSources
 from skillbook.data import data_files
+from skillbook.published import LOCK_FILE, update_lock
 from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri
 from skillbook.text import count
 from skillbook_live import LiveSite
@@ -175,6 +176,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     _split_search_index(Path(config.site_dir) / "search")
     if _live is not None:
         _live.end_build(redirects)
+    elif update_lock(Path(config.config_file_path).parent / LOCK_FILE, _renderer.book.chapters, _renderer.book.skills):
+        log.info(f"{LOCK_FILE}: the ids of new prompts and skills are recorded; commit it with the book")
 
 
 def _write_redirects(config: MkDocsConfig) -> list[str]:

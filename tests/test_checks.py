@@ -124,8 +124,10 @@ def test_a_book_without_a_skills_folder_is_told_to_create_it(tmp_path):
 
 @pytest.mark.parametrize("config, expected", [
     (b"site_name: Caf\xe9\n", ["mkdocs.yml:1: file is not UTF-8 (byte 0xe9 at offset 14); it reads as Windows-1252 (Western European): run 'skillbook check --fix' to save it as UTF-8, or save it as UTF-8 in your editor"]),
-    # MkDocs reports the syntax and the shape of its own file; the book then has no parts.
-    (b"extra:\n  skillbook: [\n", []),
+    # The syntax is reported at its line, as the check must (MkDocs gives no line); the book then has no parts.
+    (b"extra:\n  skillbook: [\n", ["mkdocs.yml:2: YAML syntax error: this '[' is not closed; close it with ']', "
+                                   "or put a text holding '[' in quotes"]),
+    # MkDocs reports the shape of its own file.
     (b"extra: 3\n", []),
 ])
 def test_a_mkdocs_yml_without_readable_options_gives_a_book_without_parts(tmp_path, config, expected):

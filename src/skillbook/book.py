@@ -4,6 +4,7 @@ validates it. Everything a renderer needs is answered here."""
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +14,10 @@ from skillbook.chapters import chapter_key, parse_chapter, parse_document
 from skillbook.directives import DIRECTIVES
 from skillbook.model import Chapter, Directive, Document, Prompt, Skill
 from skillbook.options import BookOptions, load_options
+from skillbook.placeholders import names_no_skill
 from skillbook.problems import Problem, Severity
+from skillbook.prompt_parts import MENTION
+from skillbook.published import LOCK_FILE, check_published, read_lock
 from skillbook.skills import is_skill_file, parse_skill, skill_schema
 from skillbook.sources import MAX_SKILL_BYTES, project_files, read_source
 from skillbook.text import count, prompt_slug
@@ -230,6 +234,9 @@ def load_book(
 
     book = Book(skills, chapters, problems, documents, refused, options, invalid)
     _validate(book)
+    lock = read_lock(root / LOCK_FILE, problems)
+    if lock is not None:
+        problems.extend(check_published(lock, chapters, skills, str(root / LOCK_FILE)))
     book.problems.sort(key=lambda p: (p.path, p.line))
     return book
 
@@ -248,10 +255,21 @@ def _title_line(chapter: Chapter, prompt: Prompt) -> int:
     return chapter.body_offset + prompt.start + 1 if prompt.heading_level else prompt.line
 
 
-def _did_you_mean(name: str, known: list[str], prefix: str = "@") -> str:
-    """A fix for an unknown skill, written as it is written where it is used."""
+def _did_you_mean(name: str, known: list[str], prefix: str = "@", renamed: dict[str, Skill] | None = None) -> str:
+    """A fix for an unknown skill, written as it is written where it is used. A name
+    that a skill file is named after but whose ``id:`` says otherwise was most
+    likely changed there: the fix is in that file, not in every chapter."""
+    if renamed and name in renamed:
+        skill = renamed[name]
+        return (f"{skill.path} now says 'id: {skill.id}'; set it back to 'id: {name}', or rename the skill "
+                "everywhere the book uses it")
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f"did you mean '{prefix}{close[0]}'?" if close else f"add skills/{name}.yml or fix the name"
+
+
+def _renamed(book: Book) -> dict[str, Skill]:
+    """Skills whose file is named after another id, by that name."""
+    return {Path(s.path).stem: s for s in book.skills.values() if Path(s.path).stem != s.id}
 
 
 def _validate(book: Book) -> None:
@@ -268,6 +286,36 @@ def _validate(book: Book) -> None:
             _validate_directive(book, document.path, directive, exists, in_chapter=False)
     _validate_parts(book)
     _validate_former_ids(book)
+    _validate_anchors(book)
+
+
+def _page_anchors(page: Document) -> set[str]:
+    """Every anchor a page of docs/ has once built: its Markdown's, and in a chapter
+    its prompt cards' and skill introductions'."""
+    if not isinstance(page, Chapter):
+        return page.anchors
+    return page.anchors | {p.id for p in page.prompts} | {a for p in page.prompts for a in p.former_ids} | {
+        f"introducing-{d.args[0]}" for d in page.directives if d.name == "skill-introduction" and d.args}
+
+
+def _validate_anchors(book: Book) -> None:
+    """A link to an anchor the page does not have lands at the top of the page;
+    MkDocs notices it without a line (and --strict fails), so it is an error here,
+    at its line."""
+    pages: dict[str, Document] = {**book.documents, **{c.src_uri: c for c in book.chapters}}
+    for src_uri, page in pages.items():
+        for link in page.anchor_links:
+            target_uri = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), link.path)) if link.path else src_uri
+            target = pages.get(target_uri)
+            if target is None or target.refused:
+                continue  # a generated page, or a page MkDocs reports missing
+            anchors = _page_anchors(target)
+            if link.anchor in anchors:
+                continue
+            close = difflib.get_close_matches(link.anchor, sorted(anchors), n=1, cutoff=0.6)
+            fix = f"did you mean '#{close[0]}'?" if close else "link to a heading of that page, or pin an anchor with '{#" + link.anchor + "}'"
+            where = "this page" if target is page else target_uri
+            book.problems.append(Problem(page.path, link.line, f"link to '#{link.anchor}', but {where} has no such anchor; {fix}"))
 
 
 def _validate_former_ids(book: Book) -> None:
@@ -362,8 +410,10 @@ def _validate_chapter(book: Book, chapter: Chapter, exists: set[str], seen: dict
         if prompt.skill_id is not None and prompt.skill_id not in exists:
             problems.append(Problem(
                 chapter.path, prompt.line + 1,  # the prompt's first line, which names the skill
-                f"prompt '{prompt.plain_title}' uses unknown skill '@{prompt.skill_id}'; {_did_you_mean(prompt.skill_id, sorted(exists))}",
+                f"prompt '{prompt.plain_title}' uses unknown skill '@{prompt.skill_id}'; "
+                f"{_did_you_mean(prompt.skill_id, sorted(exists), renamed=_renamed(book))}",
             ))
+        _check_mentions(book, chapter, prompt, exists)
         if prompt.id in RESERVED_IDS or not PROMPT_ID.match(prompt.id):
             problems.append(Problem(
                 *where,
@@ -399,6 +449,25 @@ def _validate_chapter(book: Book, chapter: Chapter, exists: set[str], seen: dict
             ))
 
 
+def _check_mentions(book: Book, chapter: Chapter, prompt: Prompt, exists: set[str]) -> None:
+    """An ``@skill`` later in a prompt that no skill file defines is left as written
+    by the assistant switch; a warning names the closest skill."""
+    for mention in list(MENTION.finditer(prompt.text))[1:]:
+        name = mention.group("id").rstrip("-")
+        if name in exists or names_no_skill(name):
+            continue
+        close = difflib.get_close_matches(name, sorted(exists), n=1, cutoff=0.8)
+        if "-" not in name and not close:
+            continue  # a handle such as @team, not a skill id
+        fix = _did_you_mean(name, sorted(exists), renamed=_renamed(book)) if close or name in _renamed(book) \
+            else f"add skills/{name}.yml, fix the name, or write it without '@'"
+        book.problems.append(Problem(
+            chapter.path, prompt.line + 1 + prompt.text.count("\n", 0, mention.start()),
+            f"prompt '{prompt.plain_title}' mentions unknown skill '@{name}', which no assistant can invoke; {fix}",
+            Severity.WARNING,
+        ))
+
+
 def _validate_directive(book: Book, path: str, directive: Directive, exists: set[str], in_chapter: bool) -> None:
     problems = book.problems
     spec = DIRECTIVES.get(directive.name)
@@ -416,6 +485,7 @@ def _validate_directive(book: Book, path: str, directive: Directive, exists: set
         skill_id = directive.args[0]
         skill = book.skills.get(skill_id)
         if skill_id not in exists:
-            problems.append(Problem(path, directive.line, f"skill-introduction names unknown skill '{skill_id}'; {_did_you_mean(skill_id, sorted(exists), prefix='')}"))
+            problems.append(Problem(path, directive.line, f"skill-introduction names unknown skill '{skill_id}'; "
+                                                          f"{_did_you_mean(skill_id, sorted(exists), prefix='', renamed=_renamed(book))}"))
         elif skill is not None and not skill.introduction:
             problems.append(Problem(path, directive.line, f"skill '{skill.id}' has no 'introduction:' in {skill.path}; add one"))

@@ -19,10 +19,10 @@ from markdown_it.token import Token
 
 from skillbook.fences import NestedFence, nested_fence
 from skillbook.limits import MAX_NESTING, within_limits
-from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, Prompt
+from skillbook.model import AnchorLink, Chapter, ChapterLink, CodeMention, Directive, Document, Heading, Prompt
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
-from skillbook.safety import remote_images, unsafe_links
+from skillbook.safety import SCHEME, link_targets, remote_images, unsafe_links
 from skillbook.sources import check_encoding_damage
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
 
@@ -162,6 +162,8 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
     if isinstance(document, Chapter):
         document.body_offset = offset
     document.lists_after_paragraph = _lists_after_paragraph(tokens, lines)
+    document.anchors = _anchors(blocks, lines, document.code_lines)
+    document.anchor_links = _anchor_links(lines, document.code_lines, offset)
     document.directives = [d for b in blocks if b.kind == "html" and (d := _directive(b, offset, document.path, problems))]
     for block in blocks:
         if block.kind in ("paragraph", "heading", "list", "table", "other"):
@@ -192,6 +194,41 @@ def _check_links(lines: list[str], code: set[int], path: str, offset: int, probl
                 f"link to '{target}' is not allowed: links may go to pages of the book, http(s) or mailto addresses; "
                 "change or remove it",
             ))
+
+
+# An id set by an attribute list, on a heading or any other block: "{#id}", "{: #id .class }".
+ATTRIBUTE_ID = re.compile(r"\{:?[^{}\n]*?(?<![\w-])#([^\s}]+)[^{}\n]*\}")
+
+
+def _anchors(blocks: list[Block], lines: list[str], code: set[int]) -> set[str]:
+    """The anchors a page's Markdown gives: its headings' (numbered ``_1``, ``_2``
+    when repeated, as the ``toc`` extension numbers them) and ids set by attribute lists."""
+    anchors: set[str] = set()
+    for block in blocks:
+        if block.kind == "heading":
+            title, pin = _title_and_pin(block.content)
+            slug = pin or slugify(plain_text(title))
+            unique, number = slug, 0
+            while unique in anchors:
+                number += 1
+                unique = f"{slug}_{number}"
+            anchors.add(unique)
+    anchors.update(m.group(1) for index, line in enumerate(lines) if index not in code for m in ATTRIBUTE_ID.finditer(line))
+    return anchors
+
+
+def _anchor_links(lines: list[str], code: set[int], offset: int) -> list[AnchorLink]:
+    """Links to an anchor of this page or of another Markdown page."""
+    found = []
+    for index, line in enumerate(lines):
+        if index in code or "#" not in line:
+            continue
+        for target in link_targets(line):
+            path, hashed, anchor = target.partition("#")
+            if hashed and anchor and (not path or path.endswith(".md")) and not SCHEME.match(path) \
+                    and not anchor.startswith(("fn:", "fnref:")):
+                found.append(AnchorLink(path, anchor, offset + index + 1))
+    return found
 
 
 def _check_skillbook_comments(body: str, blocks: list[Block], path: str, offset: int, problems: list[Problem]) -> None:

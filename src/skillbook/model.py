@@ -93,6 +93,15 @@ class ChapterLink:
 
 
 @dataclass
+class AnchorLink:
+    """A link to an anchor of a page of docs/ (``page.md#anchor``, or ``#anchor`` on the same page)."""
+
+    path: str  # as written, "" for the same page
+    anchor: str
+    line: int  # 1-based line in the file
+
+
+@dataclass
 class Heading:
     """A heading of a chapter that is not a prompt's own, with the anchor it gets."""
 
@@ -127,6 +136,10 @@ class Document:
     refused: bool = False
     # Body lines (0-based) inside code blocks: text, never HTML or links.
     code_lines: set[int] = field(default_factory=set)
+    # Anchors the page's headings and attribute lists give (prompt cards and
+    # introductions add theirs in chapters), and the links of the page to an anchor.
+    anchors: set[str] = field(default_factory=set)
+    anchor_links: list[AnchorLink] = field(default_factory=list)
 
 
 @dataclass

@@ -27,7 +27,7 @@ import yaml
 
 from skillbook.problems import Problem
 from skillbook.sources import read_source
-from skillbook.yaml_source import YAML_LOADER
+from skillbook.yaml_source import compose_yaml
 
 OPTIONS_KEY = ("extra", "skillbook")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV",
@@ -95,10 +95,10 @@ def load_options(config_file: Path | str, problems: list[Problem]) -> BookOption
     text = read_source(path, problems)
     if text is None:
         return options
-    try:
-        root = yaml.compose(text, Loader=YAML_LOADER)
-    except yaml.YAMLError:
-        return options  # MkDocs reports its own file's syntax
+    root = compose_yaml(text, str(path), problems)
+    if root is None:
+        return options
+    _check_repeated_keys(root, str(path), problems)
     node = root
     for key in OPTIONS_KEY:
         node = _value(node, key)
@@ -118,10 +118,31 @@ def load_options(config_file: Path | str, problems: list[Problem]) -> BookOption
     return options
 
 
+def _check_repeated_keys(node: yaml.Node, path: str, problems: list[Problem], depth: int = 0) -> None:
+    """A key written twice in one mapping: YAML keeps the last and silently drops
+    the first, as when the README's 'parts' and 'assistants' snippets are pasted as
+    two 'extra:' blocks. Checked in the file's top mappings, where settings live."""
+    if not isinstance(node, yaml.MappingNode) or depth > 2:
+        return
+    seen: dict[str, int] = {}
+    for key, value in node.value:
+        line = key.start_mark.line + 1
+        if isinstance(key, yaml.ScalarNode) and key.value in seen:
+            problems.append(Problem(
+                path, line,
+                f"'{key.value}:' is written a second time (first at line {seen[key.value]}); YAML keeps only this one "
+                f"and drops the first with everything under it: move what is under this '{key.value}:' into the first",
+            ))
+        elif isinstance(key, yaml.ScalarNode):
+            seen[key.value] = line
+        _check_repeated_keys(value, path, problems, depth + 1)
+
+
 def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value of ``key`` in a mapping node: the last, as YAML reads a key written twice."""
     if not isinstance(node, yaml.MappingNode):
         return None
-    return next((value for k, value in node.value if k.value == key), None)
+    return next((value for k, value in reversed(node.value) if k.value == key), None)
 
 
 def _parts(node: yaml.Node, path: str, problems: list[Problem]) -> list[Part]:

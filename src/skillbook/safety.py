@@ -42,10 +42,18 @@ def _outside_code(line: str, position: int) -> bool:
     return line[:position].count("`") % 2 == 0
 
 
+# A target that names its scheme ("https:", "mailto:").
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def link_targets(line: str) -> list[str]:
+    """The targets of a line's links, images and reference definitions, outside code spans."""
+    return [m.group("target") for m in LINK_TARGET.finditer(line) if _outside_code(line, m.start())]
+
+
 def unsafe_links(line: str) -> list[str]:
     """Link targets of a line of Markdown with a scheme that could run script."""
-    return [m.group("target") for m in LINK_TARGET.finditer(line)
-            if _outside_code(line, m.start()) and not SAFE_SCHEME.match(m.group("target"))]
+    return [target for target in link_targets(line) if not SAFE_SCHEME.match(target)]
 
 
 # Elements that have no closing tag.

@@ -26,30 +26,59 @@ def load_yaml(text: str, path: str, problems: list[Problem], first_line: int = 1
     try:
         if not _bounded(text, path, problems, first_line):
             return None
-        loader = YAML_LOADER(text)
-        try:
-            node = loader.get_single_node()
-            return node, (loader.construct_document(node) if node is not None else None)
-        finally:
-            loader.dispose()
-    except yaml.reader.ReaderError as error:  # a character YAML does not allow, with no mark of its own
+    except yaml.YAMLError as error:
+        _report(error, text, path, problems, first_line)
+        return None
+    loader = YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    except yaml.YAMLError as error:
+        _report(error, text, path, problems, first_line)
+        return None
+    finally:
+        loader.dispose()
+
+
+def compose_yaml(text: str, path: str, problems: list[Problem]) -> yaml.Node | None:
+    """The YAML document in ``text`` as nodes, values unbuilt (so that tags such as
+    MkDocs' ``!ENV`` need no constructor), or None with the problem reported at its line."""
+    try:
+        return yaml.compose(text, Loader=YAML_LOADER)
+    except yaml.YAMLError as error:
+        _report(error, text, path, problems, 1)
+        return None
+
+
+def _report(error: yaml.YAMLError, text: str, path: str, problems: list[Problem], first_line: int) -> None:
+    """A YAML error in the author's words, at the line to fix."""
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow, with no mark of its own
         line = first_line + text[: error.position].count("\n")
         character = error.character if isinstance(error.character, str) else chr(error.character)
         problems.append(Problem(path, line, f"YAML syntax error: a control character (U+{ord(character):04X}) "
                                             "YAML does not allow; remove it"))
+        return
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = first_line + (mark.line if mark else 0)
+    problem = getattr(error, "problem", None) or str(error)
+    source_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+    opened = _open_bracket(error, text, first_line) or _open_quote(error, text, first_line)
+    if opened:  # reported where it opens, not where YAML gave up looking for its end
+        line, message = opened
+    else:
+        message = _plain(problem, source_line)
+    problems.append(Problem(path, line, f"YAML syntax error: {message}"))
+
+
+def _open_quote(error: yaml.YAMLError, text: str, first_line: int) -> tuple[int, str] | None:
+    """A quote left open, which PyYAML reports at the end of the file."""
+    context, mark = getattr(error, "context", None) or "", getattr(error, "context_mark", None)
+    if "quoted scalar" not in context or mark is None:
         return None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        problem = getattr(error, "problem", None) or str(error)
-        source_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
-        opened = _open_bracket(error, text, first_line)
-        if opened:  # reported at the bracket, not where YAML gave up looking for its end
-            line, message = opened
-        else:
-            message = _plain(problem, source_line)
-        problems.append(Problem(path, line, f"YAML syntax error: {message}"))
-        return None
+    line = text.split("\n")[mark.line]
+    quote = line[mark.column] if mark.column < len(line) and line[mark.column] in "'\"" else '"'
+    return first_line + mark.line, (f"this {quote} is never closed, so YAML reads the rest of the file as one text; "
+                                    f"close it with {quote} where the text ends")
 
 
 def _open_bracket(error: yaml.YAMLError, text: str, first_line: int) -> tuple[int, str] | None:
