@@ -2,7 +2,9 @@
 into 10 parts, 5 appendices (a skill index, prompt templates, attribution, two
 learning-path pages), about 550 skills and 300 prompts, with every shape of the
 test fixture book (tables, introductions, templates, diagrams, links by number,
-encoding damage, CRLF, byte-order marks).
+encoding damage, CRLF, byte-order marks, prompts holding code blocks written
+with three backticks, templates whose placeholder names repeat, a centred home
+page with remote badges and links out of the book).
 
 Each chapter is one of the fixture's chapters, renumbered, with its skills and
 prompt titles made its own, so that prose, prompt counts and tables vary from
@@ -85,6 +87,11 @@ def write_docsify_book(root: Path, chapters: int = 57, extra_skills: int = 6) ->
         sidebar.append(f"- **Part {i} & More**")
         sidebar.extend(f"  - [{n}. Chapter {n}](chapters/{n:02d}-chapter-{n}.md)" for n in numbers)
     (root / "_sidebar.md").write_text("\n".join(sidebar) + "\n", encoding="utf-8")
-    home = ["# The Benchmark Book", "", *(f"- [Chapter {n}](chapters/{n:02d}-chapter-{n}.md)" for n in range(1, chapters + 1))]
+    # The real book's home page opens centred, with badges from another host, and
+    # links to files of its repository and to an anchor it does not have.
+    home = ['<div align="center">', "", "# The Benchmark Book", "",
+            "[![Stars](https://img.shields.io/github/stars/bench/book)](https://github.com/bench/book)", "", "</div>", "",
+            *(f"- [Chapter {n}](chapters/{n:02d}-chapter-{n}.md)" for n in range(1, chapters + 1)), "",
+            "Read the [contributing guide](CONTRIBUTING.md), [open an issue](../../issues).", "", "[Back to Top](#top)"]
     (root / "README.md").write_text("\n".join(home) + "\n", encoding="utf-8")
     return {"chapters": chapters, "appendices": 5, "parts": len(parts), "skills": len({s for s, _, _ in index}), "prompts": prompts}
