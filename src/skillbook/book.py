@@ -12,7 +12,7 @@ from pathlib import Path
 
 from skillbook.chapters import chapter_key, parse_chapter, parse_document
 from skillbook.directives import DIRECTIVES
-from skillbook.model import Chapter, Directive, Document, Prompt, Skill
+from skillbook.model import PROMPT_LIBRARY, SKILLS_CATALOG, Chapter, Directive, Document, Prompt, Skill, prompt_uri, skill_uri
 from skillbook.options import BookOptions, load_options
 from skillbook.placeholders import names_no_skill
 from skillbook.problems import Problem, Severity
@@ -45,6 +45,8 @@ class Book:
     # Ids (file names) of skills whose file has errors: references to them are not
     # reported again, and their pages say the file has errors.
     invalid_skills: set[str] = field(default_factory=set)
+    # Every file of docs/ that reaches the site, by its path there.
+    files: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         # With two prompts of one id (an error), the first keeps it.
@@ -201,7 +203,8 @@ def load_book(
 
     chapters: list[Chapter] = []
     documents: dict[str, Document] = {}
-    for path in project_files(docs_dir, root, problems, refused):
+    docs_files = project_files(docs_dir, root, problems, refused)
+    for path in docs_files:
         if path.suffix != ".md":
             continue
         text = read_source(path, problems, markdown=True)
@@ -233,6 +236,7 @@ def load_book(
     chapters.sort(key=lambda c: c.sort_key)
 
     book = Book(skills, chapters, problems, documents, refused, options, invalid)
+    book.files = {path.relative_to(docs_dir).as_posix() for path in docs_files if str(path) not in refused}
     _validate(book)
     lock = read_lock(root / LOCK_FILE, problems)
     if lock is not None:
@@ -286,7 +290,7 @@ def _validate(book: Book) -> None:
             _validate_directive(book, document.path, directive, exists, in_chapter=False)
     _validate_parts(book)
     _validate_former_ids(book)
-    _validate_anchors(book)
+    _validate_links(book)
 
 
 def _page_anchors(page: Document) -> set[str]:
@@ -298,17 +302,36 @@ def _page_anchors(page: Document) -> set[str]:
         f"introducing-{d.args[0]}" for d in page.directives if d.name == "skill-introduction" and d.args}
 
 
-def _validate_anchors(book: Book) -> None:
-    """A link to an anchor the page does not have lands at the top of the page;
-    MkDocs notices it without a line (and --strict fails), so it is an error here,
-    at its line."""
+def _validate_links(book: Book) -> None:
+    """A relative link must lead to a file of docs/ or a page the book generates,
+    and its anchor to one the page has: MkDocs notices these without a line (and
+    --strict fails), so they are errors here, at their line."""
     pages: dict[str, Document] = {**book.documents, **{c.src_uri: c for c in book.chapters}}
+    generated = {SKILLS_CATALOG, PROMPT_LIBRARY} | {skill_uri(i) for s in book.skills.values() for i in (s.id, *s.former_ids)} | {
+        prompt_uri(i) for p in book.prompts.values() for i in (p.id, *p.former_ids)}
     for src_uri, page in pages.items():
-        for link in page.anchor_links:
+        for link in page.page_links:
             target_uri = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), link.path)) if link.path else src_uri
+            if target_uri == ".." or target_uri.startswith("../"):
+                book.problems.append(Problem(
+                    page.path, link.line,
+                    f"link to '{link.path}' leads out of docs/, which the site does not publish; link to the file's "
+                    "address on the repository (https://...), or copy it into docs/",
+                ))
+                continue
+            if chapter_key(posixpath.basename(target_uri)) is not None and target_uri not in pages:
+                continue  # a chapter not written yet ("coming soon") or named wrongly: reported as such
+            known = target_uri in book.files or target_uri in generated
+            if not known:
+                close = difflib.get_close_matches(target_uri, sorted(book.files | generated), n=1, cutoff=0.6)
+                fix = f"did you mean '{posixpath.relpath(close[0], posixpath.dirname(src_uri) or '.')}'?" if close \
+                    else "fix the link, or add the file to docs/"
+                book.problems.append(Problem(page.path, link.line, f"link to '{link.path}', which is not a file of docs/ "
+                                                                   f"nor a page the book makes; {fix}"))
+                continue
             target = pages.get(target_uri)
-            if target is None or target.refused:
-                continue  # a generated page, or a page MkDocs reports missing
+            if not link.anchor or target is None or target.refused:
+                continue  # the anchors of generated pages are the book's own
             anchors = _page_anchors(target)
             if link.anchor in anchors:
                 continue

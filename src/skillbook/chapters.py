@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from urllib.parse import unquote
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -19,7 +20,7 @@ from markdown_it.token import Token
 
 from skillbook.fences import NestedFence, nested_fence
 from skillbook.limits import MAX_NESTING, within_limits
-from skillbook.model import AnchorLink, Chapter, ChapterLink, CodeMention, Directive, Document, Heading, Prompt
+from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
 from skillbook.safety import SCHEME, link_targets, remote_images, unsafe_links
@@ -163,7 +164,7 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
         document.body_offset = offset
     document.lists_after_paragraph = _lists_after_paragraph(tokens, lines)
     document.anchors = _anchors(blocks, lines, document.code_lines)
-    document.anchor_links = _anchor_links(lines, document.code_lines, offset)
+    document.page_links = _page_links(lines, document.code_lines, offset)
     document.directives = [d for b in blocks if b.kind == "html" and (d := _directive(b, offset, document.path, problems))]
     for block in blocks:
         if block.kind in ("paragraph", "heading", "list", "table", "other"):
@@ -217,17 +218,20 @@ def _anchors(blocks: list[Block], lines: list[str], code: set[int]) -> set[str]:
     return anchors
 
 
-def _anchor_links(lines: list[str], code: set[int], offset: int) -> list[AnchorLink]:
-    """Links to an anchor of this page or of another Markdown page."""
+def _page_links(lines: list[str], code: set[int], offset: int) -> list[PageLink]:
+    """Relative links and images: to this page's anchors, or to files of docs/."""
     found = []
     for index, line in enumerate(lines):
-        if index in code or "#" not in line:
+        if index in code or ("](" not in line and "]:" not in line):
             continue
         for target in link_targets(line):
-            path, hashed, anchor = target.partition("#")
-            if hashed and anchor and (not path or path.endswith(".md")) and not SCHEME.match(path) \
-                    and not anchor.startswith(("fn:", "fnref:")):
-                found.append(AnchorLink(path, anchor, offset + index + 1))
+            if SCHEME.match(target) or target.startswith("/"):
+                continue
+            path, _, anchor = target.partition("#")
+            if anchor.startswith(("fn:", "fnref:")):
+                anchor = ""  # a footnote's, which the footnotes extension makes
+            if path or anchor:
+                found.append(PageLink(unquote(path), anchor, offset + index + 1))
     return found
 
 

@@ -4,6 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The pages the book generates, in docs/ terms: one per skill and per prompt, and
+# the two catalogs.
+SKILLS_DIR = "skills"
+PROMPTS_DIR = "prompts"
+SKILLS_CATALOG = f"{SKILLS_DIR}/index.md"
+PROMPT_LIBRARY = f"{PROMPTS_DIR}/index.md"
+
+
+def skill_uri(skill_id: str) -> str:
+    return f"{SKILLS_DIR}/{skill_id}.md"
+
+
+def prompt_uri(prompt_id: str) -> str:
+    return f"{PROMPTS_DIR}/{prompt_id}.md"
+
 
 @dataclass
 class Skill:
@@ -93,11 +108,12 @@ class ChapterLink:
 
 
 @dataclass
-class AnchorLink:
-    """A link to an anchor of a page of docs/ (``page.md#anchor``, or ``#anchor`` on the same page)."""
+class PageLink:
+    """A relative link to a file of docs/ (``page.md``, ``page.md#anchor``,
+    ``#anchor`` on the same page, ``assets/image.png``)."""
 
     path: str  # as written, "" for the same page
-    anchor: str
+    anchor: str  # "" when it names none
     line: int  # 1-based line in the file
 
 
@@ -137,9 +153,9 @@ class Document:
     # Body lines (0-based) inside code blocks: text, never HTML or links.
     code_lines: set[int] = field(default_factory=set)
     # Anchors the page's headings and attribute lists give (prompt cards and
-    # introductions add theirs in chapters), and the links of the page to an anchor.
+    # introductions add theirs in chapters), and the page's links to files of docs/.
     anchors: set[str] = field(default_factory=set)
-    anchor_links: list[AnchorLink] = field(default_factory=list)
+    page_links: list[PageLink] = field(default_factory=list)
 
 
 @dataclass

@@ -20,31 +20,20 @@ from skillbook.book import PROMPT_ID, Book
 from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, code_lines, in_code_span, plain_text
 from skillbook.directives import DIRECTIVES
 from skillbook.fences import longest_run
-from skillbook.model import Chapter, Directive, Document, Prompt, Skill
+from skillbook.model import (  # noqa: F401 - the site's addresses, named here for the adapter
+    PROMPT_LIBRARY, PROMPTS_DIR, SKILLS_CATALOG, SKILLS_DIR, Chapter, Directive, Document, Prompt, Skill, prompt_uri,
+    skill_uri,
+)
 from skillbook.options import assistant_records
 from skillbook.prompt_parts import prompt_parts
 from skillbook.safety import neutralise
 from skillbook.text import count
 from skillbook.tokens import estimate_tokens
 
-SKILLS_DIR = "skills"
-PROMPTS_DIR = "prompts"
 # Inline links and images of chapter Markdown, and targets that need no rewriting.
 RELATIVE_LINK = re.compile(r"(?P<open>\]\(\s*)(?P<target><[^>\n]*>|[^)\s]+)")
 EXTERNAL_TARGET = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-
-
-def skill_uri(skill_id: str) -> str:
-    return f"{SKILLS_DIR}/{skill_id}.md"
-
-
-def prompt_uri(prompt_id: str) -> str:
-    return f"{PROMPTS_DIR}/{prompt_id}.md"
-
-
-SKILLS_CATALOG = f"{SKILLS_DIR}/index.md"
-PROMPT_LIBRARY = f"{PROMPTS_DIR}/index.md"
 
 
 def inline_markdown(value: str) -> Markup:
