@@ -6,6 +6,8 @@ column holds the article."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 WIDTHS = [390, 1280]
@@ -41,3 +43,24 @@ def test_every_page_keeps_the_themes_layout(chromium, book_server, width):
     finally:
         context.close()
     assert broken == [], "\n".join(broken)
+
+
+def test_a_prompt_written_with_a_code_block_inside_copies_as_its_author_meant(chromium, book_server):
+    """The import made its fences longer; the copy holds the inner block, fences included."""
+    from tests.browser.conftest import COPY_BUTTON, copy_via
+    from tests.conftest import ROOT
+
+    server, _ = book_server
+    manifest = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text())
+    source = (ROOT / "tests" / "fixtures" / "docsify-book" / "chapters" / "05-testing-strategies.md").read_text().split("\n")
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.origin)
+    page = context.new_page()
+    try:
+        for prompt, address in zip(manifest["prompts_holding_code_blocks"],
+                                   ("/prompts/reviewing-a-slow-query/", "/prompts/porting-two-test-helpers/")):
+            meant = "\n".join(source[prompt["opening_line"]:prompt["closing_line"] - 1])
+            page.goto(server.url(address))
+            assert copy_via(page, page.locator(f"article.sb-prompt {COPY_BUTTON}").first.click) == meant
+    finally:
+        context.close()
