@@ -10,6 +10,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,7 +78,9 @@ def test_the_choice_survives_instant_navigation_and_reloads(page, page_log, serv
     page.wait_for_url(re.compile(f"/prompts/{PROMPT_IDS[1]}/"))
     assert page.evaluate("() => window.__sameDocument === true"), "the page was loaded, not navigated instantly"
     claude = DEFAULT_ASSISTANTS[1]
-    page.locator(CODE).wait_for()
+    # Material changes the address before it swaps the page: wait for the prompt's
+    # page itself, whose one code block replaces the chapter's eight.
+    expect(page.locator(CODE)).to_have_count(1)
     assert page.locator(CODE).text_content() == composed(seed_parts[PROMPT_IDS[1]], claude)
     page.reload()
     assert page.locator(CODE).text_content() == composed(seed_parts[PROMPT_IDS[1]], claude)
