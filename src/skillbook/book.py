@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillbook.chapters import chapter_key, parse_chapter, parse_document
+from skillbook.collection import Collection, load_collection
 from skillbook.directives import DIRECTIVES
 from skillbook.model import Chapter, Directive, Document, Prompt, Skill
 from skillbook.options import BookOptions, load_options
@@ -41,6 +42,10 @@ class Book:
     # Ids (file names) of skills whose file has errors: references to them are not
     # reported again, and their pages say the file has errors.
     invalid_skills: set[str] = field(default_factory=set)
+    # The collection of skills the book is written about (``collection:`` in the
+    # options), whose problems are warnings of their own: the collection is
+    # another project's, so they never fail a strict build.
+    collection: Collection | None = None
 
     def __post_init__(self) -> None:
         # With two prompts of one id (an error), the first keeps it.
@@ -228,7 +233,8 @@ def load_book(
         chapters.append(chapter)
     chapters.sort(key=lambda c: c.sort_key)
 
-    book = Book(skills, chapters, problems, documents, refused, options, invalid)
+    collection = load_collection(options.collection) if options.collection is not None else None
+    book = Book(skills, chapters, problems, documents, refused, options, invalid, collection)
     _validate(book)
     book.problems.sort(key=lambda p: (p.path, p.line))
     return book
