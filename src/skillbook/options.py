@@ -224,7 +224,7 @@ def _collection(key: yaml.Node, node: yaml.Node, config: Path, problems: list[Pr
         problems.append(Problem(path, line, f"'collection' must be a mapping; {example}"))
         return None
     fields = {k.value: v for k, v in node.value}
-    for unknown in (k for k in node.value if k.value not in ("path", "repository", "branch")):
+    for unknown in (k for k, _ in node.value if k.value not in ("path", "repository", "branch")):
         problems.append(Problem(path, unknown.start_mark.line + 1,
                                 f"unknown collection option '{unknown.value}'; known: path, repository, branch"))
     values: dict[str, str] = {}
