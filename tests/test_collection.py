@@ -475,3 +475,40 @@ def test_get_skill_gives_the_skill_md_and_install_folders(project):
         "install_folders": {name: f"{folder}/docker-expert" for name, folder in DOCKER_INSTALLS.items()},
     }
     assert "collection" not in library.skill_details("coolify")
+
+
+def test_duplicates_odd_values_and_broken_alias_files_are_warnings(tmp_path):
+    folder = tmp_path / "collection"
+    write(folder / "SKILL.md", "---\nname: top\ndescription: The collection's own, not a skill folder.\n---\n")
+    write(folder / "one" / "same" / "SKILL.md", "---\nname: same\ndescription: First.\n---\n")
+    write(folder / "two" / "same" / "SKILL.md", "---\nname: same\ndescription: Second.\n---\n")
+    write(folder / "number" / "SKILL.md", "---\nname: number\ndescription: 42\n---\n")
+    write(folder / "unnamed" / "SKILL.md", "---\ndescription: No name.\n---\n")
+    write(folder / "aliases.json", '{"old": ')
+    write(folder / "skills" / "aliases.yml", "- old\n- new\n")
+    write(folder / "skills" / "aliases.yaml", "old: [new]\n")
+    collection = collection_at(folder)
+    assert {s.id: s.description for s in collection.skills.values()} == {
+        "number": "42", "same": "First.", "unnamed": "No name."}
+    assert collection.aliases == {}
+    assert messages(folder) == [
+        "aliases.json:1: JSON syntax error: Expecting value; the aliases are not read",
+        "number/SKILL.md:3: 'description:' must be text; put it in quotes",
+        "skills/aliases.yaml:1: alias 'old': '['new']' is not a map of one skill name to another; it is not read",
+        "skills/aliases.yml:1: aliases must be a map of old name to new, such as {\"docker-pro\": \"docker-expert\"}",
+        "two/same/SKILL.md:1: a skill 'same' is also in one/same; the first is kept",
+        "unnamed/SKILL.md:2: missing 'name:'; write 'name: unnamed', its folder's name",
+    ]
+
+
+def test_a_lock_file_that_is_not_the_reports_starts_afresh(tmp_path):
+    project = make_collection_project(tmp_path / "book")
+    for text in ("not JSON", '{"descriptions": ["a list"]}'):
+        write(project / "collection.lock", text)
+        result = skillbook("collection", "--json", cwd=project)
+        assert result.returncode == 0
+        assert result.stderr.splitlines()[-1] == (
+            "collection.lock:1: warning: collection.lock is not the file 'skillbook collection' writes, so no "
+            "description is compared; this report writes it afresh")
+    assert json.loads((project / "collection.lock").read_text(encoding="utf-8"))["descriptions"]["helm-expert"] == (
+        "Writes and upgrades Helm charts and releases.")

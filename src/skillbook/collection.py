@@ -23,15 +23,17 @@ import yaml
 
 from skillbook.options import CollectionOptions
 from skillbook.problems import Problem, Severity
+from skillbook.skills import skill_schema
 from skillbook.sources import MAX_PAGE_BYTES, decode, project_files, read_bytes, read_source
 from skillbook.text import YAML_FRONT_MATTER
 from skillbook.yaml_source import load_yaml
 
 SKILL_FILE = "SKILL.md"
 # The Agent Skills rules (agentskills.io/specification): a name of 1 to 64
-# lower-case letters, digits and single hyphens, not at either end, equal to
-# its folder's name; a description of 1 to 1,024 characters.
-NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# lower-case letters, digits and single hyphens, not at either end (the rule of
+# the book's skill ids), equal to its folder's name; a description of 1 to
+# 1,024 characters.
+NAME = re.compile(skill_schema()["properties"]["id"]["pattern"])
 MAX_NAME = 64
 MAX_DESCRIPTION = 1024
 # A folder's path goes into a shell command: only names that need no quoting.
@@ -271,11 +273,13 @@ def read_lock(path: Path, problems: list[Problem]) -> dict[str, str | None]:
     text = decode(path, data, problems) if data is not None else None
     try:
         descriptions = json.loads(text)["descriptions"] if text is not None else {}
+        if not isinstance(descriptions, dict):
+            raise TypeError(descriptions)
     except (ValueError, KeyError, TypeError):
-        problems.append(Problem(str(path), 1, f"{path.name} is not the file 'skillbook collection' writes; delete it, "
-                                              "and the next report starts afresh"))
+        problems.append(Problem(str(path), 1, f"{path.name} is not the file 'skillbook collection' writes, so no "
+                                              "description is compared; this report writes it afresh", Severity.WARNING))
         return {}
-    return {str(k): v if isinstance(v, str) or v is None else str(v) for k, v in descriptions.items()} if isinstance(descriptions, dict) else {}
+    return {str(k): v if isinstance(v, str) or v is None else str(v) for k, v in descriptions.items()}
 
 
 def write_lock(path: Path, collection: Collection) -> None:
