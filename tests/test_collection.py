@@ -512,3 +512,15 @@ def test_a_lock_file_that_is_not_the_reports_starts_afresh(tmp_path):
             "description is compared; this report writes it afresh")
     assert json.loads((project / "collection.lock").read_text(encoding="utf-8"))["descriptions"]["helm-expert"] == (
         "Writes and upgrades Helm charts and releases.")
+
+
+def test_an_assistant_names_its_skills_folder(tmp_path):
+    config = write(tmp_path / "mkdocs.yml", "site_name: Test\nextra:\n  skillbook:\n    assistants:\n"
+                                            "      - name: Gemini CLI\n        invoke: 'Use the {skill} skill.'\n"
+                                            "        skills_folder: .gemini/skills\n      - name: Team bot\n"
+                                            "        invoke: '@{skill}'\n")
+    problems: list = []
+    assistants = load_options(config, problems).assistants
+    assert problems == []
+    assert [(a.name, a.skills_folder) for a in assistants] == [
+        ("As written", ".agents/skills"), ("Gemini CLI", ".gemini/skills"), ("Team bot", ".agents/skills")]
