@@ -75,7 +75,7 @@ def skillbook(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def collection_at(folder: Path, branch: str | None = None):
-    return load_collection(CollectionOptions(folder.name, "owner/skills", branch, 1, folder))
+    return load_collection(CollectionOptions(folder.name, "owner/skills", branch, folder))
 
 
 @pytest.fixture(scope="module")

@@ -94,7 +94,6 @@ class CollectionOptions:
     path: str
     repository: str  # owner/name on GitHub
     branch: str | None
-    line: int  # of 'collection:' in the options file, for messages
     folder: Path  # ``path`` resolved against the options file's folder
 
 
@@ -253,4 +252,4 @@ def _collection(key: yaml.Node, node: yaml.Node, config: Path, problems: list[Pr
                                 f"the collection's folder {values['path']} does not exist; get it with "
                                 f"'git clone{branch} {url} {values['path']}' (run beside {config.name}){submodule}"))
         return None
-    return CollectionOptions(values["path"], values["repository"], values.get("branch"), line, folder)
+    return CollectionOptions(values["path"], values["repository"], values.get("branch"), folder)
