@@ -94,6 +94,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _renderer = Renderer(book, Path(config.theme.custom_dir) / TEMPLATE_FOLDER, _renderer if serving else None, keep=serving)
     for problem in book.warnings:
         log.warning(str(problem))
+    # The collection is another project's: its problems are told, and fail no strict build.
+    for problem in book.collection.problems if book.collection is not None else []:
+        log.info(str(problem.relative_to(root)))
     if book.errors and _command == "serve":
         for problem in book.errors:
             log.error(str(problem))

@@ -119,3 +119,30 @@ def make_site_project(root: Path) -> Path:
     shutil.copytree(DOCS / "assets", root / "docs" / "assets")
     (root / "skills").mkdir()
     return root
+
+
+# The fixture collection of skills (Agent Skills folders) the real book's skills are checked against.
+COLLECTION = ROOT / "tests" / "fixtures" / "skills-collection"
+COLLECTION_OPTIONS = """
+extra:
+  skillbook:
+    collection:
+      path: skills-collection
+      repository: owner/skills
+"""
+
+
+def make_collection_project(root: Path) -> Path:
+    """The real book (its chapter and skills) with a copy of the fixture collection
+    as ``skills-collection/`` and named as its collection in mkdocs.yml."""
+    import shutil
+
+    project = make_site_project(root)
+    shutil.copy(DOCS / "index.md", project / "docs" / "index.md")
+    shutil.copy(DOCS / "chapter-16-container-orchestration.md", project / "docs")
+    for skill in (ROOT / "skills").iterdir():
+        shutil.copy(skill, project / "skills" / skill.name)
+    shutil.copytree(COLLECTION, project / "skills-collection")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(COLLECTION_OPTIONS)
+    return project

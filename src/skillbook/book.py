@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillbook.chapters import chapter_key, parse_chapter, parse_document
+from skillbook.collection import Collection, load_collection
 from skillbook.directives import DIRECTIVES
 from skillbook.model import PROMPT_LIBRARY, SKILLS_CATALOG, Chapter, Directive, Document, Prompt, Skill, prompt_uri, skill_uri
 from skillbook.options import BookOptions, load_options
@@ -45,6 +46,10 @@ class Book:
     # Ids (file names) of skills whose file has errors: references to them are not
     # reported again, and their pages say the file has errors.
     invalid_skills: set[str] = field(default_factory=set)
+    # The collection of skills the book is written about (``collection:`` in the
+    # options), whose problems are warnings of their own: the collection is
+    # another project's, so they never fail a strict build.
+    collection: Collection | None = None
     # Every file of docs/ that reaches the site, by its path there.
     files: set[str] = field(default_factory=set)
 
@@ -235,7 +240,8 @@ def load_book(
         chapters.append(chapter)
     chapters.sort(key=lambda c: c.sort_key)
 
-    book = Book(skills, chapters, problems, documents, refused, options, invalid)
+    collection = load_collection(options.collection) if options.collection is not None else None
+    book = Book(skills, chapters, problems, documents, refused, options, invalid, collection)
     book.files = {path.relative_to(docs_dir).as_posix() for path in docs_files if str(path) not in refused}
     _validate(book)
     lock = read_lock(root / LOCK_FILE, problems)

@@ -1,20 +1,26 @@
 """``skillbook check`` validates skills and chapters without building the site;
 ``skillbook import`` moves a docsify book into the project; ``skillbook mcp``
-serves the book to coding assistants over the Model Context Protocol."""
+serves the book to coding assistants over the Model Context Protocol;
+``skillbook collection`` reports the book against the collection of skills it
+is written about."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from skillbook.book import SKILLS_FOLDER, load_book
+from skillbook.collection import LOCK_FILE, collection_report, read_lock, write_lock
 from skillbook.fixes import apply_fixes
 from skillbook.importer import import_book
+from skillbook.problems import Problem
 from skillbook.text import count
 
 # The port of `skillbook mcp --http`, beside `mkdocs serve`'s 8000.
@@ -52,7 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--url", help="serve the book published at this address (its api/*.json) instead")
     serve.add_argument("--http", action="store_true", help="serve Streamable HTTP on 127.0.0.1 instead of stdio")
     serve.add_argument("--port", type=int, default=MCP_PORT, help=f"the HTTP port (default {MCP_PORT})")
+    report = commands.add_parser("collection", help="the book against the collection of skills it is written about")
+    report.add_argument("--root", type=Path, default=Path("."), help="the book's folder (holding mkdocs.yml)")
+    report.add_argument("--json", action="store_true",
+                        help='print {"found": [...], "missing": [{"id", "suggestions"}], "uncovered": [{"id", "category"}]}')
+    report.add_argument("--strict", action="store_true", help="exit 1 when any skill of the book is missing from the collection")
     args = parser.parse_args(argv)
+    if args.command == "collection":
+        return _collection(args)
     if args.command == "import":
         return _import(args)
     if args.command == "mcp":
@@ -67,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
             book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER, args.root, args.root / "mkdocs.yml")
     for problem in book.problems:
         print(problem, file=sys.stderr if problem in book.errors else sys.stdout)
+    if book.collection is not None:
+        for problem in book.collection.problems:
+            print(_shown(problem, args.root))
     failed = bool(book.errors) or (args.strict and bool(book.warnings))
     elapsed = time.perf_counter() - start
     appendices = sum(c.is_appendix for c in book.chapters)
@@ -85,6 +101,41 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr if failed else sys.stdout,
     )
     return 1 if failed else 0
+
+
+def _shown(problem: Problem, root: Path) -> Problem:
+    """A problem with its path relative to the book's folder, even outside it (../skills-collection/...)."""
+    return replace(problem, path=os.path.relpath(problem.path, root))
+
+
+def _collection(args: argparse.Namespace) -> int:
+    """The report the book's authors keep on the collection: the book's skills found
+    in it, those missing (with the closest it has), its skills no chapter uses, and
+    descriptions changed since the last report (kept in collection.lock)."""
+    root = args.root
+    book = load_book(_docs_dir(root), root / SKILLS_FOLDER, root, root / "mkdocs.yml")
+    options_problems = [p for p in book.problems if Path(p.path) == root / "mkdocs.yml"]
+    for problem in options_problems:
+        print(_shown(problem, root), file=sys.stderr)
+    collection = book.collection
+    if collection is None:
+        if not options_problems:
+            print("skillbook: mkdocs.yml names no collection; add 'collection:' with 'path:' and 'repository:' under "
+                  "'extra: skillbook:'", file=sys.stderr)
+        return 2
+    problems: list[Problem] = []
+    lock = root / LOCK_FILE
+    report = collection_report(list(book.skills), collection, read_lock(lock, problems))
+    for problem in [*collection.problems, *problems]:
+        print(_shown(problem, root), file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    else:
+        print(f"The book's {count(len(book.skills), 'skill')} against the collection {collection.repository} "
+              f"({count(len(collection.skills), 'skill')}):\n")
+        print("\n".join(report.lines(collection)))
+    write_lock(lock, collection)
+    return 1 if args.strict and report.missing else 0
 
 
 def _site_url(config: Path) -> str:

@@ -51,6 +51,7 @@ def skills_data(book: Book, site_url: str) -> list[dict[str, Any]]:
             "chapters": [_place(book, c) for c in book.chapters_of(skill)],
             "related": [other.id for other in book.related(skill)],
             "prompts": [prompt.id for prompt in book.prompts_for(skill)],
+            "collection": book.collection.entry(skill.id) if book.collection is not None else None,
         }
         for skill in sorted(book.skills.values(), key=lambda s: s.id)
     ]
@@ -91,8 +92,17 @@ def llms_txt(book: Book, site_name: str, summary: str, site_url: str) -> str:
         lines += [f"- [{c.plain_title}]({page_url(site_url, c.src_uri)}): {len(c.prompts)} prompts" for c in chapters]
         lines.append("")
     lines += ["## Skills", ""]
-    lines += [f"- [@{s.id}]({page_url(site_url, skill_uri(s.id))}): {_line(s.purpose)}"
-              for s in sorted(book.skills.values(), key=lambda s: s.id)]
+    collection = book.collection
+    if collection is not None:
+        installable = sum(skill_id in collection.skills for skill_id in book.skills)
+        lines += [f"{installable} of {count(len(book.skills), 'skill')} can be installed from the collection "
+                  f"{collection.repository} ({collection.url}): their SKILL.md is linked below.", ""]
+    for s in sorted(book.skills.values(), key=lambda s: s.id):
+        line = f"- [@{s.id}]({page_url(site_url, skill_uri(s.id))}): {_line(s.purpose)}"
+        if collection is not None:
+            entry = collection.skills.get(s.id)
+            line += f"; install it from {collection.skill_md_url(entry)}" if entry else "; not in the collection"
+        lines.append(line)
     lines += ["", "## Prompts", ""]
     for prompt in book.prompts.values():
         about = f"@{prompt.skill_id}" if prompt.skill_id else "template for any skill"

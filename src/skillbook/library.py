@@ -155,7 +155,13 @@ class Library:
             "chapters": [{"key": c["key"], "title": c["title"], "part": c["part"]} for c in skill["chapters"]],
             "prompts": [{"id": p, "title": self.prompts[p]["title"]} for p in skill["prompts"] if p in self.prompts],
             "related": skill["related"],
+            **({"collection": self._collection_entry(skill)} if skill.get("collection") else {}),
         }
+
+    def _collection_entry(self, skill: dict[str, Any]) -> dict[str, Any]:
+        """Where the skill is in the book's collection, and where each assistant reads it once installed."""
+        folder = skill["collection"]["path"].rsplit("/", 1)[-1]
+        return {**skill["collection"], "install_folders": {a.name: f"{a.skills_folder}/{folder}" for a in self.assistants}}
 
     def skill_markdown(self, skill_id: str) -> str:
         """A skill's facts in Markdown, for a chat or an issue."""
@@ -241,7 +247,10 @@ def library_from_site(url: str, timeout: float = SITE_TIMEOUT_S, max_bytes: int 
     base = site_address(url)
     skills = _site_file(base, "api/skills.json", "skills", timeout, max_bytes)
     prompts = _site_file(base, "api/prompts.json", "prompts", timeout, max_bytes)
-    assistants = tuple(Assistant(a["name"], a["invoke"], a["mention"]) for a in prompts.get("assistants", []))
+    # A site does not publish skills folders: the default assistants' are known, others read the shared one.
+    folders = {a.name: a.skills_folder for a in DEFAULT_ASSISTANTS}
+    assistants = tuple(Assistant(a["name"], a["invoke"], a["mention"], folders.get(a["name"], Assistant.skills_folder))
+                       for a in prompts.get("assistants", []))
     about = {p["id"]: card_about(p["title"], p["context"], p["expected_output"]) for p in prompts["prompts"]}
     return Library({p["id"]: p for p in prompts["prompts"]}, {s["id"]: s for s in skills["skills"]},
                    assistants or DEFAULT_ASSISTANTS[:1], about, base)

@@ -186,7 +186,8 @@ def _add_tools(server: MCPServer, shelf: Shelf) -> None:
         id: Annotated[str, Field(description="the skill's id, with or without '@', such as 'docker-expert'")],
     ) -> dict[str, Any]:
         """A skill: its purpose, best use, chapters, its prompts (ids and titles, for get_prompt), related skills and
-        its page."""
+        its page; and, when the book's collection of skills has it, its SKILL.md address and the folder each
+        assistant reads it from once installed."""
         try:
             return _tool_library(shelf).skill_details(id)
         except BookError as error:

@@ -14,12 +14,16 @@ it), while ``extra`` is free for a theme's and a book's own settings::
         assistants:
           - name: Claude Code
             invoke: "/{skill}"
+        collection:
+          path: ../skills-collection
+          repository: owner/name
 
 The file is read here, as YAML nodes, so that each problem names its line;
 MkDocs' own tags (``!ENV``, ``!!python/name``) are left unread."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +63,8 @@ class Assistant:
     name: str
     invoke: str
     mention: str
+    # The folder of a project where the assistant reads skills, for install commands.
+    skills_folder: str = ".agents/skills"
 
 
 SKILL_FIELD = "{skill}"
@@ -66,12 +72,29 @@ SKILL_FIELD = "{skill}"
 # from is in the README ("Prompts that fit your assistant").
 DEFAULT_ASSISTANTS = (
     Assistant("As written", "@{skill}", "@{skill}"),
-    Assistant("Claude Code", "/{skill}", "/{skill}"),
-    Assistant("Codex", "${skill}", "${skill}"),
-    Assistant("GitHub Copilot", "/{skill}", "/{skill}"),
-    Assistant("Cursor", "@{skill}", "@{skill}"),
+    Assistant("Claude Code", "/{skill}", "/{skill}", ".claude/skills"),
+    Assistant("Codex", "${skill}", "${skill}", ".agents/skills"),
+    Assistant("GitHub Copilot", "/{skill}", "/{skill}", ".github/skills"),
+    Assistant("Cursor", "@{skill}", "@{skill}", ".cursor/skills"),
     Assistant("Any assistant, in words", "Use the {skill} skill.", "the {skill} skill"),
 )
+# A skills folder is written into a shell command: a relative path of plain names.
+SKILLS_FOLDER_PATTERN = re.compile(r"^(?!\.\.?(?:/|$))[A-Za-z0-9_.-]+(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_.-]+)*$")
+# Repository names as GitHub allows them, and branch names without shell characters.
+REPOSITORY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+BRANCH_PATTERN = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*$")
+
+
+@dataclass(frozen=True)
+class CollectionOptions:
+    """The public collection of skills the book is written about: a Git
+    repository of ``<id>/SKILL.md`` folders, with a local copy at ``path``
+    (a clone or a submodule, relative to mkdocs.yml)."""
+
+    path: str
+    repository: str  # owner/name on GitHub
+    branch: str | None
+    folder: Path  # ``path`` resolved against the options file's folder
 
 
 def assistant_records(assistants: tuple[Assistant, ...]) -> list[dict[str, str]]:
@@ -83,6 +106,7 @@ def assistant_records(assistants: tuple[Assistant, ...]) -> list[dict[str, str]]
 class BookOptions:
     parts: list[Part] = field(default_factory=list)
     assistants: tuple[Assistant, ...] = DEFAULT_ASSISTANTS
+    collection: CollectionOptions | None = None
     path: str = "mkdocs.yml"  # where they were read from
 
 
@@ -112,9 +136,11 @@ def load_options(config_file: Path | str, problems: list[Problem]) -> BookOption
             options.parts = _parts(value, str(path), problems)
         elif key.value == "assistants":
             options.assistants = _assistants(value, str(path), problems)
+        elif key.value == "collection":
+            options.collection = _collection(key, value, path, problems)
         else:
             problems.append(Problem(str(path), key.start_mark.line + 1,
-                                    f"unknown Skillbook option '{key.value}'; known: parts, assistants"))
+                                    f"unknown Skillbook option '{key.value}'; known: parts, assistants, collection"))
     return options
 
 
@@ -180,7 +206,7 @@ def _assistants(node: yaml.Node, path: str, problems: list[Problem]) -> tuple[As
     assistants = [DEFAULT_ASSISTANTS[0]]
     for item in node.value:
         line = item.start_mark.line + 1
-        name, invoke, mention = (_value(item, key) for key in ("name", "invoke", "mention"))
+        name, invoke, mention, folder = (_value(item, key) for key in ("name", "invoke", "mention", "skills_folder"))
         if not isinstance(name, yaml.ScalarNode) or not name.value.strip():
             problems.append(Problem(path, line, f"an assistant needs a 'name:'; {example}"))
             continue
@@ -200,5 +226,51 @@ def _assistants(node: yaml.Node, path: str, problems: list[Problem]) -> tuple[As
         if any(a.name == name.value.strip() for a in assistants):
             problems.append(Problem(path, line, f"assistant '{name.value}' is listed twice; list it once"))
             continue
-        assistants.append(Assistant(name.value.strip(), *forms))
+        if folder is not None and not (isinstance(folder, yaml.ScalarNode) and SKILLS_FOLDER_PATTERN.match(folder.value)):
+            problems.append(Problem(path, folder.start_mark.line + 1,
+                                    f"assistant '{name.value}' needs 'skills_folder:' as a folder of the project, "
+                                    "such as 'skills_folder: .gemini/skills' (letters, digits, '.', '_', '-' and '/')"))
+            continue
+        assistants.append(Assistant(name.value.strip(), *forms, *([folder.value] if folder is not None else [])))
     return tuple(assistants)
+
+
+def _collection(key: yaml.Node, node: yaml.Node, config: Path, problems: list[Problem]) -> CollectionOptions | None:
+    """Where the collection is kept here and published; its local copy must exist."""
+    path = str(config)
+    line = key.start_mark.line + 1
+    example = "write 'collection:' with 'path: ../skills-collection' and 'repository: owner/name' under it"
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(Problem(path, line, f"'collection' must be a mapping; {example}"))
+        return None
+    fields = {k.value: v for k, v in node.value}
+    for unknown in (k for k, _ in node.value if k.value not in ("path", "repository", "branch")):
+        problems.append(Problem(path, unknown.start_mark.line + 1,
+                                f"unknown collection option '{unknown.value}'; known: path, repository, branch"))
+    values: dict[str, str] = {}
+    for name, pattern, sample in (("path", None, "../skills-collection"), ("repository", REPOSITORY_PATTERN, "owner/name"),
+                                  ("branch", BRANCH_PATTERN, "main")):
+        value = fields.get(name)
+        if value is None:
+            if name != "branch":
+                problems.append(Problem(path, line, f"the collection needs '{name}:', such as '{name}: {sample}'"))
+            continue
+        if not isinstance(value, yaml.ScalarNode) or not value.value.strip() or (pattern and not pattern.match(value.value)):
+            problems.append(Problem(path, value.start_mark.line + 1,
+                                    f"the collection's '{name}:' must be {'a GitHub repository as owner/name' if name == 'repository' else 'a ' + name}, "
+                                    f"such as '{name}: {sample}'"))
+            continue
+        values[name] = value.value.strip()
+    if "path" not in values or "repository" not in values:
+        return None
+    folder = (config.parent / values["path"]).resolve()
+    if not folder.is_dir():
+        url = f"https://github.com/{values['repository']}.git"
+        branch = f" --branch {values['branch']}" if "branch" in values else ""
+        inside = folder.is_relative_to(config.parent.resolve())
+        submodule = f", or keep it in the project with 'git submodule add{branch} {url} {values['path']}'" if inside else ""
+        problems.append(Problem(path, fields["path"].start_mark.line + 1,
+                                f"the collection's folder {values['path']} does not exist; get it with "
+                                f"'git clone{branch} {url} {values['path']}' (run beside {config.name}){submodule}"))
+        return None
+    return CollectionOptions(values["path"], values["repository"], values.get("branch"), folder)

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from skillbook.book import PROMPT_ID, Book
 from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, code_lines, in_code_span, plain_text
+from skillbook.collection import CollectionSkill
 from skillbook.directives import DIRECTIVES
 from skillbook.fences import longest_run
 from skillbook.model import (  # noqa: F401 - the site's addresses, named here for the adapter
@@ -214,6 +215,7 @@ class Renderer:
         return (
             tuple((c.key, c.src_uri, c.title) for c in book.chapters),
             frozenset(book.skills), frozenset(book.invalid_skills), book.options,
+            frozenset(book.collection.skills) if book.collection is not None else None,
         )
 
     def _reused(self, src_uri: str, inputs_of, render) -> str:
@@ -232,8 +234,16 @@ class Renderer:
     def _skill_page_inputs(self, skill: Skill) -> tuple:
         book = self.book
         prompts = book.prompts_for(skill)
+        collection = book.collection
+        found = (collection.skills.get(skill.id), collection.suggestions(skill.id)) if collection is not None else None
         return (skill, tuple(prompts), tuple(book.chapters_of(skill)), tuple(book.related(skill)),
-                book.introductions.get(skill.id), tuple(book.chapter(p.chapter_key) for p in prompts))
+                book.introductions.get(skill.id), tuple(book.chapter(p.chapter_key) for p in prompts), found)
+
+    def _install_commands(self, skill: CollectionSkill) -> dict[str, dict[str, str]]:
+        """For each assistant, where its skills folder puts the skill and the command that does it."""
+        collection = self.book.collection
+        return {a.name: {"folder": f"{a.skills_folder}/{skill.id}", "command": collection.install_command(skill, a.skills_folder)}
+                for a in self.book.options.assistants}
 
     def _prompt_page_inputs(self, prompt: Prompt) -> tuple:
         book = self.book
@@ -421,7 +431,8 @@ class Renderer:
 
         return self.env.get_template(template).render(
             book=self.book, renderer=self, filter_chapters=self._filter_chapters,
-            page_uri=page_uri, link=link, from_chapter=from_chapter, references_of=references_of, **context,
+            page_uri=page_uri, link=link, from_chapter=from_chapter, references_of=references_of,
+            install_commands=self._install_commands, **context,
         )
 
 

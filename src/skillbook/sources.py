@@ -22,11 +22,12 @@ MAX_PAGE_BYTES = 512 * 1024
 MAX_SKILL_BYTES = 64 * 1024
 
 
-def project_files(folder: Path, root: Path, problems: list[Problem], refused: set[str]) -> list[Path]:
+def project_files(folder: Path, root: Path, problems: list[Problem], refused: set[str], hidden: bool = True) -> list[Path]:
     """Every file under ``folder``, sorted, found as MkDocs finds them (following
     symbolic links), less the links that lead outside ``root``, which are
     reported and added to ``refused``. A folder reached twice through links is
-    walked once."""
+    walked once. Without ``hidden``, folders whose name starts with '.' (such
+    as a clone's .git) are not walked."""
     root = root.resolve()
     found: list[Path] = []
     walked: set[Path] = set()
@@ -37,6 +38,8 @@ def project_files(folder: Path, root: Path, problems: list[Problem], refused: se
             folders[:] = []
             continue
         walked.add(real)
+        if not hidden:
+            folders[:] = [name for name in folders if not name.startswith(".")]
         for name in sorted(folders):
             if _outside(current_path / name, root, problems, refused):
                 folders.remove(name)

@@ -62,6 +62,15 @@
       if (code.textContent !== text) code.textContent = text
     })
     document.querySelectorAll("select.sb-assistant").forEach(function (select) { select.value = assistant().name })
+    // A skill page's install command: into the chosen assistant's skills folder.
+    document.querySelectorAll("[data-sb-install]").forEach(function (box) {
+      var install = decoded(box.getAttribute("data-sb-install"))[assistant().name]
+      if (!install) return
+      var folder = box.querySelector(".sb-install__folder")
+      var code = box.querySelector(".sb-install__command code")
+      if (folder.textContent !== install.folder) folder.textContent = install.folder
+      if (code.textContent !== install.command) code.textContent = install.command
+    })
     var values = stored(FIELDS_KEY, {})
     document.querySelectorAll("input[data-sb-field]").forEach(function (input) {
       if (input !== document.activeElement) input.value = values[input.getAttribute("data-sb-field")] || ""
