@@ -310,10 +310,11 @@ def _page_anchors(page: Document) -> set[str]:
 
 def _validate_links(book: Book) -> None:
     """A relative link must lead to a file of docs/ or a page the book generates,
-    and its anchor to one the page has: MkDocs notices these without a line (and
-    --strict fails), so they are errors here, at their line."""
+    and its anchor to one the page has: MkDocs warns of these without a line (and
+    --strict fails), so they are warnings here too, at their line."""
     pages: dict[str, Document] = {**book.documents, **{c.src_uri: c for c in book.chapters}}
-    generated = {SKILLS_CATALOG, PROMPT_LIBRARY} | {skill_uri(i) for s in book.skills.values() for i in (s.id, *s.former_ids)} | {
+    generated = {SKILLS_CATALOG, PROMPT_LIBRARY} | {skill_uri(i) for i in book.invalid_skills} | {
+        skill_uri(i) for s in book.skills.values() for i in (s.id, *s.former_ids)} | {
         prompt_uri(i) for p in book.prompts.values() for i in (p.id, *p.former_ids)}
     for src_uri, page in pages.items():
         for link in page.page_links:
@@ -323,6 +324,7 @@ def _validate_links(book: Book) -> None:
                     page.path, link.line,
                     f"link to '{link.path}' leads out of docs/, which the site does not publish; link to the file's "
                     "address on the repository (https://...), or copy it into docs/",
+                    Severity.WARNING,
                 ))
                 continue
             if chapter_key(posixpath.basename(target_uri)) is not None and target_uri not in pages:
@@ -333,7 +335,7 @@ def _validate_links(book: Book) -> None:
                 fix = f"did you mean '{posixpath.relpath(close[0], posixpath.dirname(src_uri) or '.')}'?" if close \
                     else "fix the link, or add the file to docs/"
                 book.problems.append(Problem(page.path, link.line, f"link to '{link.path}', which is not a file of docs/ "
-                                                                   f"nor a page the book makes; {fix}"))
+                                                                   f"nor a page the book makes; {fix}", Severity.WARNING))
                 continue
             target = pages.get(target_uri)
             if not link.anchor or target is None or target.refused:
@@ -344,7 +346,8 @@ def _validate_links(book: Book) -> None:
             close = difflib.get_close_matches(link.anchor, sorted(anchors), n=1, cutoff=0.6)
             fix = f"did you mean '#{close[0]}'?" if close else "link to a heading of that page, or pin an anchor with '{#" + link.anchor + "}'"
             where = "this page" if target is page else target_uri
-            book.problems.append(Problem(page.path, link.line, f"link to '#{link.anchor}', but {where} has no such anchor; {fix}"))
+            book.problems.append(Problem(page.path, link.line, f"link to '#{link.anchor}', but {where} has no such anchor; {fix}",
+                                         Severity.WARNING))
 
 
 def _validate_former_ids(book: Book) -> None:
