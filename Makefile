@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the accessibility tests, from npm into the git-ignored node_modules/.
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: serve build test check bench bench-search bench-pages coverage mutation clean
+.PHONY: serve build test a11y check bench bench-search bench-pages coverage mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,9 @@ $(AXE):
 
 test: $(STAMP) $(AXE)  ## Run the whole test suite
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
+
+a11y: $(STAMP) $(AXE)  ## axe-core on every page of the fixture book and of the bench book, both palettes, desktop and phone (about an hour; not in CI)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest tests/browser/test_accessibility.py -m every_page
 
 coverage: $(STAMP) $(AXE)  ## Branch coverage of src/skillbook/ over the whole suite, subprocesses included (on demand, not in CI)
 	test -x $(BIN)/coverage || $(BIN)/pip install --quiet 'coverage>=7.10'

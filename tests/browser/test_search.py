@@ -1,7 +1,7 @@
 """Search as readers use it, in Chromium: the exact skill id or prompt title they
 were told about comes first, "@" lists skills first, and every result says what
 kind of page it leads to. Checked on the seed site and on the fixture book moved
-in with `skillbook import` (18 skills, 22 prompts, chapters and appendices).
+in with `skillbook import` (18 skills, 23 prompts, chapters and appendices).
 
 Each query waits for its own results: the box is emptied first and Material's
 placeholder awaited, then the query is typed once, so the results shown can only
@@ -86,7 +86,7 @@ def test_seed_exact_skill_ids_and_prompt_titles_come_first(page, page_log, serve
 def test_book_exact_skill_ids_and_prompt_titles_come_first(book_page, book_server):
     (page, log), (server, site) = book_page, book_server
     skills, prompts = book_data(site)
-    assert len(skills) == 18 and len(prompts) == 22
+    assert len(skills) == 18 and len(prompts) == 23
     open_search(page, server.url("/"))
     failures = misplaced(page, exact_queries(skills, prompts))
     assert not failures, "\n".join(failures)

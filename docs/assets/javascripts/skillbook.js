@@ -56,3 +56,12 @@ if (dialogText) {
 
 // Material's search dialog has no accessible name; screen readers announce this one.
 document.querySelector(".md-search[role=dialog]")?.setAttribute("aria-label", "Search")
+
+// Material puts each code block's buttons in a <nav>: a page with several code
+// blocks had as many navigation landmarks, with nothing to tell them apart
+// (axe-core's landmark-unique), crowding the landmarks a screen reader lists
+// with "navigation" after "navigation". A code block's buttons are not a way
+// around the site: they are made plain buttons again.
+document$.subscribe(function () {
+  document.querySelectorAll("nav.md-code__nav").forEach(function (nav) { nav.setAttribute("role", "none") })
+})
