@@ -48,7 +48,7 @@ else answeringWorker()
 function answeringWorker() {
   var separator = null   // Material's word separator (mkdocs.yml), from the page's SETUP
   var options = null     // Material's search options, from the page's SETUP
-  var titles = []        // the table: a page's title, kind and words, one entry a page
+  var titles = []        // the table: a page's index entry and the words of its title
   var latest = null      // the last query the page sent: { query, seq }
   var wholeIndex = null  // its worker, once asked for
   var wholeIndexState = "absent"  // "loading", "ready" or "unavailable"
@@ -64,8 +64,7 @@ function answeringWorker() {
       separator = new RegExp(message.data.config.separator)
       options = message.data.options
       titles = message.data.docs.filter(function (doc) { return doc.location.indexOf("#") < 0 }).map(function (doc, order) {
-        var title = text(doc.title)
-        return { doc: doc, order: order, title: normalised(title), words: words(title) }
+        return { doc: doc, order: order, words: words(text(doc.title)) }
       })
       postMessage({ type: READY })
       if (wanted) loadWholeIndex()
