@@ -52,7 +52,7 @@ bench-pages: $(STAMP)  ## Lighthouse mobile performance of the library, catalog,
 	test -x node_modules/.bin/lighthouse || npm install --no-save --no-audit --no-fund --prefix . lighthouse@12 >/dev/null
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/pages.py
 
-bench-search: $(STAMP)  ## Search index size and time to the first result, book against seed, in Chromium
+bench-search: $(STAMP)  ## Every skill id of the bench book typed into search in Chromium, at 60 and 150 ms a key and pasted: first result, lists of another query, time to the settled first result
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/search.py
 
 clean:

@@ -1014,6 +1014,16 @@ def test_pages_load_an_index_of_the_pages_titles_only(site, search_docs):
     assert len(pages) < len(search_docs)
 
 
+def test_skills_without_a_prompt_weigh_less_in_search(site, search_docs):
+    """Search lists a skill with no prompt yet (a page of a few lines) after the
+    pages with content, which it knows by the page's boost below 1."""
+    skills = json.loads((site / "api" / "skills.json").read_text(encoding="utf-8"))["skills"]
+    boosts = {doc["location"]: doc.get("boost") for doc in search_docs if "#" not in doc["location"]}
+    expected = {f"skills/{skill['id']}/": 2 if skill["prompts"] else 0.5 for skill in skills}
+    assert {location: boosts[location] for location in expected} == expected
+    assert 0.5 in expected.values() and 2 in expected.values()
+
+
 def _entry_text(entry: dict) -> str:
     return norm(html.unescape(re.sub(r"<[^>]+>", " ", entry["title"] + " " + entry["text"])))
 

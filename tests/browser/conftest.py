@@ -234,3 +234,67 @@ def book_page(chromium, book_server):
     page.set_default_timeout(10_000)
     yield page, log
     context.close()
+
+
+# --------------------------------------------------------------------------- search typing
+
+SEARCH_BOX = "input.md-search__input"
+
+# Records, in the page, the time of every keyup in the search box that changed
+# what it holds (Material sends a query on such a keyup: Ctrl+V's V, not its
+# Ctrl), and every list of results Material shows: its first result's page and
+# the words it answers, read from Material's highlight in its links
+# (`?h=android+expert`: the words of the query each result holds), sorted.
+TYPING_RECORDER = """() => {
+  const words = links => [...new Set(links.flatMap(link => (new URL(link.href).searchParams.get("h") || "")
+    .split(" ").filter(Boolean)))].sort().join(" ")
+  window.__search = { keys: [], lists: [] }
+  let value = ""
+  document.addEventListener("keyup", event => {
+    if (!event.target.matches("input.md-search__input") || event.target.value === value) return
+    value = event.target.value
+    window.__search.keys.push(performance.now())
+  }, true)
+  const list = document.querySelector(".md-search-result__list")
+  new MutationObserver(() => {
+    const links = [...list.querySelectorAll("a.md-search-result__link")]
+    window.__search.lists.push({
+      at: performance.now(),
+      first: links.length ? new URL(links[0].href).pathname : null,
+      words: links.length ? words(links) : null,
+      sections: links.filter(link => new URL(link.href).hash).length,
+    })
+  }).observe(list, { childList: true })
+}"""
+
+# True once a list shown after the last key has `page` first (null: any) and
+# answers `words` (null: any), and nothing changed for `quiet` ms (0: at once);
+# or `give_up` ms after the last key.
+TYPING_SETTLED = """([page, words, quiet, giveUp]) => {
+  const { keys, lists } = window.__search
+  const now = performance.now(), lastKey = keys[keys.length - 1]
+  if (lastKey === undefined) return false
+  if (now - lastKey > giveUp) return true
+  const last = lists[lists.length - 1]
+  return !!last && last.at > lastKey && (page === null || last.first === page) && (words === null || last.words === words)
+    && now - last.at >= quiet
+}"""
+
+
+def clear_search(page) -> None:
+    """Empties the search box as a reader does, waits for Material's placeholder,
+    and forgets the keys and lists recorded so far."""
+    box = page.locator(SEARCH_BOX)
+    box.press("Control+A")
+    box.press("Backspace")
+    page.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent.trim()"
+                           " === 'Type to start searching'", polling=20)
+    page.evaluate("() => { window.__search.keys = []; window.__search.lists = [] }")
+
+
+def lists_after_last_key(page) -> list[dict]:
+    """The lists shown since the last key, oldest first."""
+    return page.evaluate("""() => {
+      const { keys, lists } = window.__search
+      return lists.filter(list => list.at > keys[keys.length - 1])
+    }""")

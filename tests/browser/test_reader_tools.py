@@ -273,3 +273,42 @@ def test_tools_have_no_serious_accessibility_violation_on_a_phone(book_page, boo
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{path} scrolls sideways by {overflow} px on a phone"
     log.assert_clean()
+
+
+def card_text(prompt) -> str:
+    """What a prompt's card in the library says: its title, its skill and its context."""
+    return " ".join([prompt["title"], "@" + prompt["skill"] if prompt["skill"] else "Any skill",
+                     prompt["context"] or ""]).lower()
+
+
+@pytest.mark.parametrize("typed", ["terraform aws", "AWS  terraform", "zzz-nothing"])
+def test_a_filter_shows_what_holds_the_most_words_and_offers_search(book_page, book, typed):
+    """Words in any order; when no prompt holds them all, the prompts holding the
+    most of them, and the status says so; and always a link that searches the
+    whole book for them, saying how many pages it finds."""
+    (page, log), (server, _, prompts) = book_page, book
+    words = typed.lower().split()
+    held = {urlsplit(p["url"]).path: sum(word in card_text(p) for word in words) for p in prompts}
+    most = max(held.values())
+    expected = {path for path, count in held.items() if count == most and most}
+    page.goto(server.url("/prompts/"))
+    page.get_by_role("searchbox", name="Filter").fill(typed)
+    shown = page.locator("[data-sb-item]:visible").evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert set(shown) == expected, (typed, shown, expected)
+    status = page.get_by_role("status").filter(has_text="prompts").text_content()
+    if typed.startswith("zzz"):
+        assert status == f"0 of {len(prompts)} prompts match"
+    else:
+        assert 0 < most < len(words), "the words chosen must not be found together"
+        assert status == f"{len(expected)} of {len(prompts)} prompts match {most} of the {len(words)} words, none all"
+    link = page.locator("a[data-sb-search]")
+    query = " ".join(typed.split())
+    link.filter(has_text=re.compile(r": \d+ pages?$")).wait_for()
+    label = link.text_content()
+    assert label.startswith(f"Search the whole book for \u201c{query}\u201d: "), label
+    pages = int(re.search(r": (\d+) pages?$", label)[1])
+    link.click()  # search opens here, on the words typed
+    assert page.locator("input.md-search__input").input_value() == query
+    meta = "No matching documents" if not pages else f"{pages} matching document" + ("s" if pages > 1 else "")
+    page.locator(".md-search-result__meta").filter(has_text=meta).wait_for()
+    assert not log.errors, log.errors
