@@ -122,8 +122,8 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
         if block.kind == "heading":
             heading = block
             if block.level == 2:
-                section_title, pin = _title_and_pin(block.content)
-                section_id = pin or slugify(plain_text(section_title))
+                section_title = _title_and_pin(block.content)[0]
+                section_id = heading_anchor(block.content)
         elif block.kind == "fence":
             prompt = _prompt(blocks, index, heading, section_title, chapter, lines, titled_from, problems)
             if prompt:
@@ -138,9 +138,8 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
             None,
         )
     chapter.headings = [
-        Heading(pin or slugify(plain_text(title)), offset + b.start + 1)
+        Heading(heading_anchor(b.content), offset + b.start + 1)
         for b in blocks if b.kind == "heading" and b.start not in owned_headings
-        for title, pin in [_title_and_pin(b.content)]
     ]
     return chapter
 
@@ -207,8 +206,7 @@ def _anchors(blocks: list[Block], lines: list[str], code: set[int]) -> set[str]:
     anchors: set[str] = set()
     for block in blocks:
         if block.kind == "heading":
-            title, pin = _title_and_pin(block.content)
-            slug = pin or slugify(plain_text(title))
+            slug = heading_anchor(block.content)
             unique, number = slug, 0
             while unique in anchors:
                 number += 1
@@ -542,6 +540,13 @@ def _former_ids(content: str) -> list[str]:
     match = ATTR_LIST.search(content)
     found = FORMER_IDS.search(match.group("attrs")) if match else None
     return next((g for g in found.groups() if g is not None), "").split() if found else []
+
+
+@functools.lru_cache(maxsize=16384)  # a heading's anchor is asked for by the chapter reader and the link check
+def heading_anchor(content: str) -> str:
+    """The anchor a heading gets: the id pinned in its attribute list, or its text's slug."""
+    title, pin = _title_and_pin(content)
+    return pin or slugify(plain_text(title))
 
 
 def _title_and_pin(content: str) -> tuple[str, str | None]:
