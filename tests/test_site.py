@@ -755,6 +755,23 @@ def test_related_skills_are_linked_both_ways(site):
     assert not one_way, one_way
 
 
+def test_a_skill_page_without_prompts_shows_where_it_sits_and_what_is_near(site):
+    # docker-best-practices (order 2 of Chapter 16's table, between docker-expert
+    # and dockerfile-optimization) has no prompt; docker-expert names it as
+    # related, and has the chapter's first three prompts.
+    article = main_content(site, skill_page("docker-best-practices"))
+    crumbs = article.find("nav", cls="sb-breadcrumb")
+    assert crumbs is not None and crumbs.attrs["aria-label"] == "Breadcrumb"
+    assert " ".join(visible(crumbs).split()) == "Chapter 16: Container Orchestration › @docker-best-practices"
+    neighbours = _field_table(article)["Next to it in Chapter 16"]
+    assert visible(neighbours) == "← @docker-expert · @dockerfile-optimization →"
+    assert [Path(link_target(site, skill_page("docker-best-practices"), a.attrs["href"])).parent.name
+            for a in neighbours.find_all("a")] == ["docker-expert", "dockerfile-optimization"]
+    nearby = _section(article, "Prompts of related skills") or []
+    assert [visible(a) for n in nearby for a in n.find_all("a")] == [
+        "Writing Production-Ready Dockerfiles", "Debugging Container Issues", "Docker Compose for Development"]
+
+
 # --------------------------------------------------------------------------------------
 # 4. Prompt pages
 # --------------------------------------------------------------------------------------
