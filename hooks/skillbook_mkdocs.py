@@ -36,6 +36,7 @@ from mkdocs.structure.pages import Page
 
 from skillbook import SKILLS_FOLDER, Book, load_book
 from skillbook.book import ParsedSources
+from skillbook.chapters import description
 from skillbook.data import data_files
 from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri
 from skillbook.text import count
@@ -260,6 +261,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             # Search results label a page by its first tag (Skill, Prompt, Chapter...).
             tags = page.meta.get("tags")
             page.meta["tags"] = [chapter.kind, *(tags if isinstance(tags, list) else [])]
+            # A chapter's link preview describes the chapter, not the whole site.
+            summary = description(chapter.body) if "description" not in page.meta else None
+            if summary:
+                page.meta["description"] = escape(summary)
         body = _renderer.chapter(chapter) if chapter is not None else _renderer.document(src_uri, markdown)
     return body
 
