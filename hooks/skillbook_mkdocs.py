@@ -36,9 +36,10 @@ from mkdocs.structure.pages import Page
 
 from skillbook import SKILLS_FOLDER, Book, load_book
 from skillbook.book import ParsedSources
+from skillbook.chapters import description
 from skillbook.data import data_files
 from skillbook.published import LOCK_FILE, update_lock
-from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri
+from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri, skill_uri
 from skillbook.text import count
 from skillbook_live import LiveSite
 
@@ -266,8 +267,39 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             # Search results label a page by its first tag (Skill, Prompt, Chapter...).
             tags = page.meta.get("tags")
             page.meta["tags"] = [chapter.kind, *(tags if isinstance(tags, list) else [])]
+            # A chapter's link preview describes the chapter, not the whole site.
+            summary = description(chapter.body) if "description" not in page.meta else None
+            if summary:
+                page.meta["description"] = escape(summary)
         body = _renderer.chapter(chapter) if chapter is not None else _renderer.document(src_uri, markdown)
     return body
+
+
+# The chapter a skill or prompt page shows as where it sits, while that page is rendered.
+_shown_as_active: list[Page] = []
+
+
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):
+    """A skill or prompt page is not in the navigation: its chapter (a prompt's
+    own, a skill's first) is marked active while it is rendered, so that
+    Material highlights the chapter and opens its part, as for the chapter."""
+    chapter = _home_chapter(page.file.src_uri)
+    home = next((p for p in nav.pages if chapter is not None and p.file.src_uri == chapter.src_uri), None)
+    if home is not None and home is not page:
+        home.active = True  # MkDocs marks its part active too
+        _shown_as_active.append(home)
+    return context
+
+
+def _home_chapter(src_uri: str):
+    book = _renderer.book
+    page_id = Path(src_uri).stem
+    prompt = book.prompts.get(page_id) if src_uri == prompt_uri(page_id) else None
+    if prompt is not None:
+        return book.chapter(prompt.chapter_key)
+    skill = book.skills.get(page_id) if src_uri == skill_uri(page_id) else None
+    chapters = book.chapters_of(skill) if skill is not None else []
+    return chapters[0] if chapters else None
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -275,6 +307,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     under its title (Material gives every page's content an H1). They are added
     to the finished page, so that they come and go without any page being read
     again, and stay out of the search index."""
+    while _shown_as_active:
+        _shown_as_active.pop().active = False
     banner = _banner()
     title = CONTENT_TITLE.search(output) if banner is not None else None
     if title is None:

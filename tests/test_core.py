@@ -498,3 +498,17 @@ def test_code_html_escapes_and_keeps_whitespace():
 def test_code_html_round_trips_through_markdown(text):
     page = render_markdown(f'<div class="language-text highlight"><pre><span></span><code>{code_html(text)}</code></pre></div>\n')
     assert pre_codes(page) == [text]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # Metadata lines and headings are passed over; lists and quotes are not the chapter's own text.
+    ("# Chapter 2: Tools\n\n**Last Updated:** May 1, 2026\n\n- A list item that is long enough to be a description here\n\n"
+     "> A quotation that is long enough to be a description of something\n\n"
+     "The tools of the trade, `@tool-expert` first, and [where to find them](chapter-3.md).\n",
+     "The tools of the trade, @tool-expert first, and where to find them."),
+    ("# Chapter 3\n\nShort.\n\n```text\nA fenced block that is long enough to be a description of it\n```\n", None),
+])
+def test_a_chapters_description_is_its_first_paragraph_of_text(body, expected):
+    from skillbook.chapters import description
+
+    assert description(body) == expected

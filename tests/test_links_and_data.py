@@ -72,6 +72,28 @@ def test_a_skills_preview_shows_its_purpose(site):
     assert tags["og:description"].startswith("Kubernetes packaging")
 
 
+def test_a_chapters_preview_is_its_first_paragraph(site):
+    # The seed chapter's first paragraph of text, after "**Last Updated:** ...".
+    tags = meta(read(site, "chapter-16-container-orchestration/index.html"))
+    assert tags["og:description"] == tags["description"] == (
+        "Container orchestration has revolutionized how we deploy and manage applications at scale. Containers "
+        "provide lightweight, consistent environments, while orchestration platforms like Kubernetes handle the "
+        "complexity of running containers across clusters of machines.")
+
+
+def test_a_long_first_paragraph_is_cut_at_a_word_and_markup_is_text(tmp_path):
+    root = make_site_project(tmp_path / "book")
+    paragraph = "Tests **matter** <b>a lot</b>: " + "word " * 80
+    chapter = CHAPTER_1.replace("\n\n", f"\n\n{paragraph}\n\n", 1)
+    write_book(root, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": chapter})
+    assert build_site(root, root / "site").returncode == 0
+    described = meta((root / "site" / "chapter-1-testing" / "index.html").read_text(encoding="utf-8"))["description"]
+    # Its text without markup ("Tests matter a lot: ", 20 characters), cut within
+    # 299 characters, which end on the last letter of the 56th "word": the cut
+    # drops that word, as it cannot tell it whole, leaving 55, then the ellipsis.
+    assert described == "Tests matter a lot: " + " ".join(["word"] * 55) + "…"
+
+
 def test_previews_carry_authors_text_escaped(tmp_path):
     root = make_site_project(tmp_path / "book")
     hostile = '"><script>alert(1)</script>'

@@ -5,6 +5,7 @@ fills in), the token estimate, and the assistants an author configures."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -49,16 +50,17 @@ def test_parts_of_every_fixture_book_prompt(tmp_path):
     for prompt in book.prompts.values():
         parts = prompt_parts(prompt.text, set(book.skills))
         assert joined(parts) == prompt.text, prompt.id
-        fields = [name for kind, name in parts if kind == "field"]
-        # The card's fields are the placeholders the prompt's page lists.
-        assert list(dict.fromkeys(fields)) == [p for p in prompt.placeholders if p in fields], prompt.id
+        fields = [part[2] for part in parts if part[0] == "field"]
+        in_invocations = [name for part in parts if part[0] == "skill" for name in re.findall(r"\[([^\]]+)\]", part[1])]
+        # The placeholders the prompt's page lists are the slots of its fields and invocations.
+        assert set(prompt.placeholders) == set(fields) | set(in_invocations), prompt.id
         templates += prompt.is_template
     assert templates >= 3
 
 
 @pytest.mark.parametrize("text, parts", [
     ("@docker-expert Build [language] images",
-     [("skill", "docker-expert"), ("text", " Build "), ("field", "language"), ("text", " images")]),
+     [("skill", "docker-expert"), ("text", " Build "), ("field", "language", "language"), ("text", " images")]),
     ("Ask @helm-expert, then @kubernetes-expert.",
      [("text", "Ask "), ("skill", "helm-expert"), ("text", ", then "), ("skill", "kubernetes-expert"), ("text", ".")]),
     ("@[language]-expert Review this", [("skill", "[language]-expert"), ("text", " Review this")]),
@@ -70,8 +72,19 @@ def test_parts_of_every_fixture_book_prompt(tmp_path):
     ("See [1], [x], [ ], [docs](https://x.io), [text][ref], ![alt](a.png), [a-z]+ and \\[escaped]",
      [("text", "See [1], [x], [ ], [docs](https://x.io), [text][ref], ![alt](a.png), [a-z]+ and \\[escaped]")]),
     ("Use [cloud provider] and [input/output format]",
-     [("text", "Use "), ("field", "cloud provider"), ("text", " and "), ("field", "input/output format")]),
-    ("[language] first", [("field", "language"), ("text", " first")]),
+     [("text", "Use "), ("field", "cloud provider", "cloud provider"), ("text", " and "),
+      ("field", "input/output format", "input/output format")]),
+    ("[language] first", [("field", "language", "language"), ("text", " first")]),
+    # One name after two labels is two slots; in running text, one.
+    ("Roles: [list]\nScope: [list] and [list]",
+     [("text", "Roles: "), ("field", "list", "list (Roles)"), ("text", "\nScope: "), ("field", "list", "list (Scope)"), ("text", " and "),
+      ("field", "list", "list")]),
+    # Options, and a colon after a placeholder further on in a line.
+    ("Add [feature name]: tests for [unit, integration, e2e]",
+     [("text", "Add "), ("field", "feature name", "feature name"), ("text", ": tests for "),
+      ("field", "unit, integration, e2e", "unit, integration, e2e")]),
+    # A reference definition at the start of a line is no placeholder.
+    ("[docs]: https://x.io\n   [ref]: /a", [("text", "[docs]: https://x.io\n   [ref]: /a")]),
     # A hyphen after an invocation is text; an @ word that is no skill does not end the search.
     ("@docker-expert- then @param x, then @helm-expert",
      [("skill", "docker-expert"), ("text", "- then @param x, then "), ("skill", "helm-expert")]),
@@ -194,3 +207,38 @@ def test_markdown_of_a_card_is_title_context_fenced_prompt_and_expected_output()
         "## Ship it\n\n**Context:** When `ready`.\n\n`````text\n@docker-expert Use ```` here.\n`````\n\n"
         "**Expected Output:** \n- a tag\n- notes\n")
     assert card_markdown_text("Plain", None, None, "@docker-expert Go.  ") == "## Plain\n\n```text\n@docker-expert Go.  \n```\n"
+
+
+# The slots of the fixture book's Project Kickoff and of templates written the way
+# authors write them: a slot's key, label, options and whether it takes lines,
+# read off the text by hand.
+@pytest.mark.parametrize("text, expected", [
+    ("@[language]-expert Plan the kickoff of [project name].\n\nTeam roles: [list]\nIn scope: [list]\n"
+     "Out of scope: [list]\nHistorical data to migrate: [duration]\nTarget environment: [dev, staging, prod]\n",
+     [("language", "language", None, (), False), ("project name", "project name", None, (), False),
+      ("list (Team roles)", "list", "Team roles", (), False), ("list (In scope)", "list", "In scope", (), False),
+      ("list (Out of scope)", "list", "Out of scope", (), False),
+      ("duration", "duration", "Historical data to migrate", (), False),
+      ("dev, staging, prod", "dev, staging, prod", "Target environment", ("dev", "staging", "prod"), False)]),
+    ("@[language]-expert Review this [language] code:\n\n[paste code here]\n\nIt fails with [error message] and "
+     "[code]; see\n  [notes]  \nand [stack trace].",
+     [("language", "language", None, (), False), ("paste code here", "paste code here", None, (), True),
+      ("error message", "error message", None, (), True), ("code", "code", None, (), True),
+      ("notes", "notes", None, (), True), ("stack trace", "stack trace", None, (), True)]),
+    # One label twice is one slot, which keeps its label.
+    ("- Owner: [name]\n- Owner: [name]\nReviewer: [person]\n",
+     [("name", "name", "Owner", (), False), ("person", "person", "Reviewer", (), False)]),
+])
+def test_slots_of_templates(text, expected):
+    from skillbook.placeholders import slots
+
+    assert [(s.key, s.name, s.label, s.options, s.lines) for s in slots(text)] == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Python", "python"), ("Ruby on Rails", "ruby-on-rails"), ("  C++ ", "c"), ("Node.js 20", "node-js-20"), ("+++", ""),
+])
+def test_a_value_filled_into_an_invocation_is_written_as_an_id(value, expected):
+    from skillbook.placeholders import invocation_id
+
+    assert invocation_id(value) == expected

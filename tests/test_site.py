@@ -755,6 +755,37 @@ def test_related_skills_are_linked_both_ways(site):
     assert not one_way, one_way
 
 
+def test_a_skill_page_without_prompts_shows_where_it_sits_and_what_is_near(site):
+    # docker-best-practices (order 2 of Chapter 16's table, between docker-expert
+    # and dockerfile-optimization) has no prompt; docker-expert names it as
+    # related, and has the chapter's first three prompts.
+    article = main_content(site, skill_page("docker-best-practices"))
+    crumbs = article.find("nav", cls="sb-breadcrumb")
+    assert crumbs is not None and crumbs.attrs["aria-label"] == "Breadcrumb"
+    assert " ".join(visible(crumbs).split()) == "Chapter 16: Container Orchestration › @docker-best-practices"
+    neighbours = _field_table(article)["Next to it in Chapter 16"]
+    assert visible(neighbours) == "← @docker-expert · @dockerfile-optimization →"
+    assert [Path(link_target(site, skill_page("docker-best-practices"), a.attrs["href"])).parent.name
+            for a in neighbours.find_all("a")] == ["docker-expert", "dockerfile-optimization"]
+    nearby = _section(article, "Prompts of related skills") or []
+    assert [visible(a) for n in nearby for a in n.find_all("a")] == [
+        "Writing Production-Ready Dockerfiles", "Debugging Container Issues", "Docker Compose for Development"]
+
+
+@pytest.mark.parametrize("rel", ["skills/docker-best-practices/index.html", "prompts/debugging-container-issues/index.html"])
+def test_skill_and_prompt_pages_mark_their_chapter_in_the_navigation(site, rel):
+    # Neither page is in the navigation; both sit in Chapter 16, the book's only
+    # chapter: its group ("Chapters") is open and the chapter marked, as on the
+    # chapter's own page.
+    def marked(rel: str) -> list[tuple[str, str]]:
+        return [(" ".join(sorted(li.classes)), link_target(site, rel, li.find("a").attrs["href"]))
+                for li in page(site, rel).find_all("li") if "md-nav__item--active" in li.classes]
+
+    assert marked(rel) == marked(CHAPTER_PAGE) == [
+        ("md-nav__item md-nav__item--active md-nav__item--nested", CHAPTER_PAGE),
+        ("md-nav__item md-nav__item--active", CHAPTER_PAGE)]
+
+
 # --------------------------------------------------------------------------------------
 # 4. Prompt pages
 # --------------------------------------------------------------------------------------
@@ -891,9 +922,11 @@ def test_navigation_lists_only_the_book_not_generated_pages(site):
                 items[target] = visible(a)
             elif target != "index.html":  # the logo links home
                 problems.append(f"{rel}: unexpected navigation link {a.attrs.get('href')}")
-        # The navigation is pruned (navigation.prune): off the chapter's own page,
-        # its group is a link to its first chapter, named by the group.
-        if items != {**expected, CHAPTER_PAGE: CHAPTER_TITLE if rel == CHAPTER_PAGE else "Chapters"}:
+        # The navigation is pruned (navigation.prune): off the chapter's own page
+        # and the pages of its skills and prompts, its group is a link to its
+        # first chapter, named by the group.
+        in_chapter = rel == CHAPTER_PAGE or rel.count("/") == 2 and rel.startswith(("skills/", "prompts/"))
+        if items != {**expected, CHAPTER_PAGE: CHAPTER_TITLE if in_chapter else "Chapters"}:
             problems.append(f"{rel}: navigation is {items}")
         if len(links) > 6:
             problems.append(f"{rel}: {len(links)} navigation links")

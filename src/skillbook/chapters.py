@@ -87,6 +87,28 @@ def plain_text(markdown: str) -> str:
     return "".join(c.content for c in children or [] if c.type in ("text", "code_inline")).strip()
 
 
+# A description fits a link preview: longer ones are cut at a word.
+DESCRIPTION_LENGTH = 300
+# Shorter paragraphs are a chapter's metadata ("**Last Updated:** ..."), not its summary.
+DESCRIPTION_MINIMUM = 60
+
+
+def description(body: str) -> str | None:
+    """A page's summary for link previews: the plain text of its first paragraph
+    (outside lists and quotes) of at least 60 characters, cut at a word within
+    300 characters."""
+    for token in _block_parser.parse(body):
+        if token.type != "inline" or token.level != 1:
+            continue
+        text = " ".join(plain_text(token.content).split())
+        if len(text) < DESCRIPTION_MINIMUM:
+            continue
+        if len(text) > DESCRIPTION_LENGTH:
+            text = text[:DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return text
+    return None
+
+
 def parse_document(src_uri: str, path: str, text: str, problems: list[Problem]) -> Document:
     """A page that is not a chapter: its directives, chapter links and lists under text."""
     document = Document(src_uri, path, "")

@@ -22,6 +22,7 @@ from mcp_types import Prompt as MCPPrompt
 from pydantic import Field
 
 from skillbook.library import BookError, Library, summary
+from skillbook.placeholders import Slot, slots
 
 MARKDOWN = "text/markdown"
 MAX_LIMIT = 100
@@ -60,9 +61,8 @@ class BookServer(MCPServer):
         for prompt_id, prompt in library.prompts.items():
             self.add_prompt(Prompt(
                 name=prompt_id, title=prompt["title"], description=_prompt_description(prompt),
-                arguments=[PromptArgument(name=name, description=f"replaces [{name}] in the prompt; "
-                                          "left as written when not given", required=False)
-                           for name in prompt["placeholders"]],
+                arguments=[PromptArgument(name=slot.key, description=_slot_description(slot), required=False)
+                           for slot in slots(prompt["text"])],
                 fn=_renderer(library, prompt_id),
             ))
 
@@ -83,6 +83,11 @@ class BookServer(MCPServer):
         except BookError as error:
             raise MCPError(INVALID_PARAMS, str(error)) from None
         return await super().get_prompt(name, arguments, context)
+
+
+def _slot_description(slot: Slot) -> str:
+    where = f" after '{slot.label}:'" if slot.label else ""
+    return f"replaces [{slot.name}]{where} in the prompt; left as written when not given"
 
 
 def _prompt_description(prompt: dict[str, Any]) -> str:

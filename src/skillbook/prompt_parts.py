@@ -3,9 +3,10 @@ invocations that the reader's assistant writes its own way, the placeholders the
 reader fills in, and the text between, which stays byte for byte.
 
 Parts are ``("text", ...)``, ``("skill", id)`` for an ``@id`` that invokes a
-skill, and ``("field", name)`` for a ``[name]`` placeholder (the rule is in
-``placeholders.py``). Joining them back, ``@`` before a skill and brackets around
-a field, gives the prompt's text exactly.
+skill, and ``("field", name, key)`` for a ``[name]`` placeholder filling the
+slot ``key`` (the rule is in ``placeholders.py``). Joining them back, ``@``
+before a skill and brackets around a field's name, gives the prompt's text
+exactly.
 
 An ``@id`` invokes a skill when the id is a skill of the book, a generic name
 (``@skill-name``) or holds a placeholder (``@[language]-expert``); other ``@``
@@ -16,45 +17,47 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Mapping
 
-from skillbook.placeholders import names_no_skill, placeholder_matches
+from skillbook.placeholders import Slot, invocation_id, names_no_skill, slots_at
 
 # "@" at the start of a word, then an id of lowercase letters, digits and hyphens
 # or of bracketed placeholders, such as @docker-expert or @[language]-expert.
 MENTION = re.compile(r"(?<![\w@./$-])@(?P<id>(?:[a-z0-9-]|\[[^\]\n]{1,40}\])+)")
 
-Part = tuple[str, str]
+Part = tuple[str, ...]
 
 
 def prompt_parts(text: str, skill_ids: Container[str]) -> list[Part]:
+    slots = slots_at(text)
     parts: list[Part] = []
     at = 0
     for mention in MENTION.finditer(text):
         skill = mention.group("id").rstrip("-")
         if skill not in skill_ids and not names_no_skill(skill):
             continue
-        parts.extend(_fields(text[at:mention.start()]))
+        parts.extend(_fields(text, at, mention.start(), slots))
         parts.append(("skill", skill))
         at = mention.start() + 1 + len(skill)
-    parts.extend(_fields(text[at:]))
+    parts.extend(_fields(text, at, len(text), slots))
     return parts
 
 
 def joined(parts: list[Part]) -> str:
     """The text the parts were made from."""
     forms = {"text": "{}", "skill": "@{}", "field": "[{}]"}
-    return "".join(forms[kind].format(value) for kind, value in parts)
+    return "".join(forms[part[0]].format(part[1]) for part in parts)
 
 
-def _fields(text: str) -> list[Part]:
+def _fields(text: str, start: int, end: int, slots: Mapping[int, Slot]) -> list[Part]:
     parts: list[Part] = []
-    at = 0
-    for field in placeholder_matches(text):
-        if field.start() > at:
-            parts.append(("text", text[at:field.start()]))
-        parts.append(("field", field.group("name")))
-        at = field.end()
-    if at < len(text):
-        parts.append(("text", text[at:]))
+    at = start
+    for offset in (offset for offset in slots if start <= offset < end):
+        slot = slots[offset]
+        if offset > at:
+            parts.append(("text", text[at:offset]))
+        parts.append(("field", slot.name, slot.key))
+        at = offset + len(slot.name) + 2
+    if at < end:
+        parts.append(("text", text[at:end]))
     return parts
 
 
@@ -69,18 +72,20 @@ def composed(parts: list[Part], invoke: str, mention: str, values: Mapping[str, 
     """The prompt as a reader's assistant takes it, the rule the prompt cards
     apply in the browser (``prompt-tools.js``): the first invocation, before any
     other text, in the ``invoke`` form, later ones in the ``mention`` form
-    (``{skill}`` stands for the id); a placeholder with a value is replaced by
-    it, one without stays as written; every other character stays as it is."""
+    (``{skill}`` stands for the id); a placeholder whose slot (by its key) has a
+    value is replaced by it, one without stays as written; a value filled into
+    an invocation is written as an id (``invocation_id``); every other
+    character stays as it is."""
     values = values or {}
     out: list[str] = []
     opening = True
-    for kind, value in parts:
+    for kind, value, *slot in parts:
         if kind == "skill":
-            skill = _BRACKETED.sub(lambda m: values.get(m.group(1)) or m.group(0), value)
+            skill = _BRACKETED.sub(lambda m: invocation_id(values.get(m.group(1)) or "") or m.group(0), value)
             out.append((invoke if opening else mention).replace("{skill}", skill, 1))
             opening = False
         elif kind == "field":
-            out.append(values.get(value) or f"[{value}]")
+            out.append(values.get(slot[0]) or f"[{value}]")
         else:
             if _JS_WHITE_SPACE.fullmatch(value) is None:
                 opening = False

@@ -26,6 +26,7 @@ from skillbook.model import (  # noqa: F401 - the site's addresses, named here f
     skill_uri,
 )
 from skillbook.options import assistant_records
+from skillbook.placeholders import Slot, slots
 from skillbook.prompt_parts import prompt_parts
 from skillbook.safety import neutralise
 from skillbook.text import count
@@ -156,7 +157,8 @@ def _environment(template_dir: str) -> jinja2.Environment:
     env.filters.update(
         md=inline_markdown, paragraphs=markdown_paragraphs, code=code_html, exact=exact_attribute, code_span=code_span,
         front_matter=front_matter_value, plain=plain_text, card_markdown=card_markdown, tokens=_estimate_tokens,
-        parts=_renderer_filter("_parts"), fields=_renderer_filter("_fields"), filter_keys=_renderer_filter("_filter_keys"),
+        parts=_renderer_filter("_parts"), fields=_renderer_filter("_fields"),
+        skill_choices=_renderer_filter("_skill_choices"), filter_keys=_renderer_filter("_filter_keys"),
     )
     env.globals.update(
         skill_uri=skill_uri, prompt_uri=prompt_uri, SKILLS_CATALOG=SKILLS_CATALOG, PROMPT_LIBRARY=PROMPT_LIBRARY,
@@ -258,7 +260,7 @@ class Renderer:
         owned = tuple(book.prompts.get(p.id) is p for p in chapter.prompts)
         return (chapter, tuple(book.skills_in_chapter(chapter)), introduced, owned)
 
-    def _prompt_parts(self, prompt: Prompt) -> list[tuple[str, str]]:
+    def _prompt_parts(self, prompt: Prompt) -> list[tuple[str, ...]]:
         """The prompt's text in parts, split once for all the cards that show it."""
         if prompt.id not in self._split_prompts:
             self._split_prompts[prompt.id] = prompt_parts(prompt.text, self.book.skills)
@@ -269,9 +271,19 @@ class Renderer:
         the reader's tools on its card (prompt-tools.js), as an attribute value."""
         return exact_attribute(json.dumps(self._prompt_parts(prompt), ensure_ascii=False))
 
-    def _fields(self, prompt: Prompt) -> list[str]:
-        """The names of the prompt's placeholders that its card offers to fill, in order."""
-        return list(dict.fromkeys(value for kind, value in self._prompt_parts(prompt) if kind == "field"))
+    def _fields(self, prompt: Prompt) -> list[Slot]:
+        """The slots the prompt's card offers to fill, in order."""
+        return slots(prompt.text)
+
+    def _skill_choices(self, prompt: Prompt) -> Markup:
+        """The book's skills that the prompt's invocations holding a placeholder
+        (``@[language]-expert``) can become, for the card to tell a reader whose
+        value makes no skill of the book, as an attribute value."""
+        patterns = [re.compile("".join(r"[a-z0-9]+(?:-[a-z0-9]+)*" if piece.startswith("[") else re.escape(piece)
+                                       for piece in re.split(r"(\[[^\]]+\])", part[1]) if piece))
+                    for part in self._prompt_parts(prompt) if part[0] == "skill" and "[" in part[1]]
+        ids = sorted(skill for skill in self.book.skills if any(p.fullmatch(skill) for p in patterns))
+        return exact_attribute(json.dumps(ids if patterns else None))
 
     def _filter_keys(self, chapters: list[Chapter]) -> str:
         """What a catalog or library item is filtered by: its chapters' keys

@@ -23,18 +23,24 @@ from tests.browser.test_accessibility import BLOCKING, axe_source, describe  # n
 CODE = "pre[data-sb-parts] code"
 
 
+def as_id(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+
+
 def composed(parts, assistant, values=None) -> str:
     """What the card shows and copies: the first invocation (before any other
-    text) in the assistant's invoke form, later ones in its mention form."""
+    text) in the assistant's invoke form, later ones in its mention form; a
+    value in an invocation lower case, joined by hyphens; a field's value by
+    its slot's key."""
     values = values or {}
     out, opening = [], True
-    for kind, value in parts:
+    for kind, value, *slot in parts:
         if kind == "skill":
-            skill = re.sub(r"\[([^\]]+)\]", lambda m: values.get(m.group(1)) or m.group(0), value)
+            skill = re.sub(r"\[([^\]]+)\]", lambda m: as_id(values.get(m.group(1)) or "") or m.group(0), value)
             out.append((assistant.invoke if opening else assistant.mention).replace("{skill}", skill))
             opening = False
         elif kind == "field":
-            out.append(values.get(value) or f"[{value}]")
+            out.append(values.get(slot[0]) or f"[{value}]")
         else:
             opening = opening and not value.strip()
             out.append(value)
@@ -129,10 +135,9 @@ def test_composition_changes_only_invocations_and_filled_fields(page, server, te
     parts = prompt_parts(text, {"docker-expert", "helm-expert"})
     shown = page.evaluate("""([parts, assistant, values]) => {
         localStorage.setItem("skillbook.assistant", JSON.stringify(assistant))
-        localStorage.setItem("skillbook.fields", JSON.stringify(values))
         const pre = document.createElement("pre")
         pre.setAttribute("data-sb-parts", encodeURIComponent(JSON.stringify(parts)))
-        return window.skillbookPrompt(pre)
+        return window.skillbookPrompt(pre, values)
     }""", [parts, assistant.name, values])
     assert shown == composed(parts, assistant, values)
     if assistant.name == "As written" and not any(values.values()):
@@ -151,10 +156,9 @@ def test_composition_meets_the_cases_the_python_rule_meets(page, server, case):
     parts = prompt_parts(case["text"], set(COMPOSED["skills"]))
     shown = page.evaluate("""([parts, assistant, values]) => {
         localStorage.setItem("skillbook.assistant", JSON.stringify(assistant))
-        localStorage.setItem("skillbook.fields", JSON.stringify(values))
         const pre = document.createElement("pre")
         pre.setAttribute("data-sb-parts", encodeURIComponent(JSON.stringify(parts)))
-        const text = window.skillbookPrompt(pre)
+        const text = window.skillbookPrompt(pre, values)
         localStorage.clear()
         return text
     }""", [parts, case["assistant"], case["values"]])
@@ -188,23 +192,34 @@ def test_placeholders_fill_copy_persist_and_clear(book_page, book):
     (page, log), (server, skills, prompts) = book_page, book
     name, first, second = templates_sharing_a_field(prompts)
     page.goto(server.url(urlsplit(first["url"]).path))
-    field = page.locator(f"input[data-sb-field='{name}']")
+    field = page.locator(f"[data-sb-field='{name}']")
     field.fill("Rust & <Go>")
     parts = prompt_parts(first["text"], skills)
     expected = composed(parts, DEFAULT_ASSISTANTS[0], {name: "Rust & <Go>"})
     assert expected != first["text"]
     assert page.locator(CODE).text_content() == expected
     assert copy_via(page, lambda: page.locator(COPY_BUTTON).first.click()) == expected
-    # Remembered by name, in this browser: another prompt with the field has it.
+    # Offered to another prompt with a slot of that key, which says where it came from.
     page.goto(server.url(urlsplit(second["url"]).path))
-    assert page.locator(f"input[data-sb-field='{name}']").input_value() == "Rust & <Go>"
-    assert page.locator(CODE).text_content() == composed(prompt_parts(second["text"], skills), DEFAULT_ASSISTANTS[0],
-                                                         {name: "Rust & <Go>"})
+    field = page.locator(f"[data-sb-field='{name}']")
+    assert field.input_value() == "Rust & <Go>"
+    from_note = page.locator(".sb-field", has=field).locator(".sb-field__from")
+    assert from_note.is_visible() and from_note.text_content().startswith("From another prompt")
+    second_parts = prompt_parts(second["text"], skills)
+    assert page.locator(CODE).text_content() == composed(second_parts, DEFAULT_ASSISTANTS[0], {name: "Rust & <Go>"})
     page.reload()
     assert "Rust & <Go>" in page.locator(CODE).text_content()
-    page.get_by_role("button", name="Clear all").click()
+    # Cleared here, it stays empty here, and the first prompt keeps its value.
+    from_note.get_by_role("button").click()
     assert page.locator(CODE).text_content() == second["text"]
-    assert page.locator(f"input[data-sb-field='{name}']").input_value() == ""
+    assert field.input_value() == "" and not from_note.is_visible()
+    page.reload()
+    assert page.locator(CODE).text_content() == second["text"]
+    page.goto(server.url(urlsplit(first["url"]).path))
+    assert page.locator(CODE).text_content() == expected
+    page.get_by_role("button", name="Clear all").click()
+    assert page.locator(CODE).text_content() == first["text"]
+    assert page.locator(f"[data-sb-field='{name}']").input_value() == ""
     assert not log.errors, log.errors
 
 
@@ -212,9 +227,11 @@ def test_only_real_placeholders_get_a_field(book_page, book):
     (page, log), (server, skills, prompts) = book_page, book
     for prompt in prompts:
         page.goto(server.url(urlsplit(prompt["url"]).path))
-        fields = page.locator("input[data-sb-field]").evaluate_all("inputs => inputs.map(i => i.dataset.sbField)")
-        expected = list(dict.fromkeys(v for kind, v in prompt_parts(prompt["text"], skills) if kind == "field"))
-        assert fields == expected, prompt["id"]
+        fields = page.locator("[data-sb-field]").evaluate_all("inputs => inputs.map(i => i.dataset.sbField)")
+        parts = prompt_parts(prompt["text"], skills)
+        expected = {part[2] for part in parts if part[0] == "field"}
+        expected |= {name for part in parts if part[0] == "skill" for name in re.findall(r"\[([^\]]+)\]", part[1])}
+        assert sorted(fields) == sorted(expected) and len(fields) == len(expected), prompt["id"]
     assert not log.errors, log.errors
 
 
