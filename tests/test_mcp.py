@@ -6,6 +6,7 @@ not from the core; every other expected value is written out."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import http.server
@@ -171,8 +172,11 @@ async def stdio(*args: str, cwd: Path, errors: list[str] | None = None) -> Async
                 errors.extend(log.read().splitlines())
 
 
-def run(test) -> None:
-    anyio.run(test)
+def run(test, *args) -> None:
+    """``anyio.run`` in a thread of its own: Playwright's sync API, which the
+    browser tests of the same session use, keeps an event loop in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(anyio.run, test, *args).result()
 
 
 async def tool_text(client: Client, name: str, **arguments) -> str:
@@ -514,7 +518,7 @@ def test_over_streamable_http_on_127_0_0_1(project):
             assert "closest: chart-service" in await tool_error(client, "get_prompt", id="chart-servic")
 
     with http_server(project) as url:
-        anyio.run(test, url)
+        run(test, url)
 
 
 # --------------------------------------------------------------------------- a published site (--url)
@@ -567,7 +571,7 @@ def test_a_published_site_serves_the_same_book(published):
             assert url in client.instructions
 
     with serve_folder(published) as url:
-        anyio.run(test, url)
+        run(test, url)
 
 
 def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
@@ -597,7 +601,7 @@ def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
                 "them (at skills/0: 'url' is a required property)")
 
     with serve_folder(tmp_path) as site:
-        anyio.run(test, site)
+        run(test, site)
 
 
 def test_a_bad_address_is_refused_before_serving(tmp_path):
@@ -669,4 +673,4 @@ def test_a_site_that_comes_back_is_served_at_the_next_request(tmp_path, publishe
             assert [p.name for p in (await client.list_prompts()).prompts] == PROMPT_IDS
 
     with serve_folder(tmp_path) as site:
-        anyio.run(test, site)
+        run(test, site)

@@ -2,7 +2,7 @@
 were told about comes first, "@" lists skills first, and every result says what
 kind of page it leads to; typed key by key, pasted or edited, faster than search
 answers, the results shown answer what is in the box. Checked on the seed site
-and on the fixture book moved in with `skillbook import` (18 skills, 26 prompts,
+and on the fixture book moved in with `skillbook import` (18 skills, 28 prompts,
 chapters and appendices); `make bench-search` types every id of a book of the
 real book's size.
 
@@ -92,7 +92,7 @@ def test_seed_exact_skill_ids_and_prompt_titles_come_first(page, page_log, serve
 def test_book_exact_skill_ids_and_prompt_titles_come_first(book_page, book_server):
     (page, log), (server, site) = book_page, book_server
     skills, prompts = book_data(site)
-    assert len(skills) == 18 and len(prompts) == 26
+    assert len(skills) == 18 and len(prompts) == 28
     open_search(page, server.url("/"))
     failures = misplaced(page, exact_queries(skills, prompts))
     assert not failures, "\n".join(failures)
@@ -344,7 +344,7 @@ def whole_index_answer(page) -> list[dict]:
 
 @pytest.mark.parametrize("query", ["@docker-expert", "docker-expert", "@Helm-Expert"])
 def test_nothing_marks_the_exact_match_as_missing_a_word(page, page_log, server, query):
-    open_typing(page, server.url("/"), "OOMKilled")
+    open_typing(page, server.url("/"), "revolutionized")  # a word of the chapter's prose
     skill_id = query.lstrip("@").lower()
     type_and_settle(page, query, f"/skills/{skill_id}/", None, 0)
     results = whole_index_answer(page)
@@ -360,7 +360,7 @@ def test_skills_without_a_prompt_come_after_pages_with_content(page, page_log, s
     skills, _ = book_data(site)
     without = {urlsplit(skill["url"]).path for skill in skills if not skill["prompts"]}
     assert without, "the seed has no skill without a prompt"
-    open_typing(page, server.url("/"), "OOMKilled")
+    open_typing(page, server.url("/"), "revolutionized")  # a word of the chapter's prose
     for word in ("kubernetes", "docker", "practices"):
         type_and_settle(page, word, None, None, 0)
         paths = [result["path"] for result in whole_index_answer(page)]

@@ -94,9 +94,18 @@ document$.subscribe(function () {
   searchLink.addEventListener("click", function (event) {
     var search = document.querySelector("input.md-search__input")
     if (!search || event.ctrlKey || event.metaKey || event.shiftKey) return
+    // Instant navigation would follow the link (it does not ask whether the click
+    // was handled) and close search on the way: the click stops here.
     event.preventDefault()
+    event.stopPropagation()
     search.value = searchLink.getAttribute("data-sb-search")
-    search.focus()  // Material opens search on focus, and reads the box on keyup
+    // Open search as Material's own shortcut does, by its toggle.
+    var toggle = document.querySelector("[data-md-toggle=search]")
+    if (toggle && !toggle.checked) {
+      toggle.checked = true
+      toggle.dispatchEvent(new Event("change"))
+    }
+    search.focus()  // Material reads the box on keyup
     search.dispatchEvent(new KeyboardEvent("keyup"))
   })
 
