@@ -14,9 +14,12 @@ box as a reader does: key by key at 60 ms and at 150 ms a key, and pasted
   to the list from which the first result no longer changes, which must answer
   the whole query (median and worst); target 150 ms.
 
-It also opens `/?q=<a skill id>` (Material's search deep link) in a fresh page,
-several times, and times the first result: the first query after a page load,
-target 1 s.
+It also times the first query after a page load: in a fresh page, once loaded
+(its whole index not yet asked for), the search box clicked and an id pasted,
+from the paste to the skill's page first; target 1 s, for every one of
+`--repeat` ids. For information, it opens `/?q=<a skill id>` (Material's search
+deep link) in a fresh page and times the first result from the navigation,
+the page's own load included.
 
 Every id of the bench book is typed (`--every 1`); the book at 4 times its size
 types every `--every-large`th id. Run with `make bench-search`; exits 1 when a
@@ -122,8 +125,28 @@ def wait_for_whole_index(page, word: str) -> None:
                            ".some(link => new URL(link.href).hash)", polling=50, timeout=60_000)
 
 
-def first_query_ms(browser, url: str) -> float:
-    """A fresh page opened at /?q=...: ms from the navigation to the first result."""
+def first_query_ms(browser, origin: str, query: str, target: str) -> float:
+    """A fresh page, loaded, its whole index not asked for yet: the reader clicks
+    the search box and pastes ``query``; ms from the paste to the first list that
+    has ``target`` first and answers the whole query."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    page = context.new_page()
+    page.goto(origin + "/")  # returns once the page's load event has fired
+    page.evaluate(TYPING_RECORDER)
+    page.locator(SEARCH_BOX).click()
+    type_query(page, query, None)
+    page.wait_for_function(TYPING_SETTLED, arg=[target, words_of(query), 0, GIVE_UP_MS], polling=20,
+                           timeout=GIVE_UP_MS + 5000)
+    last_key = page.evaluate("() => window.__search.keys[window.__search.keys.length - 1]")
+    shown = [entry for entry in lists_after_last_key(page) if entry["first"] == target]
+    context.close()
+    return shown[0]["at"] - last_key if shown else float("inf")
+
+
+def deep_link_ms(browser, url: str) -> float:
+    """A fresh page opened at /?q=...: ms from the navigation to the first result,
+    the page's own load included."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.add_init_script("""window.__firstResult = new Promise(resolve => {
@@ -138,7 +161,8 @@ def first_query_ms(browser, url: str) -> float:
     return elapsed
 
 
-def measure(browser, origin: str, site: Path, every: int, repeat: int) -> tuple[dict[str, Typing], list[float], int]:
+def measure(browser, origin: str, site: Path, every: int,
+            repeat: int) -> tuple[dict[str, Typing], list[float], list[float], int]:
     skills = json.loads((site / "api" / "skills.json").read_text(encoding="utf-8"))["skills"]
     chosen = skills[::every]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -152,13 +176,15 @@ def measure(browser, origin: str, site: Path, every: int, repeat: int) -> tuple[
             observe(page, skill["id"], "/skills/" + skill["id"] + "/", typing, delay)
     context.close()
     middle = skills[len(skills) // 2]["id"]
-    first_query_ms(browser, f"{origin}/?q={middle}")  # warm up the server and the disk
-    loads = [first_query_ms(browser, f"{origin}/?q={middle}") for _ in range(repeat)]
+    deep_link_ms(browser, f"{origin}/?q={middle}")  # warm up the server and the disk
+    links = [deep_link_ms(browser, f"{origin}/?q={middle}") for _ in range(repeat)]
+    spread = skills[len(skills) // (repeat + 1)::len(skills) // (repeat + 1)][:repeat]
+    firsts = [first_query_ms(browser, origin, skill["id"], "/skills/" + skill["id"] + "/") for skill in spread]
     pages = sum(1 for _ in site.rglob("index.html"))
-    return results, loads, pages
+    return results, firsts, links, pages
 
 
-def report(label: str, pages: int, results: dict[str, Typing], loads: list[float]) -> bool:
+def report(label: str, pages: int, results: dict[str, Typing], firsts: list[float], links: list[float]) -> bool:
     ok = True
     for name, typing in results.items():
         times = sorted(typing.settled_ms)
@@ -171,10 +197,11 @@ def report(label: str, pages: int, results: dict[str, Typing], loads: list[float
             print(f"     a shorter query's list after the last key of {query!r}")
         for miss in typing.misses[:5]:
             print(f"     not first: {miss}")
-    load = statistics.median(loads)
-    print(f"{label:4} {pages:>6} first query after a page load: median {load:.0f} ms, worst {max(loads):.0f} ms"
-          f" of {len(loads)} (target <= {FIRST_QUERY_MS} ms)")
-    return ok and load <= FIRST_QUERY_MS
+    print(f"{label:4} {pages:>6} first query pasted in a page just loaded: median {statistics.median(firsts):.0f} ms,"
+          f" worst {max(firsts):.0f} ms of {len(firsts)} (target <= {FIRST_QUERY_MS} ms)")
+    print(f"{label:4} {pages:>6} /?q=<id> opened, from the navigation, the page's own load included:"
+          f" median {statistics.median(links):.0f} ms, worst {max(links):.0f} ms of {len(links)}")
+    return ok and max(firsts) <= FIRST_QUERY_MS
 
 
 def main() -> int:
@@ -182,7 +209,7 @@ def main() -> int:
     parser.add_argument("--chapters", type=int, default=57, help="chapters in the bench book (the book has 57)")
     parser.add_argument("--every", type=int, default=1, help="type every Nth skill id of the bench book")
     parser.add_argument("--every-large", type=int, default=10, help="type every Nth skill id of the book at 4x")
-    parser.add_argument("--repeat", type=int, default=5, help="page loads for the first query")
+    parser.add_argument("--repeat", type=int, default=5, help="page loads for the first query, and for the deep link")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         print(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
@@ -203,8 +230,8 @@ def main() -> int:
             with contextlib.ExitStack() as stack:
                 site = Path(folder) / f"site-{label}"
                 server = stack.enter_context(serve_built(project, site))
-                results, loads, pages = measure(browser, server.origin, site, every, args.repeat)
-            ok &= report(label, pages, results, loads)
+                results, firsts, links, pages = measure(browser, server.origin, site, every, args.repeat)
+            ok &= report(label, pages, results, firsts, links)
         browser.close()
     print(("ok  " if ok else "FAIL") + f" every id first, no shorter query's list after the last key, settled within"
           f" {SETTLED_MS} ms, first query after a load within {FIRST_QUERY_MS} ms")
