@@ -17,7 +17,7 @@ from mkdocs.config import load_config
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SKILLS = ROOT / "skills"
-TEMPLATES = ROOT / "overrides" / "skillbook"
+TEMPLATES = ROOT / "src" / "skillbook" / "mkdocs" / "theme" / "skillbook"
 CHAPTER_16 = DOCS / "chapter-16-container-orchestration.md"
 # Chapter 16 exactly as the book delivered it (its damaged arrow included): the
 # original the built chapter is compared with.
@@ -108,15 +108,14 @@ def write_book(root: Path, skills: dict[str, str | bytes], chapters: dict[str, s
 
 
 def make_site_project(root: Path) -> Path:
-    """A copy of the project's site setup (mkdocs.yml, hook, theme overrides and
-    assets) with empty docs/ and skills/, for a test to fill."""
+    """A copy of the project's site setup (mkdocs.yml and its hook) with empty
+    docs/ and skills/, for a test to fill."""
     import shutil
 
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    shutil.copytree(DOCS / "assets", root / "docs" / "assets")
+    (root / "docs").mkdir()
     (root / "skills").mkdir()
     return root
 
