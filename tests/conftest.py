@@ -22,6 +22,9 @@ CHAPTER_16 = DOCS / "chapter-16-container-orchestration.md"
 # Chapter 16 exactly as the book delivered it (its damaged arrow included): the
 # original the built chapter is compared with.
 SEED = ROOT / "tests" / "fixtures" / "seed-chapter-16.md"
+# The command that builds and serves the book: mkdocs, or its fork properdocs
+# (`make test-properdocs` runs the build and live-reload tests with it).
+MKDOCS = os.environ.get("SKILLBOOK_MKDOCS", "mkdocs")
 
 
 def seed_text() -> str:
@@ -47,7 +50,7 @@ def build_site(project: Path, site_dir: Path, *extra: str, site_url: str | None 
     """``mkdocs build --strict`` of a project folder, as an author runs it."""
     env = mkdocs_env(site_url)
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra],
+        [sys.executable, "-m", MKDOCS, "build", "--strict", "--site-dir", str(site_dir), *extra],
         cwd=project, env=env, capture_output=True, text=True,
     )
 
