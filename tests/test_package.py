@@ -35,7 +35,11 @@ def test_a_second_book_builds_with_the_plugin_and_the_theme_from_the_package(tmp
     chapter = (site / "chapter-1-testing" / "index.html").read_text(encoding="utf-8")
     assert "@tester Write a test for the parser." in chapter
     assert (site / "prompts" / "write-a-test" / "index.html").is_file()
-    assert (site / "skills" / "tester" / "index.html").is_file()
+    # The Markdown the theme's templates are written in is read as such, with no extension listed by the book.
+    skill = (site / "skills" / "tester" / "index.html").read_text(encoding="utf-8")
+    for written in ("{ .", ":material-", 'markdown="1"', "!!!", "```"):
+        assert written not in chapter and written not in skill, written
+    assert 'class="twemoji"' in skill  # Material's icons, as SVG
     # The theme's scripts and styles, at the addresses this repository's site has them.
     for asset in ("assets/javascripts/prompt-tools.js", "assets/javascripts/search-worker.js",
                   "assets/javascripts/vendor/mermaid.min.js", "assets/stylesheets/skillbook.css"):

@@ -2,8 +2,8 @@
 which knows nothing of MkDocs.
 
 - ``on_config``: Skillbook's theme (``theme/``: its templates, scripts and
-  styles) joins Material's, and a failed `mkdocs build` will leave the previous
-  site as it was (``atomic.py``).
+  styles) joins Material's, with the Markdown extensions its templates need, and
+  a failed `mkdocs build` will leave the previous site as it was (``atomic.py``).
 - ``on_pre_build``: read and validate the book before the site folder is touched.
 - ``on_files``: add the generated pages and the data files (``api/*.json``,
   ``llms.txt``), and build the navigation, which lists the chapters and the
@@ -35,6 +35,7 @@ from typing import Any
 
 import markdown
 from markupsafe import Markup, escape
+from material.extensions import emoji
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -72,6 +73,17 @@ SCRIPTS = [
     "assets/javascripts/list-filter.js",
     "assets/javascripts/mermaid-loader.js",
 ]
+# What the theme's templates are written in beyond MkDocs' own Markdown (admonitions,
+# attribute lists, Markdown in HTML, Material's icons, highlighted code): added to a
+# book's markdown_extensions, with these options, when it does not list them.
+REQUIRED_EXTENSIONS = {
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "pymdownx.highlight": {},
+    "pymdownx.superfences": {},
+    "pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg},
+}
 # The whole search index, beside Material's search/search_index.json (main.html
 # hands its address to the search worker).
 FULL_SEARCH_INDEX = "search_index.full.json"
@@ -119,6 +131,10 @@ class SkillbookPlugin(BasePlugin):
         config.extra_css[:0] = [path for path in STYLESHEETS if path not in listed_css]
         listed_js = set(map(str, config.extra_javascript))
         config.extra_javascript[:0] = [ExtraScriptValue(path) for path in SCRIPTS if path not in listed_js]
+        for name, options in REQUIRED_EXTENSIONS.items():
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+                config.mdx_configs[name] = options
         if self._command == "serve":
             # A save of a skill file (or of Skillbook's own theme) rebuilds as a page's does.
             skills = str(Path(config.config_file_path).parent / SKILLS_FOLDER)
