@@ -1,7 +1,8 @@
 """Renders the book as Markdown: chapters with their generated parts filled in,
 and the pages the book adds (a page per skill and per prompt, the skills
-catalog, the prompt library). Layouts are Jinja templates in the theme's
-``custom_dir`` (``overrides/skillbook/``); this module only feeds them."""
+catalog, the prompt library). Layouts are Jinja templates in Skillbook's theme
+(``skillbook/mkdocs/theme/skillbook/``), which a book's ``custom_dir`` may
+replace one by one; this module only feeds them."""
 
 from __future__ import annotations
 
