@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the accessibility tests, from npm into the git-ignored node_modules/.
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: serve build test a11y check bench bench-search bench-pages coverage mutation clean
+.PHONY: serve build test test-properdocs a11y check bench bench-search bench-pages coverage mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,11 @@ $(AXE):
 
 test: $(STAMP) $(AXE)  ## Run the whole test suite
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
+
+test-properdocs: $(STAMP)  ## Build the book with ProperDocs (the maintained fork of MkDocs 1.6) and run the live-reload tests under it
+	scratch=$$(mktemp -d) && NO_MKDOCS_2_WARNING=1 $(BIN)/properdocs build --strict --quiet --site-dir "$$scratch/site"; \
+	status=$$?; rm -rf "$$scratch"; exit $$status
+	NO_MKDOCS_2_WARNING=1 SKILLBOOK_MKDOCS=properdocs $(BIN)/pytest -q tests/test_live_reload.py
 
 a11y: $(STAMP) $(AXE)  ## axe-core on every page of the fixture book and of the bench book, both palettes, desktop and phone (about an hour; not in CI)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest tests/browser/test_accessibility.py -m every_page

@@ -56,6 +56,7 @@ from docsify_book import write_docsify_book  # noqa: E402
 from skillbook import load_book  # noqa: E402
 from skillbook.chapters import parse_chapter  # noqa: E402
 from skillbook.importer import import_book  # noqa: E402
+from skillbook.mkdocs.plugin import SCRIPTS, STYLESHEETS, TEMPLATE_FOLDER, THEME  # noqa: E402
 from skillbook.render import Renderer  # noqa: E402
 
 TARGETS = {"build": 1.10, "memory": 1.3, "check": 0.05, "scaling": 1.15, "serve": 1.0, "reload": 1.0}
@@ -75,8 +76,6 @@ def generate_book(root: Path, chapters: int) -> None:
     moved in with `skillbook import` as its authors will."""
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
     (root / "skills").mkdir()
     with tempfile.TemporaryDirectory() as source:
         write_docsify_book(Path(source) / "book", chapters)
@@ -85,9 +84,11 @@ def generate_book(root: Path, chapters: int) -> None:
 
 
 def static_copy(book_root: Path, plain_root: Path) -> None:
-    """The same site as plain Markdown pages with a fixed nav and no Skillbook hook."""
+    """The same site as plain Markdown pages with a fixed nav and no Skillbook
+    plugin: Skillbook's theme is the site's custom_dir, its scripts and styles
+    listed in mkdocs.yml."""
     book = load_book(book_root / "docs", book_root / "skills", book_root, book_root / "mkdocs.yml")
-    renderer = Renderer(book, book_root / "overrides" / "skillbook")
+    renderer = Renderer(book, THEME / TEMPLATE_FOLDER)
     shutil.copytree(book_root / "docs", plain_root / "docs")
     for chapter in book.chapters:
         (plain_root / "docs" / chapter.src_uri).write_text(renderer.chapter(chapter), encoding="utf-8")
@@ -99,11 +100,14 @@ def static_copy(book_root: Path, plain_root: Path) -> None:
         target.write_text(page.markdown, encoding="utf-8")
     config = (book_root / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^(hooks|watch):\n(  - .*\n)+", "", config, flags=re.MULTILINE)
+    config = config.replace("\ntheme:\n  name: material\n", "\ntheme:\n  name: material\n  custom_dir: theme\n", 1)
+    config += "\nextra_css:\n" + "".join(f"  - {path}\n" for path in STYLESHEETS)
+    config += "extra_javascript:\n" + "".join(f"  - {path}\n" for path in SCRIPTS)
     nav = ["nav:", "  - Home: index.md"]
     for title, chapters in book.groups():
         nav += [f"  - {json.dumps(title)}:", *(f"      - {c.src_uri}" for c in chapters)]
     nav += ["  - Skills catalog: skills/index.md", "  - Prompt library: prompts/index.md"]
-    shutil.copytree(book_root / "overrides", plain_root / "overrides")
+    shutil.copytree(THEME, plain_root / "theme")
     (plain_root / "mkdocs.yml").write_text(config + "\n" + "\n".join(nav) + "\n", encoding="utf-8")
 
 

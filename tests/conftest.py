@@ -17,11 +17,14 @@ from mkdocs.config import load_config
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SKILLS = ROOT / "skills"
-TEMPLATES = ROOT / "overrides" / "skillbook"
+TEMPLATES = ROOT / "src" / "skillbook" / "mkdocs" / "theme" / "skillbook"
 CHAPTER_16 = DOCS / "chapter-16-container-orchestration.md"
 # Chapter 16 exactly as the book delivered it (its damaged arrow included): the
 # original the built chapter is compared with.
 SEED = ROOT / "tests" / "fixtures" / "seed-chapter-16.md"
+# The command that builds and serves the book: mkdocs, or its fork properdocs
+# (`make test-properdocs` runs the build and live-reload tests with it).
+MKDOCS = os.environ.get("SKILLBOOK_MKDOCS", "mkdocs")
 
 
 def seed_text() -> str:
@@ -47,7 +50,7 @@ def build_site(project: Path, site_dir: Path, *extra: str, site_url: str | None 
     """``mkdocs build --strict`` of a project folder, as an author runs it."""
     env = mkdocs_env(site_url)
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra],
+        [sys.executable, "-m", MKDOCS, "build", "--strict", "--site-dir", str(site_dir), *extra],
         cwd=project, env=env, capture_output=True, text=True,
     )
 
@@ -108,15 +111,14 @@ def write_book(root: Path, skills: dict[str, str | bytes], chapters: dict[str, s
 
 
 def make_site_project(root: Path) -> Path:
-    """A copy of the project's site setup (mkdocs.yml, hook, theme overrides and
-    assets) with empty docs/ and skills/, for a test to fill."""
+    """A copy of the project's site setup (mkdocs.yml and its hook) with empty
+    docs/ and skills/, for a test to fill."""
     import shutil
 
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    shutil.copytree(DOCS / "assets", root / "docs" / "assets")
+    (root / "docs").mkdir()
     (root / "skills").mkdir()
     return root
 

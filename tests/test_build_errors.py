@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHAPTER_1, ROOT, build_site, make_site_project, mkdocs_env, skill_yaml, write_book
+from tests.conftest import CHAPTER_1, MKDOCS, ROOT, build_site, make_site_project, mkdocs_env, skill_yaml, write_book
 
 BROKEN_SKILL = skill_yaml("tester", purpse="Typo")
 
@@ -116,7 +116,7 @@ def serving(project: Path) -> Iterator[tuple[subprocess.Popen, int, Path]]:
         port = free_port()
         with log.open("w") as out:
             server = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                [sys.executable, "-m", MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
                 cwd=project, stdout=out, stderr=subprocess.STDOUT, env=mkdocs_env(),
             )
         if wait_for(lambda: server.poll() is not None or "Serving on" in log.read_text(), timeout=60) is True \

@@ -1,5 +1,5 @@
 """Under `mkdocs serve`, a save updates only what it changed and pages are
-rendered when requested (hooks/skillbook_live.py). A page must never be stale
+rendered when requested (src/skillbook/mkdocs/live.py). A page must never be stale
 or wrong: after each kind of save, every file the server serves is compared
 with a clean `mkdocs build` of the same sources. Timings are the benchmark's
 (bench/run.py), not these tests'."""
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, make_site_project, mkdocs_env
+from tests.conftest import MKDOCS, ROOT, make_site_project, mkdocs_env
 from tests.test_build_errors import serving, wait_for
 
 # What the server adds to each page it serves, which a built site does not hold.
@@ -69,7 +69,7 @@ class Served:
         build lacks answer 404. Returns the number of files compared."""
         site = tmp_path / "clean"
         # Not --strict: serve shows a book with warnings, and so must the build compared.
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
+        result = subprocess.run([sys.executable, "-m", MKDOCS, "build", "--site-dir", str(site)],
                                 cwd=self.project, env=mkdocs_env(self.url), capture_output=True, text=True)
         assert result.returncode == 0, result.stderr[-3000:]
         compared = 0

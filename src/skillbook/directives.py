@@ -1,6 +1,6 @@
 """The directives an author writes as HTML comments, ``<!-- skillbook: NAME ARGS -->``,
 where the book renders generated content. Each is rendered by its template in
-``overrides/skillbook/``, which receives ``args`` and, in a chapter, ``chapter``."""
+``skillbook/mkdocs/theme/skillbook/`` (or the book's ``custom_dir``), which receives ``args`` and, in a chapter, ``chapter``."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Renders the book as Markdown: chapters with their generated parts filled in,
 and the pages the book adds (a page per skill and per prompt, the skills
-catalog, the prompt library). Layouts are Jinja templates in the theme's
-``custom_dir`` (``overrides/skillbook/``); this module only feeds them."""
+catalog, the prompt library). Layouts are Jinja templates in Skillbook's theme
+(``skillbook/mkdocs/theme/skillbook/``), which a book's ``custom_dir`` may
+replace one by one; this module only feeds them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import functools
 import json
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -141,13 +143,13 @@ def front_matter_value(value: str) -> Markup:
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(template_dir: str) -> jinja2.Environment:
-    """The templates of a folder, compiled once for every renderer of this
-    process (under ``mkdocs serve``, one a save). What depends on the book
-    reaches them in each render's context; Jinja still reloads a template
-    whose file changed."""
+def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
+    """The templates of these folders (the first holding a name wins), compiled
+    once for every renderer of this process (under ``mkdocs serve``, one a save).
+    What depends on the book reaches them in each render's context; Jinja still
+    reloads a template whose file changed."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dir),
+        loader=jinja2.FileSystemLoader(template_dirs),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -199,14 +201,17 @@ class Renderer:
     book after a save, under ``mkdocs serve``) reuses the Markdown of the pages
     whose inputs are equal to theirs then."""
 
-    def __init__(self, book: Book, template_dir: Path | str, previous: Renderer | None = None, keep: bool = False):
+    def __init__(
+        self, book: Book, template_dirs: Path | str | Sequence[Path | str], previous: Renderer | None = None, keep: bool = False,
+    ):
         self.book = book
         self._split_prompts: dict[str, list[tuple[str, str]]] = {}
-        self.env = _environment(str(template_dir))
+        folders = [template_dirs] if isinstance(template_dirs, (Path, str)) else list(template_dirs)
+        self.env = _environment(tuple(map(str, folders)))
         # Rendered Markdown by page, with the inputs it was rendered from.
         self._rendered: dict[str, tuple[tuple, str]] = {}
         self._keep = keep
-        self._book_inputs = (_templates_as_saved(Path(template_dir)), self._whole_book_inputs())
+        self._book_inputs = (tuple(_templates_as_saved(Path(folder)) for folder in folders), self._whole_book_inputs())
         self._previous = previous._rendered if previous is not None and previous._book_inputs == self._book_inputs else {}
 
     def _whole_book_inputs(self) -> tuple:

@@ -1,4 +1,4 @@
-// Skillbook's search worker, in Material's place (overrides/main.html). It speaks
+// Skillbook's search worker, in Material's place (the theme's main.html). It speaks
 // Material's protocol (SearchMessageType in Material's worker source: the page
 // sends SETUP with the index it loaded, then a QUERY each time the box changes;
 // the worker answers READY, then a RESULT a query), and runs in two roles:
@@ -24,7 +24,7 @@
 //   The answering worker hands it only the last query typed, when it is free.
 //
 // Every answer carries the number of the query it answers (the page numbers its
-// queries and shows only the answer to its last one, overrides/main.html). The
+// queries and shows only the answer to its last one, the theme's main.html). The
 // whole index (about 1 MB at the book's size) is fetched when the page asks for it
 // (the search box got focus, or the page is idle) or at the first query.
 var SETUP = 0

@@ -21,8 +21,8 @@ overrides, images and scripts in docs/) rebuilds the site as MkDocs does, its
 pages still rendered on request. The full build (`mkdocs build`) is untouched.
 
 MkDocs' own steps do the work: its plugins' events, its page reading and
-rendering (``mkdocs.commands.build``), its navigation; this module decides only
-what to run again.
+rendering (``mkdocs.commands.build``, reached through ``internals.py``), its
+navigation; this module decides only what to run again.
 """
 
 from __future__ import annotations
@@ -34,10 +34,9 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-from mkdocs.commands.build import _build_page, _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
@@ -45,13 +44,14 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 from skillbook import SKILLS_FOLDER
+from skillbook.mkdocs import internals
 from skillbook.options import load_options
 from skillbook.problems import Problem
 
 if TYPE_CHECKING:  # the server's modules are imported by `mkdocs serve` only
     from mkdocs.livereload import LiveReloadServer
 
-log = logging.getLogger("mkdocs.hooks.skillbook")
+log = logging.getLogger("mkdocs.plugins.skillbook")
 
 # What a page's file holds until a browser asks for the page (never served: the
 # page is rendered first).
@@ -59,16 +59,25 @@ PLACEHOLDER = "<!-- rendered by mkdocs serve when requested -->\n"
 POLL_INTERVAL = 0.1  # seconds
 
 
+class Builder(Protocol):
+    """What the Skillbook plugin does besides its events, which an update does as a full build."""
+
+    def banner(self) -> str | None:
+        """The book's errors, as every page shows them."""
+
+    def write_redirects(self, config: MkDocsConfig) -> list[str]:
+        """The pages at former ids' addresses; returns their paths."""
+
+    def split_search_index(self, folder: Path) -> None:
+        """The search index split into the pages' titles and the whole index."""
+
+
 class LiveSite:
     """The site of a running `mkdocs serve`, as its last build left it."""
 
-    def __init__(
-        self, banner: Callable[[], str | None], write_redirects: Callable[[MkDocsConfig], list[str]],
-        split_search_index: Callable[[Path], None],
-    ) -> None:
-        # What the hook adds to every finished page (the book's errors), the redirect pages it
-        # writes and how it splits the search index, as a full build has them.
-        self._banner, self._write_redirects, self._split_search_index = banner, write_redirects, split_search_index
+    def __init__(self, builder: Builder) -> None:
+        # The plugin whose banner, redirect pages and search index a full build has.
+        self._builder = builder
         self._last_banner: str | None = None
         self.redirects: list[str] = []
         self._lock = threading.RLock()
@@ -94,16 +103,15 @@ class LiveSite:
 
     def begin_build(self, config: MkDocsConfig) -> None:
         self._config = config
-        self._capturing = not _unknown_plugins(config)
+        self._capturing = not self._unknown_plugins(config)
         self._pending.clear()
         self._unconverted.clear()
         self._search_entries.clear()
         # Material's search indexes every page as it is written; under serve the
         # index is made when a browser asks for it (a second after a page loads),
         # so that the server is ready sooner.
-        search = _search_plugin(config)
-        if self._capturing and search is not None:
-            search.config.enabled = False
+        if self._capturing:
+            internals.pause_search(config, True)
 
     def capture_files(self, files: Files) -> None:
         """The theme's static files, which only a full build looks for again (an
@@ -127,16 +135,15 @@ class LiveSite:
         self._pending[path] = lambda: self._render(page)
 
     def end_build(self, redirects: list[str]) -> None:
-        search = _search_plugin(self._config)
-        if self._capturing and search is not None:
-            search.config.enabled = True  # it cleans each page up as it is rendered
+        if self._capturing and internals.search_plugin(self._config) is not None:
+            internals.pause_search(self._config, False)  # it cleans each page up as it is rendered
             self._defer_search_index()
             # The theme's pages (404.html) show the search box only with search on.
             for template in (t for t in self._config.theme.static_templates if t.endswith(".html")):
-                _build_theme_template(template, self._env, self._files, self._config, self._nav)
+                internals.build_theme_template(template, self._env, self._files, self._config, self._nav)
         self._capturing = False
         self.redirects = redirects
-        self._last_banner = self._banner()
+        self._last_banner = self._builder.banner()
         self._layout = _layout(self._nav, self._files)
         self._sources = self._scan()
 
@@ -144,37 +151,26 @@ class LiveSite:
 
     def install(self, server: LiveReloadServer, builder: Callable[[], None]) -> LiveReloadServer:
         """Take over the server's rebuilds, and render pages as they are requested."""
-        unknown = _unknown_plugins(self._config)
+        unknown = self._unknown_plugins(self._config)
         if unknown:
             log.info(f"Every save rebuilds the whole site, as these plugins may need it: {', '.join(unknown)}")
             return server
         self._full_builder = builder
-        self._root, self._mount_path = server.root, server.mount_path
-        server.builder = self.rebuild
-        server.set_app(self._app(server.get_app()))
-        self._poll_faster(server)
+        # Saves are looked for every POLL_INTERVAL seconds rather than MkDocs' half
+        # second: about 3 ms of work a look on the bench book.
+        self._root, self._mount_path = internals.take_over_server(server, self._config, self.rebuild, self._app, POLL_INTERVAL)
         return server
 
-    def _poll_faster(self, server: LiveReloadServer) -> None:
-        """MkDocs looks for changed files every half second (polling works on every
-        file system, mounted folders included); a save is found sooner, for about
-        3 ms of work a look on the bench book, every POLL_INTERVAL seconds. The
-        paths `mkdocs serve` watched before this hook was called move to the new
-        observer; those it watches next (mkdocs.yml's ``watch:``) go there."""
-        config, moved = self._config, []
-        for path in (config.docs_dir, config.config_file_path, *config.theme.dirs):
-            try:
-                server.unwatch(path)
-            except KeyError:
-                continue  # not watched (the theme's folders, without --watch-theme)
-            moved.append(path)
-        from watchdog.observers.polling import PollingObserver
+    def _unknown_plugins(self, config: MkDocsConfig) -> list[str]:
+        """Plugins whose work an update would not repeat as a full build does: all
+        but Material's search (its entries are kept by page) and Skillbook, as a
+        plugin or as the hook that hands its events on."""
+        return [
+            name for name, plugin in config.plugins.items()
+            if name not in KNOWN_PLUGINS and plugin is not self._builder and getattr(plugin, "skillbook", None) is not self._builder
+        ]
 
-        server.observer = PollingObserver(timeout=POLL_INTERVAL)
-        for path in moved:
-            server.watch(path)
-
-    def _app(self, app):
+    def _app(self, app: Callable) -> Callable:
         def serve(environ, start_response):
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
             if path.startswith(self._mount_path):
@@ -261,8 +257,8 @@ class LiveSite:
 
     def _update(self) -> None:
         config, old = self._config, self._files
-        config.plugins.on_pre_build(config=config)  # the hook reads the book again
-        banner = self._banner()
+        config.plugins.on_pre_build(config=config)  # the plugin reads the book again
+        banner = self._builder.banner()
         banner_changed, self._last_banner = banner != self._last_banner, banner
         files = get_files(config)
         for file in self._theme_files:
@@ -293,11 +289,11 @@ class LiveSite:
         for file in files.documentation_pages() if layout_changed or banner_changed else changed:
             self._write_placeholder(file)
             self.defer(file.page)
-        if layout_changed:  # the 404 page shows the navigation, the sitemap every page
+        if layout_changed or banner_changed:  # the 404 page shows both, the sitemap every page
             for template in config.theme.static_templates:
-                _build_theme_template(template, self._env, files, config, nav)
+                internals.build_theme_template(template, self._env, files, config, nav)
         self._remove_pages_gone(old, files)
-        redirects = self._write_redirects(config)
+        redirects = self._builder.write_redirects(config)
         for path in set(self.redirects) - set(redirects):
             self._remove(path)
         self.redirects = redirects
@@ -326,7 +322,7 @@ class LiveSite:
                   or previous.edit_uri != file.edit_uri or any(name in (previous.page.markdown or "") for name in names)):
                 kept.append(file)
                 changed.append(file)
-            elif file.generated_by is not None:  # a page the hook generates: its Markdown is its content
+            elif file.generated_by is not None:  # a page the plugin generates: its Markdown is its content
                 same = _content(file) == _content(previous)
                 kept.append(previous if same else file)
                 if not same:
@@ -342,52 +338,30 @@ class LiveSite:
         return Files(kept), changed
 
     def _prepare(self, page: Page, files: Files) -> None:
-        """MkDocs' reading of a page, up to its Markdown (mkdocs.commands.build._populate_page)."""
-        config = self._config
-        config._current_page = page
-        try:
-            page = config.plugins.on_pre_page(page, config=config, files=files)
-            page.read_source(config)
-            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        finally:
-            config._current_page = None
+        internals.read_page(page, self._config, files)
 
     def _convert(self, page: Page) -> None:
         """The rest of MkDocs' reading of a page: its HTML."""
         src_uri = page.file.src_uri
         if src_uri not in self._unconverted:
             return
-        config = self._config
-        config._current_page = page
-        try:
-            page.render(config, self._files)
-            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self._files)
-        finally:
-            config._current_page = None
+        internals.convert_page(page, self._config, self._files)
         self._unconverted.discard(src_uri)
-        page.validate_anchor_links(files=self._files, log_level=config.validation.links.anchors)
 
     def _index(self, page: Page) -> None:
         """The page's search entries, as Material's search makes them from its
         content before the page is first rendered (which takes the marks the
         search reads out of the content)."""
-        search = _search_plugin(self._config)
-        if search is None or page.file.src_uri in self._search_entries:
+        if internals.search_plugin(self._config) is None or page.file.src_uri in self._search_entries:
             return
-        index = type(search.search_index)(**search.config)
-        index.add_entry_from_context(page)
-        self._search_entries[page.file.src_uri] = index.entries
+        self._search_entries[page.file.src_uri] = internals.search_entries(self._config, page)
 
     def _render(self, page: Page) -> None:
         """A page's HTML, as MkDocs' build writes it."""
         self._convert(page)
         self._index(page)
-        doc_files = self._files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        search = _search_plugin(self._config)
-        mark = len(search.search_index.entries) if search else 0
-        _build_page(page, self._config, doc_files, self._nav, self._env, excluded=page.file.inclusion.is_excluded())
-        if search is not None:
-            del search.search_index.entries[mark:]  # the page's entries are kept in search_entries
+        with internals.unindexed(self._config):  # the page's entries are kept in search_entries
+            internals.build_page(page, self._config, self._files, self._nav, self._env)
 
     def _write_placeholder(self, file: File) -> None:
         """A new page's file, for the server to find (it sends ``page`` to ``page/``
@@ -424,21 +398,19 @@ class LiveSite:
 
     def _write_search_index(self) -> None:
         """The search index of every page, as the search plugin writes it, then split
-        by the hook's on_post_build."""
-        search = _search_plugin(self._config)
+        as the plugin's on_post_build splits it."""
         folder = os.path.join(self._config.site_dir, "search")
-        if search is None:
+        if internals.search_plugin(self._config) is None:
             return
         doc_files = self._files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for file in doc_files:
             self._convert(file.page)
             self._index(file.page)
-        index = type(search.search_index)(**search.config)
-        index.entries = [entry for file in doc_files for entry in self._search_entries.get(file.src_uri, [])]
+        entries = [entry for file in doc_files for entry in self._search_entries.get(file.src_uri, [])]
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "search_index.json"), "w", encoding="utf-8") as out:
-            out.write(index.generate_search_index(None))
-        self._split_search_index(Path(folder))
+            out.write(internals.search_index(self._config, entries))
+        self._builder.split_search_index(Path(folder))
         for path in ("search_index.json", "search_index.full.json"):
             self._pending.pop(os.path.join(folder, path), None)
 
@@ -448,7 +420,7 @@ class _DeferredPages:
     writes a placeholder, and the page is rendered when requested; the theme's
     other templates (404.html, sitemap.xml) render as usual."""
 
-    def __init__(self, env, live: LiveSite) -> None:
+    def __init__(self, env: Any, live: LiveSite) -> None:
         self._env, self._live = env, live
 
     def get_template(self, name, *args, **kwargs):
@@ -471,26 +443,13 @@ class _DeferredTemplate:
 
 
 # Plugins whose work an update repeats as a full build would: Material's search
-# (its entries are kept by page) and Skillbook's hooks.
+# (its entries are kept by page); and Skillbook (LiveSite._unknown_plugins).
 KNOWN_PLUGINS = {"search", "material/search"}
-KNOWN_HOOKS = {"skillbook_mkdocs.py", "atomic_site.py"}
-
-
-def _unknown_plugins(config: MkDocsConfig) -> list[str]:
-    return [
-        name for name in config.plugins
-        if name not in KNOWN_PLUGINS and not (name in config.hooks and os.path.basename(name) in KNOWN_HOOKS)
-    ]
 
 
 def _content(file: File) -> bytes | None:
     """What a generated file holds (None for the author's files)."""
     return file.content_bytes if file.generated_by is not None else None
-
-
-def _search_plugin(config: MkDocsConfig):
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    return plugin if plugin is not None and getattr(plugin, "search_index", None) is not None else None
 
 
 def _layout(nav: Navigation, files: Files) -> tuple:

@@ -9,7 +9,7 @@
 // The words typed match in any order; the items that hold the most of them are
 // shown (all of them when some item holds them all), and under the status a
 // link runs the same words as a search of the whole book, saying how many pages
-// it finds (window.skillbookSearchCount, overrides/main.html), so that a filter
+// it finds (window.skillbookSearchCount, the theme's main.html), so that a filter
 // that finds little or nothing is never the end of the road.
 document$.subscribe(function () {
   var list = document.querySelector("[data-sb-filter]")
