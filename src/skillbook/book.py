@@ -19,7 +19,8 @@ from skillbook.placeholders import names_no_skill
 from skillbook.problems import Problem, Severity
 from skillbook.prompt_parts import MENTION
 from skillbook.published import LOCK_FILE, check_published, read_lock
-from skillbook.skills import is_skill_file, parse_skill, skill_schema
+from skillbook.skill_ids import SKILL_ID
+from skillbook.skills import is_skill_file, parse_skill
 from skillbook.sources import MAX_SKILL_BYTES, project_files, read_source
 from skillbook.text import count, prompt_slug
 
@@ -28,7 +29,7 @@ SKILLS_FOLDER = "skills"
 # Ids a generated page already uses in the folders skills/ and prompts/.
 RESERVED_IDS = {"index"}
 # Prompt ids follow the rule of skill ids.
-PROMPT_ID = re.compile(skill_schema()["properties"]["id"]["pattern"])
+PROMPT_ID = SKILL_ID
 LOOKS_LIKE_CHAPTER = re.compile(r"^(?:chapter[-_ ]?\d|appendix[-_ ]?[a-z](?:[-_ .]|$))", re.IGNORECASE)
 
 

@@ -20,17 +20,18 @@ from markdown_it.token import Token
 
 from skillbook.fences import NestedFence, nested_fence
 from skillbook.limits import MAX_NESTING, within_limits
+from skillbook.links import SCHEME, chapter_links, link_targets, remote_images
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
-from skillbook.safety import SCHEME, link_targets, remote_images, unsafe_links
+from skillbook.safety import unsafe_links
+from skillbook.skill_ids import FIRST_WORD_MENTION
 from skillbook.sources import check_encoding_damage
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
 
 CHAPTER_FILE = re.compile(r"^chapter-(\d+)-[a-z0-9-]+\.md$")
 APPENDIX_FILE = re.compile(r"^appendix-([a-z])-[a-z0-9-]+\.md$")
 SKILL_MENTION = re.compile(r"@([^\s]+)")
-SKILL_LIKE = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)(?=\s|$)")
 # Fence languages of a prompt: none, or plain text.
 PROMPT_LANGUAGES = {"", "text", "txt", "plaintext", "prompt"}
 # An attribute list closing a heading, as attr_list reads it: "{#my-id}", "{: #my-id .class }".
@@ -40,10 +41,6 @@ FORMER_IDS = re.compile(r"(?:^|\s)former=(?:\"([^\"]*)\"|'([^']*)'|([^\s}]+))")
 DIRECTIVE = re.compile(r"^\s*<!--\s*skillbook:\s*(?P<body>.*?)\s*-->\s*$", re.DOTALL)
 # Any HTML comment that mentions skillbook: a directive, or a directive mistyped.
 SKILLBOOK_COMMENT = re.compile(r"<!--(?:(?!-->).)*skillbook(?:(?!-->).)*-->", re.IGNORECASE | re.DOTALL)
-# A link to a chapter file, with an optional anchor, angle brackets and title.
-CHAPTER_LINK = re.compile(
-    r"\[(?P<text>[^\]\n]+)\]\(\s*<?(?:\./)?(?P<href>(?:chapter-\d+|appendix-[a-z])-[a-z0-9-]+\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)"
-)
 # The labels of a prompt's context and expected output, as authors write them:
 # "**Context:**", "**Context**:", "**Expected output:**"...
 CONTEXT = "**Context:**"
@@ -206,7 +203,7 @@ def _check_links(lines: list[str], code: set[int], path: str, offset: int, probl
         for image in remote_images(line):
             problems.append(Problem(
                 path, offset + index + 1,
-                f"the image {image.group('target')} is loaded from another host whenever the page opens, which tells that host "
+                f"the image {image.target} is loaded from another host whenever the page opens, which tells that host "
                 "who reads the book; download it into docs/assets/ and link it from there",
                 Severity.WARNING,
             ))
@@ -426,17 +423,10 @@ def _directive(block: Block, offset: int, path: str, problems: list[Problem]) ->
 
 
 def _chapter_links(lines: list[str], block: Block, offset: int) -> list[ChapterLink]:
-    found = []
-    for index in range(block.start, block.end):
-        for match in CHAPTER_LINK.finditer(lines[index]):
-            if not in_code_span(lines[index], match.start()):
-                found.append(ChapterLink(match.group("href"), index, offset + index + 1))
-    return found
-
-
-def in_code_span(line: str, position: int) -> bool:
-    """Whether a position of a line falls inside a code span (after an odd number of backticks)."""
-    return line[:position].count("`") % 2 == 1
+    return [
+        ChapterLink(href, index, offset + index + 1)
+        for index in range(block.start, block.end) for _, href in chapter_links(lines[index])
+    ]
 
 
 def _prompt(
@@ -453,9 +443,9 @@ def _prompt(
     line = chapter.body_offset + fence.start + 1
     language = _language(fence.info)
     if language not in PROMPT_LANGUAGES:
-        mention = SKILL_LIKE.match(fence.content)
+        mention = FIRST_WORD_MENTION.match(fence.content)
         if mention:
-            chapter.code_mentions.append(CodeMention(mention.group(1), language, line))
+            chapter.code_mentions.append(CodeMention(mention.group("id"), language, line))
         return None
     mention = SKILL_MENTION.match(fence.content)
     if not mention:

@@ -29,24 +29,23 @@ from pathlib import Path
 
 import yaml
 
-from skillbook.chapters import Block, chapter_key, code_lines, in_code_span, parse_chapter, plain_text, read_blocks
+from skillbook.chapters import Block, chapter_key, code_lines, heading_anchor, parse_chapter, plain_text, read_blocks
+from skillbook.links import SCHEME, Link, links, remote_images, replace_links
 from skillbook.options import load_options
 from skillbook.problems import Problem
-from skillbook.safety import remote_images
+from skillbook.skill_ids import MENTION_IN_CODE, mentioned_skill
 from skillbook.sources import (
     ENCODING_NAMES, MAX_PAGE_BYTES, MAX_SKILL_BYTES, decode, encoding_repairs, normalise_line_ends, read_bytes, read_source,
     unambiguous_encoding,
 )
-from skillbook.text import prompt_slug, slugify
+from skillbook.text import prompt_slug
 from skillbook.yaml_source import YAML_LOADER, load_yaml
 
-SKILL_ID = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)")
 # A chapter of the source: "16-containers.md", or the project's own "chapter-16-....md".
 SOURCE_CHAPTER = re.compile(r"^(?:chapter-)?0*(\d+)-[^/]*\.md$", re.IGNORECASE)
 SOURCE_APPENDIX = re.compile(r"^(?:appendix-)?([a-z])-[^/]*\.md$", re.IGNORECASE)
 PART_NUMBER = re.compile(r"^Part\s+(?:[IVXLC]+|\d+)\s*[:.\-–]\s*", re.IGNORECASE)
 TITLE = re.compile(r"^(?:Chapter\s+\d+|Appendix\s+[A-Z])\s*[:.]\s*", re.IGNORECASE)
-INLINE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 LABELS = {"when to use this skill": "when_to_use", "key strengths": "key_strengths"}
 LABEL = re.compile(r"^\*\*(?P<name>[^*]+?):?\*\*:?\s*$")
 SCHEMA_LINE = "# yaml-language-server: $schema=../src/skillbook/skill.schema.json\n"
@@ -352,9 +351,9 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
                     continue
                 purpose_column = header.index("purpose") if "purpose" in header else None
                 for position, row in enumerate(rows, start=1):
-                    match = SKILL_ID.search(row[0]) if row else None
+                    skill_id = mentioned_skill(row[0]) if row else None
                     where = f"{page.source}:{block.start + position + 2}"
-                    if match is None:
+                    if skill_id is None:
                         report.skipped.append(Note(where, f"table row {row[0]!r} names no @skill-id (lower-case letters, digits, hyphens)"))
                         continue
                     purpose = row[purpose_column] if purpose_column is not None and purpose_column < len(row) else None
@@ -362,9 +361,9 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
                     # Skills tables say where a skill belongs. Other tables (an index,
                     # credits) list every skill, so they place only a skill no
                     # skills table lists: under the first page that names it.
-                    known = facts.get(match.group(1))
+                    known = facts.get(skill_id)
                     lists_it = is_own or known is None or not known.chapters
-                    _merge(facts, match.group(1), page, purpose, best_for, position if is_own else None, where, lists_it, report)
+                    _merge(facts, skill_id, page, purpose, best_for, position if is_own else None, where, lists_it, report)
     return facts
 
 
@@ -390,13 +389,13 @@ def own_tables_to_directives(page: Page, facts: dict[str, SkillFacts]) -> None:
     which renders the same rows from the skills' metadata."""
     lines = page.text.split("\n")
     for block, header, rows in reversed(_tables(page)):
-        ids = [m.group(1) for row in rows if (m := SKILL_ID.search(row[0] if row else ""))]
+        ids = [skill_id for row in rows if (skill_id := mentioned_skill(row[0] if row else ""))]
         if header[:3] == ["skill", "purpose", "best for"] and len(ids) == len(rows) and all(page.key in facts[i].chapters for i in ids):
             page.replace_lines(lines, block.start, _last_text_line(lines, block) + 1, ["<!-- skillbook: skills-table -->"])
         elif header and header[0] == "skill":
             for index in range(block.start + 2, block.end):
-                lines[index] = re.sub(r"`@([a-z0-9]+(?:-[a-z0-9]+)*)`", lambda m: f"[`@{m.group(1)}`](skills/{m.group(1)}.md)"
-                                      if m.group(1) in facts else m.group(0), lines[index])
+                lines[index] = MENTION_IN_CODE.sub(lambda m: f"[`@{m.group('id')}`](skills/{m.group('id')}.md)"
+                                                   if m.group("id") in facts else m.group(0), lines[index])
     page.text = "\n".join(lines)
 
 
@@ -414,10 +413,10 @@ def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existi
         taken = _introduction_blocks(blocks[index + 1:])
         if not taken or taken[0].kind != "paragraph":
             continue
-        match = SKILL_ID.search(taken[0].content)
-        if match is None or match.group(1) not in facts:
+        skill_id = mentioned_skill(taken[0].content)
+        if skill_id is None or skill_id not in facts:
             continue
-        skill = facts[match.group(1)]
+        skill = facts[skill_id]
         introduction, lists = _introduction_text(taken, lines)
         found = {"introduction": introduction, **lists}
         prior = existing.get(skill.id)
@@ -498,28 +497,28 @@ def rewrite_links(page: Page, pages: list[Page], report: ImportReport, repositor
     lines = page.text.split("\n")
     code = code_lines(page.text)
     for index, line in enumerate(lines):
-        if index in code or "](" not in line:
+        if index in code:
             continue
 
-        def replace(match: re.Match) -> str:
-            if in_code_span(line, match.start()):
-                return match.group(0)
-            target = match.group("target")
+        def replace(link: Link) -> str | None:
+            if link.image or not link.target:
+                return None
+            target = link.target
             path, _, anchor = target.partition("#")
             kind_key = _link_target(path, page.source.parent.name)
             where = f"{page.source}:{page.source_line(index)}"
             if kind_key is None:
-                return _outside_link(match, page, where, repository, report)
+                return _outside_link(link, page, where, repository, report)
             linked = by_key.get(kind_key)
             if linked is None:
                 report.links_unresolved.append(Note(where, f"{target} (the book has no {kind_key[0]} {kind_key[1]})"))
-                return match.group("text")
+                return link.text
             new_anchor = _anchor(anchor, linked, where, report) if anchor else ""
             new = linked.target + (f"#{new_anchor}" if new_anchor else "")
             report.links_resolved.append(Note(where, f"{target} -> {new}" if new != target else f"{target} (kept)"))
-            return f"[{match.group('text')}]({new}{match.group('title') or ''})"
+            return f"[{link.text}]({new}{link.title})"
 
-        lines[index] = INLINE_LINK.sub(replace, line)
+        lines[index] = replace_links(line, replace)
     page.text = "\n".join(lines)
 
 
@@ -595,10 +594,10 @@ def replace_remote_images(page: Page, report: ImportReport) -> None:
         if index in code:
             continue
         for image in reversed(remote_images(line)):
-            text = image.group("alt").strip() or "image"
+            text = image.text.strip() or "image"
             where = f"{page.source}:{page.source_line(index)}"
-            report.remote_images.append(Note(where, f"{image.group('target')} (now its text, '{text}')"))
-            line = line[:image.start()] + text + line[image.end():]
+            report.remote_images.append(Note(where, f"{image.target} (now its text, '{text}')"))
+            line = line[:image.start] + text + line[image.end:]
         lines[index] = line
     page.text = "\n".join(lines)
 
@@ -642,17 +641,17 @@ def find_repository(config: Path, sources: list[Path]) -> Repository:
 BLOB_DEPTH = 2
 
 
-def _outside_link(match: re.Match, page: Page, where: str, repository: Repository, report: ImportReport) -> str:
+def _outside_link(link: Link, page: Page, where: str, repository: Repository, report: ImportReport) -> str | None:
     """A link that names no page of the book: kept when it leaves for the web or
     names an anchor of the page; led to the repository's address when it names a
     file of the repository; otherwise made its text, and reported."""
-    target, text = match.group("target"), match.group("text")
+    target, text = link.target, link.text
     path, _, anchor = target.partition("#")
-    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
-        return match.group(0)
+    if SCHEME.match(target):
+        return None
     if not path:
         if _loose(anchor) in {_loose(slug) for slug in _heading_slugs(page.text)}:
-            return match.group(0)
+            return None
         report.links_unresolved.append(Note(where, f"#{anchor} (no such heading on this page; "
                                                    "the site has its own 'Back to top' button)"))
         return text
@@ -673,22 +672,17 @@ def _outside_link(match: re.Match, page: Page, where: str, repository: Repositor
         report.links_unresolved.append(Note(where, f"{target} (no such file in the repository)"))
         return text
     report.links_to_repository.append(Note(where, f"{target} -> {address}"))
-    return f"[{text}]({address}{match.group('title') or ''})"
+    return f"[{text}]({address}{link.title})"
 
 
 def _heading_slugs(text: str) -> list[str]:
-    return [_title_and_pin_slug(block.content) for block in read_blocks(text, "", []) if block.kind == "heading"]
-
-
-def _title_and_pin_slug(content: str) -> str:
-    pinned = re.search(r"\{[^{}]*#([^\s}]+)[^{}]*\}\s*$", content)
-    return pinned.group(1) if pinned else slugify(plain_text(re.sub(r"\s*\{[^{}]*\}\s*$", "", content)))
+    return [heading_anchor(block.content) for block in read_blocks(text, "", []) if block.kind == "heading"]
 
 
 def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
     """The chapter or appendix a relative link names, by its number or letter;
     ``folder`` is the book folder (chapters, appendices) of the page linking."""
-    if not path or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.IGNORECASE):
+    if not path or SCHEME.match(path):
         return None
     parts = path.strip("/").split("/")
     name = parts[-1]
@@ -713,11 +707,9 @@ def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
 def _anchor(anchor: str, page: Page, where: str, report: ImportReport) -> str:
     """The anchor MkDocs gives the heading that a docsify anchor names."""
     wanted = _loose(anchor)
-    for block in read_blocks(page.text, "", []):
-        if block.kind == "heading":
-            slug = slugify(plain_text(re.sub(r"\s*\{[^{}]*\}\s*$", "", block.content)))
-            if _loose(slug) == wanted:
-                return slug
+    for slug in _heading_slugs(page.text):
+        if _loose(slug) == wanted:
+            return slug
     report.links_unresolved.append(Note(where, f"#{anchor} (no such heading in {page.target}; the link goes to the page)"))
     return ""
 
@@ -747,8 +739,8 @@ def read_parts(sidebar: Path | None, report: ImportReport) -> list[tuple[str, li
         if label:
             parts.append((PART_NUMBER.sub("", label.group("title")).strip(), []))
             continue
-        link = INLINE_LINK.search(line)
-        target = _link_target(link.group("target").partition("#")[0]) if link else None
+        link = next((link for link in links(line) if not link.image), None)
+        target = _link_target(link.target.partition("#")[0]) if link else None
         if parts and target and target[0] == "chapter":
             parts[-1][1].append(target[1])
     return [(title, chapters) for title, chapters in parts if chapters]

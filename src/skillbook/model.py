@@ -10,6 +10,9 @@ SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
 SKILLS_CATALOG = f"{SKILLS_DIR}/index.md"
 PROMPT_LIBRARY = f"{PROMPTS_DIR}/index.md"
+# The whole search index, written beside Material's search/search_index.json (the
+# theme's main.html hands its address to the search worker).
+FULL_SEARCH_INDEX = "search_index.full.json"
 
 
 def skill_uri(skill_id: str) -> str:

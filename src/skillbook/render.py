@@ -17,10 +17,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from skillbook.book import PROMPT_ID, Book
-from skillbook.chapters import CHAPTER_LINK, CONTEXT, EXPECTED, code_lines, in_code_span, plain_text
+from skillbook.chapters import CONTEXT, EXPECTED, code_lines, plain_text
+from skillbook.code_spans import code_span_delimiter, code_spans
 from skillbook.collection import CollectionSkill
 from skillbook.directives import DIRECTIVES
-from skillbook.fences import longest_run
+from skillbook.links import CHAPTER_FILE_TARGET, SCHEME, Link, replace_links, target_positions, unlinked
 from skillbook.model import (  # noqa: F401 - the site's addresses, named here for the adapter
     PROMPT_LIBRARY, PROMPTS_DIR, SKILLS_CATALOG, SKILLS_DIR, Chapter, Directive, Document, Prompt, Skill, prompt_uri,
     skill_uri,
@@ -29,13 +30,15 @@ from skillbook.options import assistant_records
 from skillbook.placeholders import Slot, slots
 from skillbook.prompt_parts import prompt_parts
 from skillbook.safety import neutralise
+from skillbook.skill_ids import SKILL_ID_REGEX
 from skillbook.text import count
 from skillbook.tokens import estimate_tokens
 
-# Inline links and images of chapter Markdown, and targets that need no rewriting.
-RELATIVE_LINK = re.compile(r"(?P<open>\]\(\s*)(?P<target><[^>\n]*>|[^)\s]+)")
-EXTERNAL_TARGET = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
-CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
+def _external(target: str) -> bool:
+    """Whether a link's target needs no rewriting on another page: it names its scheme, or starts at the site's root."""
+    return target.startswith("/") or SCHEME.match(target) is not None
 
 
 def inline_markdown(value: str) -> Markup:
@@ -48,10 +51,10 @@ def inline_markdown(value: str) -> Markup:
     Markdown."""
     value = value.lstrip()
     parts, last = [], 0
-    for match in CODE_SPAN.finditer(value):
-        parts.append(_escape_text(value[last:match.start()]))
-        parts.append(f"<code>{_entities(match.group(2).strip())}</code>")
-        last = match.end()
+    for span in code_spans(value):
+        parts.append(_escape_text(value[last:span.start]))
+        parts.append(f"<code>{_entities(value[span.inner].strip())}</code>")
+        last = span.end
     parts.append(_escape_text(value[last:]))
     text = "".join(parts)
     # At the start of a paragraph or list item "#" opens a heading and "[x]:" defines a
@@ -95,7 +98,7 @@ def code_span(text: str) -> Markup:
     """Text as a Markdown code span, which shows it exactly (Markdown escapes it):
     delimited by more backticks than it holds, on one line."""
     text = " ".join(text.split("\n"))
-    delimiter = longest_run(text) + "`"
+    delimiter = code_span_delimiter(text)
     return Markup(f"{delimiter} {text} {delimiter}")
 
 
@@ -106,11 +109,6 @@ def exact_attribute(text: str) -> Markup:
     blank-looking lines of the whole page, attributes included, and reads the
     attributes of HTML in Markdown with one level of entities less."""
     return Markup(quote(text, safe=""))
-
-
-# An inline link or image, [text](target) or [text][label]: copied, it keeps its
-# text only, as its target is a page of this site relative to the chapter.
-_LINK = re.compile(r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
 
 
 def card_markdown(prompt: Prompt) -> Markup:
@@ -127,11 +125,10 @@ def _card_markdown(title: str, context: str | None, expected: str | None) -> Mar
 
 def card_about(title: str, context: str | None, expected: str | None) -> dict[str, str | None]:
     """A card's title, context and expected output as "Copy as Markdown" copies
-    them: as written, links reduced to their text."""
-    def unlinked(markdown: str | None) -> str | None:
-        return None if markdown is None else _LINK.sub(r"\1", markdown)
-
-    return {"title": unlinked(title), "context": unlinked(context), "expected": unlinked(expected)}
+    them: as written, links reduced to their text (their targets are pages of
+    this site, relative to the chapter)."""
+    return {"title": unlinked(title), "context": None if context is None else unlinked(context),
+            "expected": None if expected is None else unlinked(expected)}
 
 
 def front_matter_value(value: str) -> Markup:
@@ -279,7 +276,7 @@ class Renderer:
         """The book's skills that the prompt's invocations holding a placeholder
         (``@[language]-expert``) can become, for the card to tell a reader whose
         value makes no skill of the book, as an attribute value."""
-        patterns = [re.compile("".join(r"[a-z0-9]+(?:-[a-z0-9]+)*" if piece.startswith("[") else re.escape(piece)
+        patterns = [re.compile("".join(SKILL_ID_REGEX if piece.startswith("[") else re.escape(piece)
                                        for piece in re.split(r"(\[[^\]]+\])", part[1]) if piece))
                     for part in self._prompt_parts(prompt) if part[0] == "skill" and "[" in part[1]]
         ids = sorted(skill for skill in self.book.skills if any(p.fullmatch(skill) for p in patterns))
@@ -397,12 +394,13 @@ class Renderer:
 
     def _mark_unwritten_chapters(self, markdown: str, page_uri: str) -> str:
         """Links to chapters not written yet become their text with a "coming soon" note."""
-        def replace(match: re.Match) -> str:
-            if in_code_span(markdown, match.start()) or not self.book.is_unwritten(match.group("href")):
-                return match.group(0)
-            return self._render("unwritten-chapter-link.md", page_uri, text=Markup(match.group("text"))).strip("\n")
+        def replace(link: Link) -> str | None:
+            chapter_file = CHAPTER_FILE_TARGET.match(link.target)
+            if link.image or not link.text or chapter_file is None or not self.book.is_unwritten(chapter_file.group("href")):
+                return None
+            return self._render("unwritten-chapter-link.md", page_uri, text=Markup(link.text)).strip("\n")
 
-        return CHAPTER_LINK.sub(replace, markdown)
+        return replace_links(markdown, replace)
 
     def _from_chapter(self, markdown: str, chapter_uri: str, page_uri: str) -> Markup:
         """Markdown from a chapter (a prompt's title, context or expected output) shown
@@ -412,13 +410,13 @@ class Renderer:
             markdown = "\n".join(neutralise(markdown.split("\n"), code_lines(markdown)))
         markdown = self._mark_unwritten_chapters(markdown, page_uri)
         if page_uri != chapter_uri:
-            def relink(match: re.Match) -> str:
-                target = match.group("target").strip("<>")
-                if in_code_span(markdown, match.start()) or EXTERNAL_TARGET.match(target):
-                    return match.group(0)
-                return match.group("open") + _retarget(target, chapter_uri, page_uri)
-
-            markdown = RELATIVE_LINK.sub(relink, markdown)
+            out, last = [], 0
+            for at in target_positions(markdown):
+                if at.target and not _external(at.target):
+                    new = _retarget(at.target, chapter_uri, page_uri)
+                    out += [markdown[last:at.start], f"<{new}>" if at.angled else new]
+                    last = at.end
+            markdown = "".join(out) + markdown[last:]
         return Markup(markdown)
 
     def _render(self, template: str, page_uri: str, **context) -> str:
@@ -436,7 +434,7 @@ class Renderer:
             for number in dict.fromkeys(p.chapter_key for p in prompts):
                 chapter = self.book.chapter(number)
                 for label, (href, title) in chapter.references.items():
-                    target = href if EXTERNAL_TARGET.match(href) else _retarget(href, chapter.src_uri, page_uri)
+                    target = href if _external(href) else _retarget(href, chapter.src_uri, page_uri)
                     quoted = ' "{}"'.format(title.replace('"', "&quot;")) if title else ""
                     definitions.append(f"[{label}]: {target}{quoted}")
             return Markup("\n".join(definitions))

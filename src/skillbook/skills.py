@@ -17,14 +17,14 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from skillbook.links import target_positions
 from skillbook.model import Skill
 from skillbook.problems import Problem, Severity
+from skillbook.skill_ids import is_skill_id
 from skillbook.sources import MAX_SKILL_BYTES, read_source
 from skillbook.yaml_source import load_yaml
 
 SCHEMA_FILE = "skill.schema.json"
-# Inline Markdown links in metadata text: ``[text](target``.
-LINK_TARGET = re.compile(r"\]\(\s*<?((?:[^\s()>]|\([^\s()>]*\))*)")  # balanced parentheses are the target's
 # Metadata is shown on pages in several folders, so its links can only be absolute http(s) URLs.
 SAFE_TARGET = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
@@ -87,7 +87,7 @@ def parse_skill(path: Path, text: str, problems: list[Problem]) -> Skill | None:
         problems.append(Problem(
             str(path), _line(node, ["id"]),
             f"skill id '{skill_id}' differs from its file name '{path.name}'; "
-            f"rename the file to '{skill_id}{path.suffix}'" + (f" or set 'id: {path.stem}'" if re.match(skill_schema()["properties"]["id"]["pattern"], path.stem) else ""),
+            f"rename the file to '{skill_id}{path.suffix}'" + (f" or set 'id: {path.stem}'" if is_skill_id(path.stem) else ""),
         ))
     return Skill(
         id=skill_id,
@@ -144,7 +144,8 @@ def _unsafe_links(node: yaml.Node, data: dict[str, Any]) -> list[tuple[list[Any]
         for index, item in enumerate(items):
             if not isinstance(item, str):
                 continue
-            for target in LINK_TARGET.findall(item):
+            # Only inline links: a "[label]: target" line is shown as text in metadata.
+            for target in (at.target for at in target_positions(item)):
                 if not SAFE_TARGET.match(target):
                     found.append(([key, index] if isinstance(value, list) else [key], target))
     return found
