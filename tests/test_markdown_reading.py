@@ -9,7 +9,9 @@ from pathlib import Path
 
 from skillbook.chapters import parse_chapter, parse_document
 from skillbook.code_spans import CodeSpan, code_spans
-from skillbook.importer import ImportReport, Page, Repository, read_skills, rewrite_links
+from skillbook.importer import (
+    ImportReport, Page, Repository, SkillFacts, introductions_to_directives, read_skills, rewrite_links, unwrap_centred_html,
+)
 from skillbook.links import link_targets, links
 from skillbook.model import ChapterLink, PageLink
 from skillbook.problems import Problem
@@ -139,3 +141,24 @@ def test_a_code_block_opening_with_a_skill_id_is_noted_for_the_same_ids_as_a_pro
     chapter = parse_chapter("chapter-1-a.md", "docs/chapter-1-a.md",
                             "# Chapter 1: A\n\n```python\n@docker-expert build\n```\n\n```python\n@Docker build\n```\n", [])
     assert [(m.skill_id, m.language, m.line) for m in chapter.code_mentions] == [("docker-expert", "python", 3)]
+
+
+# -- the importer edits pages where the chapter reader found their parts -----------------------------
+
+def test_a_code_block_below_unwrapped_html_stays_code():
+    # The wrapper's lines go; the code block below them moves up and is still code.
+    page = Page(Path("book/README.md"), "home", None,
+                '<div align="center">\n\n# Title\n\n</div>\n\n```html\n<p align="center">Logo</p>\n```')
+    unwrap_centred_html(page, ImportReport(Path("project"), dry_run=True))
+    assert page.text == '# Title\n\n```html\n<p align="center">Logo</p>\n```'
+
+
+def test_a_numbered_list_of_an_introduction_is_its_items():
+    page = Page(Path("book/chapters/01-start.md"), "chapter", 1,
+                "# Chapter 1: Start\n\n## Skill Introduction\n\nThe `@docker-expert` skill builds images.\n\n"
+                "**Key strengths:**\n\n1. Small images\n2. Fast builds\n   and caches\n", "chapter-1-start.md")
+    facts = {"docker-expert": SkillFacts("docker-expert", "Builds images", None, [1], 1, "book/chapters/01-start.md:5")}
+    introductions_to_directives(page, facts, {}, ImportReport(Path("project"), dry_run=True))
+    assert facts["docker-expert"].key_strengths == ["Small images", "Fast builds and caches"]
+    assert facts["docker-expert"].introduction == "The `@docker-expert` skill builds images."
+    assert page.text == "# Chapter 1: Start\n\n## Skill Introduction\n\n<!-- skillbook: skill-introduction docker-expert -->\n"

@@ -385,6 +385,48 @@ def read_blocks(body: str, path: str, problems: list[Problem]) -> list[Block]:
     return _blocks(_block_parser.parse(body), body.split("\n"), path, 0, problems)
 
 
+def list_items(markdown: str) -> list[str]:
+    """The text of each item of the list ``markdown`` opens with, its lines (and
+    those of lists inside it) joined by spaces: ``- a``, ``* b``, ``1. c`` alike."""
+    items: list[str] = []
+    depth = 0
+    for token in _block_parser.parse(markdown):
+        if token.type == "list_item_open":
+            depth += 1
+            if depth == 1:
+                items.append("")
+        elif token.type == "list_item_close":
+            depth -= 1
+        elif token.type == "inline" and depth > 0:
+            text = " ".join(line.strip() for line in token.content.split("\n"))
+            items[-1] = f"{items[-1]} {text}" if items[-1] else text
+    return items
+
+
+@dataclass(frozen=True)
+class BodyReading:
+    """A page body read once: its top-level blocks, the lines (0-based) of its
+    code blocks, in lists and quotes too, and the problems the reading found."""
+
+    text: str
+    blocks: list[Block]
+    code_lines: frozenset[int]
+    problems: list[Problem]
+
+    @property
+    def heading_anchors(self) -> list[str]:
+        """The anchor of each heading, in order (repeated ones unnumbered)."""
+        return [heading_anchor(block.content) for block in self.blocks if block.kind == "heading"]
+
+
+def read_body(body: str, path: str) -> BodyReading:
+    """A page body's blocks, code lines and problems, from one parse."""
+    tokens = _block_parser.parse(body)
+    problems: list[Problem] = []
+    blocks = _blocks(tokens, body.split("\n"), path, 0, problems)
+    return BodyReading(body, blocks, frozenset(_code_lines(tokens)), problems)
+
+
 def code_lines(body: str) -> set[int]:
     """Lines (0-based) of every code block of a page body, in lists and quotes too."""
     return _code_lines(_block_parser.parse(body))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from skillbook.chapters import Block, chapter_key, code_lines, heading_anchor, parse_chapter, plain_text, read_blocks
+from skillbook.chapters import Block, BodyReading, chapter_key, code_lines, list_items, parse_chapter, plain_text, read_body
 from skillbook.links import SCHEME, Link, links, remote_images, replace_links
 from skillbook.options import load_options
 from skillbook.problems import Problem
@@ -72,6 +72,15 @@ class Page:
     # The lines the import replaced so far, as (first line, lines taken out,
     # lines put in), so that a note names the line of the source.
     edits: list[tuple[int, int, int]] = field(default_factory=list)
+    _reading: BodyReading | None = field(default=None, repr=False, compare=False)
+
+    def reading(self) -> BodyReading:
+        """The page's text as the chapter reader reads it: blocks with their lines,
+        code lines, heading anchors. Read once for each version of the text, so
+        every step of the import edits the page at the positions the reader found."""
+        if self._reading is None or self._reading.text != self.text:
+            self._reading = read_body(self.text, str(self.source))
+        return self._reading
 
     def replace_lines(self, lines: list[str], start: int, end: int, new: list[str]) -> None:
         """``lines[start:end] = new``, remembered."""
@@ -278,10 +287,8 @@ def lengthen_fences(page: Page, report: ImportReport) -> None:
     """A code block pasted inside a prompt closes the prompt early: the prompt's
     fences are made longer, as the chapter reader's fix says, so that the prompt
     is what the author meant, inner fences included."""
-    problems: list[Problem] = []
-    read_blocks(page.text, str(page.source), problems)
     lines = page.text.split("\n")
-    for problem in problems:
+    for problem in page.reading().problems:
         if isinstance(problem.fix, tuple) and problem.fix:
             opening, closing = problem.fix
             for edit in problem.fix:
@@ -293,8 +300,8 @@ def lengthen_fences(page: Page, report: ImportReport) -> None:
     page.text = "\n".join(lines)
 
 
-def _title(text: str) -> str | None:
-    heading = next((b for b in read_blocks(text, "", []) if b.kind == "heading" and b.level == 1), None)
+def _title(page: Page) -> str | None:
+    heading = next((b for b in page.reading().blocks if b.kind == "heading" and b.level == 1), None)
     return plain_text(heading.content) if heading else None
 
 
@@ -304,7 +311,7 @@ def name_pages(pages: list[Page]) -> None:
         if page.kind == "home":
             page.target = "index.md"
             continue
-        title = _title(page.text) or page.source.stem
+        title = _title(page) or page.source.stem
         slug = prompt_slug(TITLE.sub("", title)) or prompt_slug(page.source.stem) or "untitled"
         prefix = f"appendix-{page.key.lower()}" if page.kind == "appendix" else f"chapter-{page.key}"
         page.target = f"{prefix}-{slug}.md"
@@ -325,7 +332,7 @@ def _cells(line: str) -> list[str]:
 def _tables(page: Page) -> list[tuple[Block, list[str], list[list[str]]]]:
     lines = page.text.split("\n")
     found = []
-    for block in read_blocks(page.text, str(page.source), []):
+    for block in page.reading().blocks:
         if block.kind == "table":
             rows = [_cells(line) for line in lines[block.start:block.end]]
             found.append((block, [c.lower() for c in rows[0]], rows[2:]))
@@ -405,7 +412,7 @@ def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existi
     "Key strengths" lists) becomes the skill-introduction directive when its text
     is the skill's metadata: new skills take it as theirs."""
     lines = page.text.split("\n")
-    blocks = read_blocks(page.text, str(page.source), [])
+    blocks = page.reading().blocks
     replacements: list[tuple[int, int, str]] = []
     for index, block in enumerate(blocks):
         if block.kind != "heading" or plain_text(block.content).lower() != "skill introduction":
@@ -465,23 +472,12 @@ def _introduction_text(blocks: list[Block], lines: list[str]) -> tuple[str, dict
         if label and label.group("name").strip().lower() in LABELS:
             current = LABELS[label.group("name").strip().lower()]
         elif block.kind == "list" and current is not None:
-            lists[current].extend(_items(lines[block.start:block.end]))
+            lists[current].extend(list_items("\n".join(lines[block.start:block.end])))
         elif block.kind == "paragraph" and current is None:
             paragraphs.append(" ".join(line.strip() for line in text.split("\n")))
         else:
             return "", lists  # prose the metadata has no place for: not an introduction
     return "\n\n".join(paragraphs), lists
-
-
-def _items(lines: list[str]) -> list[str]:
-    items: list[str] = []
-    for line in lines:
-        bullet = re.match(r"^[-*+]\s+(.*)$", line)
-        if bullet:
-            items.append(bullet.group(1).strip())
-        elif line.strip() and items:
-            items[-1] += " " + line.strip()
-    return items
 
 
 # -- links ------------------------------------------------------------------------------------------
@@ -495,7 +491,7 @@ def rewrite_links(page: Page, pages: list[Page], report: ImportReport, repositor
     cannot, and a link to an anchor the page lacks, becomes its text."""
     by_key = {(p.kind, p.key): p for p in pages}
     lines = page.text.split("\n")
-    code = code_lines(page.text)
+    code = page.reading().code_lines
     for index, line in enumerate(lines):
         if index in code:
             continue
@@ -532,7 +528,7 @@ def unwrap_centred_html(page: Page, report: ImportReport) -> None:
     ``<p align="center">``, which the site would show as text: the wrapper goes,
     its content stays as Markdown, and an ``<img>`` in it becomes a Markdown image."""
     lines = page.text.split("\n")
-    code = code_lines(page.text)
+    code = page.reading().code_lines
     index = 0
     while index < len(lines):
         opening = CENTRED.match(lines[index]) if index not in code else None
@@ -573,6 +569,9 @@ def unwrap_centred_html(page: Page, report: ImportReport) -> None:
             first += 1
         page.replace_lines(lines, index, first, [rest.strip()] if rest.strip() else [])
         report.html_unwrapped.append(Note(where, f'<{name} align="center"> ... </{name}> (line {closing_line})'))
+        # Lines went: the code blocks below are found where they are now.
+        page.text = "\n".join(lines)
+        code = page.reading().code_lines
     page.text = "\n".join(lines)
 
 
@@ -589,7 +588,7 @@ def replace_remote_images(page: Page, report: ImportReport) -> None:
     """An image on another host would be loaded from there by every reader, which
     the site never does: it becomes its text (a badge's link keeps its target)."""
     lines = page.text.split("\n")
-    code = code_lines(page.text)
+    code = page.reading().code_lines
     for index, line in enumerate(lines):
         if index in code:
             continue
@@ -650,7 +649,7 @@ def _outside_link(link: Link, page: Page, where: str, repository: Repository, re
     if SCHEME.match(target):
         return None
     if not path:
-        if _loose(anchor) in {_loose(slug) for slug in _heading_slugs(page.text)}:
+        if _loose(anchor) in {_loose(slug) for slug in page.reading().heading_anchors}:
             return None
         report.links_unresolved.append(Note(where, f"#{anchor} (no such heading on this page; "
                                                    "the site has its own 'Back to top' button)"))
@@ -673,10 +672,6 @@ def _outside_link(link: Link, page: Page, where: str, repository: Repository, re
         return text
     report.links_to_repository.append(Note(where, f"{target} -> {address}"))
     return f"[{text}]({address}{link.title})"
-
-
-def _heading_slugs(text: str) -> list[str]:
-    return [heading_anchor(block.content) for block in read_blocks(text, "", []) if block.kind == "heading"]
 
 
 def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
@@ -707,7 +702,7 @@ def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
 def _anchor(anchor: str, page: Page, where: str, report: ImportReport) -> str:
     """The anchor MkDocs gives the heading that a docsify anchor names."""
     wanted = _loose(anchor)
-    for slug in _heading_slugs(page.text):
+    for slug in page.reading().heading_anchors:
         if _loose(slug) == wanted:
             return slug
     report.links_unresolved.append(Note(where, f"#{anchor} (no such heading in {page.target}; the link goes to the page)"))
