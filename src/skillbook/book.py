@@ -17,7 +17,7 @@ from skillbook.model import PROMPT_LIBRARY, SKILLS_CATALOG, Chapter, Directive, 
 from skillbook.options import BookOptions, load_options
 from skillbook.placeholders import names_no_skill
 from skillbook.problems import Problem, Severity
-from skillbook.prompt_parts import MENTION
+from skillbook.prompt_parts import MENTION, Part, prompt_parts
 from skillbook.published import LOCK_FILE, check_published, read_lock
 from skillbook.skill_ids import SKILL_ID
 from skillbook.skills import is_skill_file, parse_skill
@@ -75,6 +75,7 @@ class Book:
                 if other in self.skills and other != skill.id:
                     self._related[skill.id].add(other)
                     self._related[other].add(skill.id)
+        self._prompt_parts: dict[str, list[Part]] = {}
         # Where a chapter introduces a skill: skill id -> (chapter, its section's title).
         self.introductions: dict[str, tuple[Chapter, str | None]] = {}
         for chapter in self.chapters:
@@ -146,6 +147,13 @@ class Book:
 
     def related(self, skill: Skill) -> list[Skill]:
         return [self.skills[i] for i in sorted(self._related[skill.id], key=lambda i: self.skills[i].sort_key)]
+
+    def prompt_parts(self, prompt: Prompt) -> list[Part]:
+        """The prompt's text in parts (skill invocations of this book, placeholders,
+        text), split once for all the cards that show it."""
+        if prompt.text not in self._prompt_parts:
+            self._prompt_parts[prompt.text] = prompt_parts(prompt.text, self.skills)
+        return self._prompt_parts[prompt.text]
 
     def is_unwritten(self, href: str) -> bool:
         """Whether a link to a chapter file points at a chapter the book does not have yet."""
