@@ -10,7 +10,7 @@ from pathlib import Path
 from skillbook.chapters import parse_chapter, parse_document
 from skillbook.code_spans import CodeSpan, code_spans
 from skillbook.importer import (
-    ImportReport, Page, Repository, SkillFacts, introductions_to_directives, read_skills, rewrite_links, unwrap_centred_html,
+    ImportReport, Page, PageKind, Repository, SkillFacts, introductions_to_directives, read_skills, rewrite_links, unwrap_centred_html,
 )
 from skillbook.links import link_targets, links
 from skillbook.model import ChapterLink, PageLink
@@ -76,8 +76,8 @@ def test_the_link_check_reads_a_target_in_angle_brackets_whole():
 
 def _pages(first_chapter: str) -> list[Page]:
     return [
-        Page(Path("book/chapters/01-start.md"), "chapter", 1, first_chapter, "chapter-1-start.md"),
-        Page(Path("book/chapters/02-setup.md"), "chapter", 2, "# Chapter 2: Setup\n\n## Installing {#install}\n",
+        Page(Path("book/chapters/01-start.md"), PageKind.CHAPTER, 1, first_chapter, "chapter-1-start.md"),
+        Page(Path("book/chapters/02-setup.md"), PageKind.CHAPTER, 2, "# Chapter 2: Setup\n\n## Installing {#install}\n",
              "chapter-2-setup.md"),
     ]
 
@@ -128,7 +128,7 @@ def test_the_schemas_write_the_skill_id_pattern_of_the_code():
 
 def test_a_table_row_naming_an_invalid_id_names_no_skill():
     # "@docker_expert" was read as the skill "docker", which the book would then have made.
-    page = Page(Path("book/chapters/01-start.md"), "chapter", 1,
+    page = Page(Path("book/chapters/01-start.md"), PageKind.CHAPTER, 1,
                 "# Chapter 1: Start\n\n| Skill | Purpose | Best For |\n|---|---|---|\n| `@docker_expert` | Builds images | Ops |\n",
                 "chapter-1-start.md")
     report = ImportReport(Path("project"), dry_run=True)
@@ -147,14 +147,14 @@ def test_a_code_block_opening_with_a_skill_id_is_noted_for_the_same_ids_as_a_pro
 
 def test_a_code_block_below_unwrapped_html_stays_code():
     # The wrapper's lines go; the code block below them moves up and is still code.
-    page = Page(Path("book/README.md"), "home", None,
+    page = Page(Path("book/README.md"), PageKind.HOME, None,
                 '<div align="center">\n\n# Title\n\n</div>\n\n```html\n<p align="center">Logo</p>\n```')
     unwrap_centred_html(page, ImportReport(Path("project"), dry_run=True))
     assert page.text == '# Title\n\n```html\n<p align="center">Logo</p>\n```'
 
 
 def test_a_numbered_list_of_an_introduction_is_its_items():
-    page = Page(Path("book/chapters/01-start.md"), "chapter", 1,
+    page = Page(Path("book/chapters/01-start.md"), PageKind.CHAPTER, 1,
                 "# Chapter 1: Start\n\n## Skill Introduction\n\nThe `@docker-expert` skill builds images.\n\n"
                 "**Key strengths:**\n\n1. Small images\n2. Fast builds\n   and caches\n", "chapter-1-start.md")
     facts = {"docker-expert": SkillFacts("docker-expert", "Builds images", None, [1], 1, "book/chapters/01-start.md:5")}

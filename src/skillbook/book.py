@@ -7,7 +7,9 @@ import difflib
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple, TypeVar, cast
 from pathlib import Path
 
 from skillbook.chapters import chapter_key, parse_chapter, parse_document
@@ -31,6 +33,20 @@ RESERVED_IDS = {"index"}
 # Prompt ids follow the rule of skill ids.
 PROMPT_ID = SKILL_ID
 LOOKS_LIKE_CHAPTER = re.compile(r"^(?:chapter[-_ ]?\d|appendix[-_ ]?[a-z](?:[-_ .]|$))", re.IGNORECASE)
+
+
+class Introduction(NamedTuple):
+    """Where a chapter introduces a skill (``skill-introduction``)."""
+
+    chapter: Chapter
+    section_title: str | None
+
+
+class ChapterGroup(NamedTuple):
+    """Chapters grouped as the navigation shows them: a part, or the appendices."""
+
+    title: str
+    chapters: list[Chapter]
 
 
 @dataclass
@@ -77,11 +93,11 @@ class Book:
                     self._related[other].add(skill.id)
         self._prompt_parts: dict[str, list[Part]] = {}
         # Where a chapter introduces a skill: skill id -> (chapter, its section's title).
-        self.introductions: dict[str, tuple[Chapter, str | None]] = {}
+        self.introductions: dict[str, Introduction] = {}
         for chapter in self.chapters:
             for directive in chapter.directives:
                 if directive.name == "skill-introduction" and directive.args:
-                    self.introductions.setdefault(directive.args[0], (chapter, directive.section_title))
+                    self.introductions.setdefault(directive.args[0], Introduction(chapter, directive.section_title))
 
     @property
     def errors(self) -> list[Problem]:
@@ -103,22 +119,22 @@ class Book:
     def templates(self) -> list[Prompt]:
         return [p for p in self.prompts.values() if p.is_template]
 
-    def groups(self) -> list[tuple[str, list[Chapter]]]:
+    def groups(self) -> list[ChapterGroup]:
         """The chapters as the navigation, the home page and the library group them:
         by part when the book has parts (chapters in none come after them), then
         the appendices."""
         chapters = [c for c in self.chapters if not c.is_appendix]
         appendices = [c for c in self.chapters if c.is_appendix]
-        groups: list[tuple[str, list[Chapter]]] = []
+        groups: list[ChapterGroup] = []
         if self.options.parts:
             for part in self.options.parts:
-                groups.append((part.label, [c for n in part.chapters if (c := self.chapter(n)) is not None]))
+                groups.append(ChapterGroup(part.label, [c for n in part.chapters if (c := self.chapter(n)) is not None]))
             placed = {n for part in self.options.parts for n in part.chapters}
-            groups.append(("Other chapters", [c for c in chapters if c.number not in placed]))
+            groups.append(ChapterGroup("Other chapters", [c for c in chapters if c.number not in placed]))
         else:
-            groups.append(("Chapters", chapters))
-        groups.append(("Appendices", appendices))
-        return [(title, members) for title, members in groups if members]
+            groups.append(ChapterGroup("Chapters", chapters))
+        groups.append(ChapterGroup("Appendices", appendices))
+        return [group for group in groups if group.chapters]
 
     @staticmethod
     def by_skill(prompts: list[Prompt]) -> list[tuple[str | None, list[Prompt]]]:
@@ -160,6 +176,19 @@ class Book:
         return self.chapter(chapter_key(href)) is None
 
 
+# What a source file is read into: a skill (None when its file has errors), a chapter or another page.
+Parsed = TypeVar("Parsed", bound=Skill | Document | None)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A source file's text, what it was read into, and the problems found in it."""
+
+    text: str
+    result: Skill | Document | None
+    problems: list[Problem]
+
+
 class ParsedSources:
     """What each source file was read into, with the problems found in it, kept
     with the file's text: a book loaded again (under ``mkdocs serve``, on every
@@ -167,17 +196,18 @@ class ParsedSources:
     are never changed afterwards, so two books may share them."""
 
     def __init__(self) -> None:
-        self._parsed: dict[str, tuple[str, object, list[Problem]]] = {}
+        self._parsed: dict[str, ParsedFile] = {}
 
-    def parse(self, path: Path, text: str, problems: list[Problem], parse):
+    def parse(self, path: Path, text: str, problems: list[Problem], parse: Callable[[list[Problem]], Parsed]) -> Parsed:
         """``parse(problems)``'s result for the file at ``path`` holding ``text``."""
         key = str(path)
         kept = self._parsed.get(key)
-        if kept is None or kept[0] != text:
+        if kept is None or kept.text != text:
             found: list[Problem] = []
-            kept = self._parsed[key] = (text, parse(found), found)
-        problems.extend(kept[2])
-        return kept[1]
+            kept = self._parsed[key] = ParsedFile(text, parse(found), found)
+        problems.extend(kept.problems)
+        # A path is always read by the same reader: a skill file's into a skill, a page's into a page.
+        return cast(Parsed, kept.result)
 
 
 def load_book(

@@ -14,6 +14,7 @@ import functools
 import re
 from urllib.parse import unquote
 from dataclasses import dataclass
+from enum import StrEnum
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -21,7 +22,7 @@ from markdown_it.token import Token
 from skillbook.fences import NestedFence, nested_fence
 from skillbook.limits import MAX_NESTING, within_limits
 from skillbook.links import SCHEME, chapter_links, link_targets, remote_images
-from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt
+from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt, Reference
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
 from skillbook.safety import unsafe_links
@@ -55,11 +56,24 @@ _block_parser = MarkdownIt("commonmark", {"maxNesting": 4 * MAX_NESTING}).enable
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+class BlockKind(StrEnum):
+    """What a top-level block of Markdown is."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    FENCE = "fence"  # a fenced code block
+    LIST = "list"
+    TABLE = "table"
+    RULE = "rule"  # a thematic break, "---"
+    HTML = "html"  # a block of raw HTML, directives' comments included
+    OTHER = "other"  # a quote, an indented code block...
+
+
 @dataclass
 class Block:
     """A top-level Markdown block with its source lines (0-based, end exclusive)."""
 
-    kind: str  # heading, paragraph, fence, list, table, rule, html, other
+    kind: BlockKind
     start: int
     end: int
     content: str = ""
@@ -126,7 +140,7 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     offset = chapter.body_offset
     lines = chapter.body.split("\n")
 
-    title = next((b.content for b in blocks if b.kind == "heading" and b.level == 1), None)
+    title = next((b.content for b in blocks if b.kind is BlockKind.HEADING and b.level == 1), None)
     if title is None:
         problems.append(Problem(path, offset + 1, f"{chapter.name} has no title; start it with '# {chapter.label}: Title'"))
         title = chapter.label
@@ -138,12 +152,12 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     titled_from: dict[str, int] = {}
     owned_headings: set[int] = set()
     for index, block in enumerate(blocks):
-        if block.kind == "heading":
+        if block.kind is BlockKind.HEADING:
             heading = block
             if block.level == 2:
                 section_title = _title_and_pin(block.content)[0]
                 section_id = heading_anchor(block.content)
-        elif block.kind == "fence":
+        elif block.kind is BlockKind.FENCE:
             prompt = _prompt(blocks, index, heading, section_title, chapter, lines, titled_from, problems)
             if prompt:
                 prompt.section_id = section_id
@@ -153,12 +167,12 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
                 chapter.prompts.append(prompt)
     for directive in chapter.directives:
         directive.section_title = next(
-            (_title_and_pin(b.content)[0] for b in reversed(blocks) if b.kind == "heading" and b.level == 2 and b.start < directive.start),
+            (_title_and_pin(b.content)[0] for b in reversed(blocks) if b.kind is BlockKind.HEADING and b.level == 2 and b.start < directive.start),
             None,
         )
     chapter.headings = [
         Heading(heading_anchor(b.content), offset + b.start + 1)
-        for b in blocks if b.kind == "heading" and b.start not in owned_headings
+        for b in blocks if b.kind is BlockKind.HEADING and b.start not in owned_headings
     ]
     return chapter
 
@@ -183,12 +197,12 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
     document.lists_after_paragraph = _lists_after_paragraph(tokens, lines)
     document.anchors = _anchors(blocks, lines, document.code_lines)
     document.page_links = _page_links(lines, document.code_lines, offset)
-    document.directives = [d for b in blocks if b.kind == "html" and (d := _directive(b, offset, document.path, problems))]
+    document.directives = [d for b in blocks if b.kind is BlockKind.HTML and (d := _directive(b, offset, document.path, problems))]
     for block in blocks:
-        if block.kind in ("paragraph", "heading", "list", "table", "other"):
+        if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST, BlockKind.TABLE, BlockKind.OTHER):
             document.chapter_links.extend(_chapter_links(lines, block, offset))
     document.references = {
-        label: (reference["href"], reference.get("title")) for label, reference in env.get("references", {}).items()
+        label: Reference(reference["href"], reference.get("title")) for label, reference in env.get("references", {}).items()
     }
     _check_skillbook_comments(body, blocks, document.path, offset, problems)
     return blocks
@@ -224,7 +238,7 @@ def _anchors(blocks: list[Block], lines: list[str], code: set[int]) -> set[str]:
     when repeated, as the ``toc`` extension numbers them) and ids set by attribute lists."""
     anchors: set[str] = set()
     for block in blocks:
-        if block.kind == "heading":
+        if block.kind is BlockKind.HEADING:
             slug = heading_anchor(block.content)
             unique, number = slug, 0
             while unique in anchors:
@@ -255,8 +269,8 @@ def _page_links(lines: list[str], code: set[int], offset: int) -> list[PageLink]
 def _check_skillbook_comments(body: str, blocks: list[Block], path: str, offset: int, problems: list[Problem]) -> None:
     """A comment that mentions skillbook but is not a directive on a line of its own renders
     nothing; say so rather than leave the author wondering."""
-    directive_lines = {b.start for b in blocks if b.kind == "html" and DIRECTIVE.match(b.content)}
-    code = [(b.start, b.end) for b in blocks if b.kind == "fence"]
+    directive_lines = {b.start for b in blocks if b.kind is BlockKind.HTML and DIRECTIVE.match(b.content)}
+    code = [(b.start, b.end) for b in blocks if b.kind is BlockKind.FENCE]
     for match in SKILLBOOK_COMMENT.finditer(body):
         index = body.count("\n", 0, match.start())
         if index in directive_lines or any(start <= index < end for start, end in code):
@@ -308,9 +322,9 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
             continue
         start, end = token.map
         if token.type == "heading_open":
-            blocks.append(Block("heading", start, end, tokens[i + 1].content, int(token.tag[1])))
+            blocks.append(Block(BlockKind.HEADING, start, end, tokens[i + 1].content, int(token.tag[1])))
         elif token.type == "paragraph_open":
-            blocks.append(Block("paragraph", start, end, tokens[i + 1].content))
+            blocks.append(Block(BlockKind.PARAGRAPH, start, end, tokens[i + 1].content))
         elif token.type == "fence":
             if start in inside_nested:
                 pass
@@ -322,17 +336,17 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
                 ))
             else:
                 _check_swallowed(token, path, offset, problems)
-            blocks.append(Block("fence", start, end, token.content, info=token.info.strip()))
+            blocks.append(Block(BlockKind.FENCE, start, end, token.content, info=token.info.strip()))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            blocks.append(Block("list", start, end))
+            blocks.append(Block(BlockKind.LIST, start, end))
         elif token.type == "hr":
-            blocks.append(Block("rule", start, end))
+            blocks.append(Block(BlockKind.RULE, start, end))
         elif token.type == "table_open":
-            blocks.append(Block("table", start, end))
+            blocks.append(Block(BlockKind.TABLE, start, end))
         elif token.type == "html_block":
-            blocks.append(Block("html", start, end, token.content))
+            blocks.append(Block(BlockKind.HTML, start, end, token.content))
         else:
-            blocks.append(Block("other", start, end))
+            blocks.append(Block(BlockKind.OTHER, start, end))
     return blocks
 
 
@@ -416,7 +430,7 @@ class BodyReading:
     @property
     def heading_anchors(self) -> list[str]:
         """The anchor of each heading, in order (repeated ones unnumbered)."""
-        return [heading_anchor(block.content) for block in self.blocks if block.kind == "heading"]
+        return [heading_anchor(block.content) for block in self.blocks if block.kind is BlockKind.HEADING]
 
 
 def read_body(body: str, path: str) -> BodyReading:
@@ -546,7 +560,7 @@ def _prompt(
 
 def _label(block: Block, name: str) -> bool:
     """Whether the block is a paragraph opening with the label ``name``."""
-    match = LABEL.match(block.content) if block.kind == "paragraph" else None
+    match = LABEL.match(block.content) if block.kind is BlockKind.PARAGRAPH else None
     return bool(match) and match.group("name").lower() == name
 
 
@@ -562,7 +576,7 @@ def _context(blocks: list[Block], index: int, lines: list[str]) -> tuple[str | N
     paragraphs and lists between it and the fence. Returns it and its first block."""
     for start in range(index - 1, -1, -1):
         block = blocks[start]
-        if block.kind not in ("paragraph", "list") or _label(block, "expected output"):
+        if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST) or _label(block, "expected output"):
             break
         if _label(block, "context"):
             return _source(blocks[start:index], lines), start
@@ -579,9 +593,9 @@ def _expected_output(blocks: list[Block], index: int, lines: list[str]) -> tuple
     alone = not LABEL.sub("", label.content, count=1).strip()
     taken = [label]
     for block in blocks[index + 2:]:
-        if block.kind in ("heading", "rule", "html") or (block.kind == "fence" and _is_prompt(block.info, block.content)) or LABEL.match(block.content):
+        if block.kind in (BlockKind.HEADING, BlockKind.RULE, BlockKind.HTML) or (block.kind is BlockKind.FENCE and _is_prompt(block.info, block.content)) or LABEL.match(block.content):
             break
-        if not alone and block.kind != "list":
+        if not alone and block.kind is not BlockKind.LIST:
             break
         taken.append(block)
     text = _source(taken, lines)

@@ -25,11 +25,13 @@ import itertools
 import os
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple
 from pathlib import Path
 
 import yaml
 
-from skillbook.chapters import Block, BodyReading, chapter_key, code_lines, list_items, parse_chapter, plain_text, read_body
+from skillbook.chapters import Block, BlockKind, BodyReading, chapter_key, code_lines, list_items, parse_chapter, plain_text, read_body
 from skillbook.links import SCHEME, Link, links, remote_images, replace_links
 from skillbook.options import load_options
 from skillbook.problems import Problem
@@ -59,19 +61,43 @@ DOCSIFY_FILES = {
 }
 
 
+class LinesReplaced(NamedTuple):
+    """An edit of a page: from line ``start`` (0-based), ``removed`` lines taken out, ``added`` put in."""
+
+    start: int
+    removed: int
+    added: int
+
+
+class Table(NamedTuple):
+    """A table of a page: its block, its header's cells in lower case, and its rows' cells."""
+
+    block: Block
+    header: list[str]
+    rows: list[list[str]]
+
+
+class PageKind(StrEnum):
+    """What a page of the source book is."""
+
+    CHAPTER = "chapter"
+    APPENDIX = "appendix"
+    HOME = "home"
+
+
 @dataclass
 class Page:
     """A page of the source book, read, repaired and renamed."""
 
     source: Path
-    kind: str  # chapter, appendix or home
+    kind: PageKind
     key: int | str | None
     text: str
     target: str = ""  # path in docs/
     book_root: Path | None = None  # the folder of the book it comes from
     # The lines the import replaced so far, as (first line, lines taken out,
     # lines put in), so that a note names the line of the source.
-    edits: list[tuple[int, int, int]] = field(default_factory=list)
+    edits: list[LinesReplaced] = field(default_factory=list)
     _reading: BodyReading | None = field(default=None, repr=False, compare=False)
 
     def reading(self) -> BodyReading:
@@ -85,7 +111,7 @@ class Page:
     def replace_lines(self, lines: list[str], start: int, end: int, new: list[str]) -> None:
         """``lines[start:end] = new``, remembered."""
         lines[start:end] = new
-        self.edits.append((start, end - start, len(new)))
+        self.edits.append(LinesReplaced(start, end - start, len(new)))
 
     def source_line(self, index: int) -> int:
         """The source's line number (from 1) of line ``index`` (from 0) of the text now."""
@@ -98,7 +124,7 @@ class Page:
 
     @property
     def label(self) -> str:
-        return f"appendix {self.key}" if self.kind == "appendix" else f"chapter {self.key}" if self.kind == "chapter" else "home page"
+        return f"appendix {self.key}" if self.kind is PageKind.APPENDIX else f"chapter {self.key}" if self.kind is PageKind.CHAPTER else "home page"
 
 
 @dataclass
@@ -212,7 +238,7 @@ def discover(sources: list[Path], report: ImportReport) -> tuple[list[Page], Pat
                 if relative == "_sidebar.md":
                     sidebar = path
                 if relative == "README.md":
-                    _add(pages, Page(path, "home", None, "", book_root=source), report)
+                    _add(pages, Page(path, PageKind.HOME, None, "", book_root=source), report)
                 elif relative.startswith("chapters/") and relative.endswith(".md"):
                     _add_numbered(pages, path, report, book_root=source)
                 elif relative.startswith("appendices/") and relative.endswith(".md"):
@@ -235,7 +261,7 @@ def _add_numbered(pages: list[Page], path: Path, report: ImportReport, appendix:
         report.skipped.append(Note(str(path), f"its name is not {shape}, so its {'letter' if appendix else 'number'} is unknown; rename it"))
         return
     key = match.group(1).upper() if appendix else int(match.group(1))
-    _add(pages, Page(path, "appendix" if appendix else "chapter", key, "", book_root=book_root or path.parent), report)
+    _add(pages, Page(path, PageKind.APPENDIX if appendix else PageKind.CHAPTER, key, "", book_root=book_root or path.parent), report)
 
 
 def _add(pages: list[Page], page: Page, report: ImportReport) -> None:
@@ -301,19 +327,19 @@ def lengthen_fences(page: Page, report: ImportReport) -> None:
 
 
 def _title(page: Page) -> str | None:
-    heading = next((b for b in page.reading().blocks if b.kind == "heading" and b.level == 1), None)
+    heading = next((b for b in page.reading().blocks if b.kind is BlockKind.HEADING and b.level == 1), None)
     return plain_text(heading.content) if heading else None
 
 
 def name_pages(pages: list[Page]) -> None:
     """The project's file name of each page, from its title."""
     for page in pages:
-        if page.kind == "home":
+        if page.kind is PageKind.HOME:
             page.target = "index.md"
             continue
         title = _title(page) or page.source.stem
         slug = prompt_slug(TITLE.sub("", title)) or prompt_slug(page.source.stem) or "untitled"
-        prefix = f"appendix-{page.key.lower()}" if page.kind == "appendix" else f"chapter-{page.key}"
+        prefix = f"appendix-{page.key.lower()}" if page.kind is PageKind.APPENDIX else f"chapter-{page.key}"
         page.target = f"{prefix}-{slug}.md"
 
 
@@ -329,13 +355,13 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
 
 
-def _tables(page: Page) -> list[tuple[Block, list[str], list[list[str]]]]:
+def _tables(page: Page) -> list[Table]:
     lines = page.text.split("\n")
     found = []
     for block in page.reading().blocks:
-        if block.kind == "table":
+        if block.kind is BlockKind.TABLE:
             rows = [_cells(line) for line in lines[block.start:block.end]]
-            found.append((block, [c.lower() for c in rows[0]], rows[2:]))
+            found.append(Table(block, [c.lower() for c in rows[0]], rows[2:]))
     return found
 
 
@@ -344,11 +370,11 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
     ``Skill | Purpose | Best For`` table wins over an index's row, and places the
     skill in that chapter."""
     facts: dict[str, SkillFacts] = {}
-    ordered = sorted(pages, key=lambda p: (p.kind != "chapter", str(p.key).zfill(4)))
-    tables = {page.source: _tables(page) for page in ordered if page.kind != "home"}
+    ordered = sorted(pages, key=lambda p: (p.kind is not PageKind.CHAPTER, str(p.key).zfill(4)))
+    tables = {page.source: _tables(page) for page in ordered if page.kind is not PageKind.HOME}
     for own in (True, False):
         for page in ordered:
-            if page.kind == "home":
+            if page.kind is PageKind.HOME:
                 continue
             for block, header, rows in tables[page.source]:
                 if not header or header[0] != "skill":
@@ -413,12 +439,12 @@ def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existi
     is the skill's metadata: new skills take it as theirs."""
     lines = page.text.split("\n")
     blocks = page.reading().blocks
-    replacements: list[tuple[int, int, str]] = []
+    replacements: list[tuple[int, int, str]] = []  # first line, end line, skill id
     for index, block in enumerate(blocks):
-        if block.kind != "heading" or plain_text(block.content).lower() != "skill introduction":
+        if block.kind is not BlockKind.HEADING or plain_text(block.content).lower() != "skill introduction":
             continue
         taken = _introduction_blocks(blocks[index + 1:])
-        if not taken or taken[0].kind != "paragraph":
+        if not taken or taken[0].kind is not BlockKind.PARAGRAPH:
             continue
         skill_id = mentioned_skill(taken[0].content)
         if skill_id is None or skill_id not in facts:
@@ -456,7 +482,7 @@ def _introduction_blocks(blocks: list[Block]) -> list[Block]:
     """Paragraphs, then labelled lists, up to the next heading, rule, code or HTML."""
     taken: list[Block] = []
     for block in blocks:
-        if block.kind not in ("paragraph", "list"):
+        if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST):
             break
         taken.append(block)
     return taken
@@ -468,12 +494,12 @@ def _introduction_text(blocks: list[Block], lines: list[str]) -> tuple[str, dict
     current: str | None = None
     for block in blocks:
         text = "\n".join(lines[block.start:block.end])
-        label = LABEL.match(text) if block.kind == "paragraph" else None
+        label = LABEL.match(text) if block.kind is BlockKind.PARAGRAPH else None
         if label and label.group("name").strip().lower() in LABELS:
             current = LABELS[label.group("name").strip().lower()]
-        elif block.kind == "list" and current is not None:
+        elif block.kind is BlockKind.LIST and current is not None:
             lists[current].extend(list_items("\n".join(lines[block.start:block.end])))
-        elif block.kind == "paragraph" and current is None:
+        elif block.kind is BlockKind.PARAGRAPH and current is None:
             paragraphs.append(" ".join(line.strip() for line in text.split("\n")))
         else:
             return "", lists  # prose the metadata has no place for: not an introduction
@@ -674,7 +700,7 @@ def _outside_link(link: Link, page: Page, where: str, repository: Repository, re
     return f"[{text}]({address}{link.title})"
 
 
-def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
+def _link_target(path: str, folder: str = "") -> tuple[PageKind, int | str | None] | None:
     """The chapter or appendix a relative link names, by its number or letter;
     ``folder`` is the book folder (chapters, appendices) of the page linking."""
     if not path or SCHEME.match(path):
@@ -682,7 +708,7 @@ def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
     parts = path.strip("/").split("/")
     name = parts[-1]
     if name in ("README.md", "") or path == "/":
-        return ("home", None)
+        return (PageKind.HOME, None)
     folder = parts[-2] if len(parts) > 1 else folder
     if "." not in name and folder in ("chapters", "appendices"):
         name += ".md"  # docsify resolves a link without its extension
@@ -692,10 +718,10 @@ def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
     appendix = lowered.startswith("appendix-") or (folder == "appendices" and not lowered.startswith("chapter-"))
     if appendix:
         match = SOURCE_APPENDIX.match(name)
-        return ("appendix", match.group(1).upper()) if match else None
+        return (PageKind.APPENDIX, match.group(1).upper()) if match else None
     if folder == "chapters" or lowered.startswith("chapter-"):
         match = SOURCE_CHAPTER.match(name)
-        return ("chapter", int(match.group(1))) if match else None
+        return (PageKind.CHAPTER, int(match.group(1))) if match else None
     return None
 
 
@@ -736,7 +762,7 @@ def read_parts(sidebar: Path | None, report: ImportReport) -> list[tuple[str, li
             continue
         link = next((link for link in links(line) if not link.image), None)
         target = _link_target(link.target.partition("#")[0]) if link else None
-        if parts and target and target[0] == "chapter":
+        if parts and target and target[0] is PageKind.CHAPTER and isinstance(target[1], int):
             parts[-1][1].append(target[1])
     return [(title, chapters) for title, chapters in parts if chapters]
 
@@ -876,17 +902,17 @@ def import_book(sources: list[Path], project: Path, dry_run: bool = False, force
     facts = read_skills(pages, report)
     existing = {skill_id: data for skill_id in facts if (data := _existing_skill(skills_dir / f"{skill_id}.yml"))}
     for page in pages:
-        if page.kind != "home":
+        if page.kind is not PageKind.HOME:
             own_tables_to_directives(page, facts)
             introductions_to_directives(page, facts, existing, report)
 
     # Text files end with a line end, as editors and git expect.
     planned: dict[Path, str] = {project / "docs" / page.target: page.text.rstrip("\n") + "\n" for page in pages}
-    report.chapters = sum(page.kind == "chapter" for page in pages)
-    report.appendices = sum(page.kind == "appendix" for page in pages)
-    report.home = any(page.kind == "home" for page in pages)
+    report.chapters = sum(page.kind is PageKind.CHAPTER for page in pages)
+    report.appendices = sum(page.kind is PageKind.APPENDIX for page in pages)
+    report.home = any(page.kind is PageKind.HOME for page in pages)
     for page in pages:
-        if page.kind != "home":
+        if page.kind is not PageKind.HOME:
             chapter = parse_chapter(page.target, page.target, page.text, [])
             report.prompts += len(chapter.prompts)
             report.templates += sum(prompt.is_template for prompt in chapter.prompts)
@@ -961,7 +987,7 @@ def import_book(sources: list[Path], project: Path, dry_run: bool = False, force
 def _replaced_pages(docs: Path, pages: list[Page]) -> list[tuple[Path, str]]:
     """Chapters and appendices of the project that an imported page of the same
     number or letter, under another file name, replaces."""
-    incoming = {page.key: page.target for page in pages if page.kind != "home"}
+    incoming = {page.key: page.target for page in pages if page.kind is not PageKind.HOME}
     return [
         (path, f"docs/{incoming[key]}") for path in sorted(docs.glob("*.md"))
         if (key := chapter_key(path.name)) in incoming and incoming[key] != path.name
