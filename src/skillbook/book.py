@@ -4,6 +4,7 @@ validates it. Everything a renderer needs is answered here."""
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 from collections import defaultdict
@@ -75,7 +76,7 @@ class Book:
         self.prompts: dict[str, Prompt] = {}
         for prompt in (p for c in self.chapters for p in c.prompts):
             self.prompts.setdefault(prompt.id, prompt)
-        self._chapters_by_key = {c.key: c for c in self.chapters}
+        self._chapters_by_key: dict[int | str | None, Chapter] = {c.key: c for c in self.chapters}
         self._chapter_order = {c.key: index for index, c in enumerate(self.chapters)}
         self._prompts_by_skill: dict[str, list[Prompt]] = defaultdict(list)
         for prompt in self.prompts.values():
@@ -150,9 +151,15 @@ class Book:
     def prompts_for(self, skill: Skill) -> list[Prompt]:
         return self._prompts_by_skill.get(skill.id, [])
 
+    def chapter_of(self, prompt: Prompt) -> Chapter:
+        """The chapter a prompt of the book is in."""
+        chapter = self.chapter(prompt.chapter_key)
+        assert chapter is not None, f"prompt {prompt.id} is in no chapter of the book"
+        return chapter
+
     def neighbours(self, prompt: Prompt) -> tuple[Prompt | None, Prompt | None]:
         """The prompts before and after ``prompt`` in its chapter, if any."""
-        prompts = [p for p in self.chapter(prompt.chapter_key).prompts if self.prompts.get(p.id) is p]
+        prompts = [p for p in self.chapter_of(prompt).prompts if self.prompts.get(p.id) is p]
         at = prompts.index(prompt)
         return (prompts[at - 1] if at > 0 else None), (prompts[at + 1] if at + 1 < len(prompts) else None)
 
@@ -234,7 +241,7 @@ def load_book(
     else:
         for path in filter(is_skill_file, project_files(skills_dir, root, problems, refused)):
             text = read_source(path, problems, MAX_SKILL_BYTES)
-            skill = None if text is None else parsed.parse(path, text, problems, lambda found: parse_skill(path, text, found))
+            skill = None if text is None else parsed.parse(path, text, problems, functools.partial(parse_skill, path, text))
             if skill is None:
                 invalid.add(path.stem)
             elif skill.id in skills:

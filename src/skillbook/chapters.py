@@ -15,12 +15,13 @@ import re
 from urllib.parse import unquote
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from skillbook.fences import NestedFence, nested_fence
-from skillbook.limits import MAX_NESTING, within_limits
+from skillbook.limits import MAX_NESTING, token_lines, within_limits
 from skillbook.links import SCHEME, chapter_links, link_targets, remote_images
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt, Reference
 from skillbook.placeholders import names_no_skill, placeholders
@@ -162,6 +163,7 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
             if prompt:
                 prompt.section_id = section_id
             if prompt and prompt.heading_level:
+                assert heading is not None, "a prompt takes its heading level from a heading"
                 owned_headings.add(heading.start)
             if prompt:
                 chapter.prompts.append(prompt)
@@ -182,7 +184,7 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
     front, body = split_front_matter(text, document.path, problems)
     offset = line_count(front)
     lines = body.split("\n")
-    env: dict = {}
+    env: dict[str, Any] = {}
     tokens = _block_parser.parse(body, env)
     document.body = body
     if not within_limits(tokens, lines, document.path, offset, problems):
@@ -313,7 +315,7 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
     for i, token in enumerate(tokens):
         if token.type == "fence" and token.level > 0 and _is_prompt(token.info, token.content):
             problems.append(Problem(
-                path, offset + token.map[0] + 1,
+                path, offset + token_lines(token)[0] + 1,
                 "this prompt sits inside a list or quote, so it shows as plain code without a card; "
                 "move its fenced block out to the left margin",
                 Severity.WARNING,
@@ -374,11 +376,12 @@ def _check_swallowed(fence: Token, path: str, offset: int, problems: list[Proble
     char, length = fence.markup[0], len(fence.markup)
     opening = re.compile(rf"^ {{0,3}}{re.escape(char)}{{{length},}}[ \t]*[^\s{re.escape(char)}]")
     prompt = _is_prompt(fence.info, fence.content)
+    first = token_lines(fence)[0]
     for index, line in enumerate(fence.content.split("\n")):
         if opening.match(line) or (prompt and LABEL.match(line)):
             problems.append(Problem(
-                path, offset + fence.map[0] + 1,
-                f"this code fence is not closed before line {offset + fence.map[0] + index + 2} "
+                path, offset + first + 1,
+                f"this code fence is not closed before line {offset + first + index + 2} "
                 f"({line.strip()[:40]!r}), so it swallows what lies between; add a closing {fence.markup} line "
                 "where the block ends",
             ))
@@ -452,14 +455,14 @@ def _code_lines(tokens: list[Token]) -> set[int]:
 
 def _lists_after_paragraph(tokens: list[Token], lines: list[str]) -> list[int]:
     return [
-        token.map[0] for token in tokens
+        token_lines(token)[0] for token in tokens
         if token.type in ("bullet_list_open", "ordered_list_open") and token.level == 0
-        and token.map[0] > 0 and lines[token.map[0] - 1].strip()
+        and token_lines(token)[0] > 0 and lines[token_lines(token)[0] - 1].strip()
     ]
 
 
 def _is_closed(fence: Token, lines: list[str]) -> bool:
-    start, end = fence.map
+    start, end = token_lines(fence)
     if end - start < 2:
         return False
     closing = lines[end - 1].strip()
@@ -561,7 +564,7 @@ def _prompt(
 def _label(block: Block, name: str) -> bool:
     """Whether the block is a paragraph opening with the label ``name``."""
     match = LABEL.match(block.content) if block.kind is BlockKind.PARAGRAPH else None
-    return bool(match) and match.group("name").lower() == name
+    return match is not None and match.group("name").lower() == name
 
 
 def _source(blocks: list[Block], lines: list[str]) -> str:

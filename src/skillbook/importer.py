@@ -26,7 +26,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 from pathlib import Path
 
 import yaml
@@ -280,6 +280,7 @@ def read_page(page: Page, report: ImportReport) -> bool:
     if text is None:
         report.problems.extend(problems)
         return False
+    assert data is not None, "text is read from data"
     if data.startswith(b"\xef\xbb\xbf"):
         report.normalised.append(Note(str(page.source), "byte-order mark removed"))
     if "\r" in text:
@@ -339,7 +340,7 @@ def name_pages(pages: list[Page]) -> None:
             continue
         title = _title(page) or page.source.stem
         slug = prompt_slug(TITLE.sub("", title)) or prompt_slug(page.source.stem) or "untitled"
-        prefix = f"appendix-{page.key.lower()}" if page.kind is PageKind.APPENDIX else f"chapter-{page.key}"
+        prefix = f"appendix-{str(page.key).lower()}" if page.kind is PageKind.APPENDIX else f"chapter-{page.key}"
         page.target = f"{prefix}-{slug}.md"
 
 
@@ -402,6 +403,7 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
 
 def _merge(facts: dict[str, SkillFacts], skill_id: str, page: Page, purpose: str | None, best_for: str | None,
            order: int | None, where: str, lists_it: bool, report: ImportReport) -> None:
+    assert page.key is not None, "skills are read from chapters and appendices"
     known = facts.get(skill_id)
     if known is None:
         known = facts[skill_id] = SkillFacts(skill_id, purpose or skill_id, best_for or None, [], order, where)
@@ -432,7 +434,7 @@ def own_tables_to_directives(page: Page, facts: dict[str, SkillFacts]) -> None:
     page.text = "\n".join(lines)
 
 
-def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existing: dict[str, dict],
+def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existing: dict[str, dict[str, Any]],
                                 report: ImportReport) -> None:
     """A "Skill Introduction" section (paragraphs, then "When to use this skill" and
     "Key strengths" lists) becomes the skill-introduction directive when its text
@@ -603,7 +605,7 @@ def unwrap_centred_html(page: Page, report: ImportReport) -> None:
 
 def _images(line: str) -> str:
     """``<img src alt>`` tags of a line as Markdown images."""
-    def markdown(match: re.Match) -> str:
+    def markdown(match: re.Match[str]) -> str:
         attributes = {m.group("name").lower(): m.group("q") if m.group("q") is not None else m.group("s")
                       for m in IMG_ATTRIBUTE.finditer(match.group("attrs"))}
         return f"![{attributes.get('alt', '')}]({attributes['src']})" if attributes.get("src") else match.group(0)
@@ -827,7 +829,7 @@ def _entry(node: yaml.Node | None, name: str) -> tuple[yaml.Node, yaml.Node] | N
 
 def _child_indent(node: yaml.Node, default: int) -> int:
     if isinstance(node, yaml.MappingNode) and node.value and node.flow_style is not True:
-        return node.value[0][0].start_mark.column
+        return cast(int, node.value[0][0].start_mark.column)
     return default
 
 
@@ -838,7 +840,7 @@ class _Dumper(yaml.SafeDumper):
     """Multi-line text as literal blocks; chapter lists inline, as authors write them."""
 
 
-class _Inline(list):
+class _Inline(list[int | str]):
     pass
 
 
@@ -848,7 +850,7 @@ _Dumper.add_representer(
 _Dumper.add_representer(_Inline, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True))
 
 
-def skill_data(skill: SkillFacts, prior: dict | None) -> dict:
+def skill_data(skill: SkillFacts, prior: dict[str, Any] | None) -> dict[str, Any]:
     """The skill's fields in the project's order; fields the import knows nothing of
     (related, say) are kept from the file already there."""
     data = dict(prior or {})
@@ -864,11 +866,11 @@ def skill_data(skill: SkillFacts, prior: dict | None) -> dict:
     return {key: data[key] for key in sorted(data, key=lambda k: order.index(k) if k in order else len(order)) if data[key] != []}
 
 
-def skill_file_text(data: dict) -> str:
+def skill_file_text(data: dict[str, Any]) -> str:
     return SCHEMA_LINE + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000)
 
 
-def _existing_skill(path: Path) -> dict | None:
+def _existing_skill(path: Path) -> dict[str, Any] | None:
     """The fields of a skill file already in the project, read as the book reads it."""
     if not path.is_file():
         return None

@@ -43,7 +43,7 @@ class Renderer:
     def __init__(self, book: Book, template_dir: Path | str, previous: Renderer | None = None, keep: bool = False):
         self.book = book
         self.env = environment(str(template_dir))
-        self._cache = RenderCache(templates_as_saved(Path(template_dir)), previous._cache if previous is not None else None, keep)
+        self._cache: RenderCache = RenderCache(templates_as_saved(Path(template_dir)), previous._cache if previous is not None else None, keep)
 
     def assistants(self) -> list[dict[str, str]]:
         """The assistants a reader chooses among on prompt cards, the book's form first."""

@@ -46,16 +46,18 @@ class Read:
         """Whether ``book`` gives the same answer to the same read."""
         target = getattr(book, self.name)
         if self.kind is ReadKind.CALL:
-            return bool(target(*self.args) == self.answer)
-        if self.kind is ReadKind.GET:
-            return bool(target.get(self.args[0], _MISSING) == self.answer)
-        if self.kind is ReadKind.CONTAINS:
-            return (self.args[0] in target) == self.answer
-        if self.kind is ReadKind.KEYS:
-            return tuple(target) == self.answer
-        if self.kind is ReadKind.LENGTH:
-            return len(target) == self.answer
-        return bool(target == self.answer)  # VALUE, WHOLE
+            now = target(*self.args)
+        elif self.kind is ReadKind.GET:
+            now = target.get(self.args[0], _MISSING)
+        elif self.kind is ReadKind.CONTAINS:
+            now = self.args[0] in target
+        elif self.kind is ReadKind.KEYS:
+            now = tuple(target)
+        elif self.kind is ReadKind.LENGTH:
+            now = len(target)
+        else:  # VALUE, WHOLE
+            now = target
+        return bool(now == self.answer)
 
 
 class BookReads:

@@ -29,7 +29,7 @@ ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<
 SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
 
-def _allowed(match: re.Match) -> bool:
+def _allowed(match: re.Match[str]) -> bool:
     names = {m.group(1).lower() for m in ATTRIBUTE.finditer(match.group("attrs"))}
     return match.group("name").lower() in ALLOWED_TAGS and names <= ALLOWED_ATTRIBUTES
 
@@ -49,7 +49,7 @@ def neutralise(lines: list[str], code: set[int] | frozenset[int] = frozenset()) 
     a closing tag whose opening tag was shown as text (``</div>`` after
     ``<div align="center">``), or an opening tag never closed, would close or
     swallow the theme's own layout, so it is shown as text too."""
-    found: list[tuple[int, re.Match, bool]] = []  # (line, tag, kept)
+    found: list[tuple[int, re.Match[str], bool]] = []  # (line, tag, kept)
     open_tags: list[int] = []  # indexes in ``found`` of allowed opening tags not closed yet
     unclosed: set[int] = set()
     for index, line in enumerate(lines):
@@ -73,7 +73,7 @@ def neutralise(lines: list[str], code: set[int] | frozenset[int] = frozenset()) 
                         del open_tags[open_tags.index(opener):]
             found.append((index, match, kept))
     unclosed.update(open_tags)
-    shown_as_text: dict[int, list[re.Match]] = {}
+    shown_as_text: dict[int, list[re.Match[str]]] = {}
     for at, (index, match, kept) in enumerate(found):
         if not kept or at in unclosed:
             shown_as_text.setdefault(index, []).append(match)

@@ -51,15 +51,13 @@ def generated_pages(book: Book, cache: RenderCache, render: RenderTemplate) -> l
             pages.append(GeneratedPage(uri, render("skill-in-error.md", uri, skill_id=skill_id)))
     for prompt in book.prompts.values():
         uri = prompt_uri(prompt.id)
-        chapter = book.chapter(prompt.chapter_key)
-        assert chapter is not None, f"prompt {prompt.id} has no chapter"
-        pages.append(GeneratedPage(uri, cache.page(uri, book, prompt_page, prompt), chapter.path))
+        pages.append(GeneratedPage(uri, cache.page(uri, book, prompt_page, prompt), book.chapter_of(prompt).path))
     return pages
 
 
 def redirects(book: Book) -> list[Redirect]:
     """The redirects of every former id of a skill or a prompt."""
-    found = []
+    found: list[Redirect] = []
     owners: tuple[tuple[str, list[Skill] | list[Prompt]], ...] = (
         (SKILLS_DIR, list(book.skills.values())), (PROMPTS_DIR, list(book.prompts.values())))
     for folder, of_folder in owners:

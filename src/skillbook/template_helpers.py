@@ -194,9 +194,7 @@ class PageHelpers:
 
     def from_chapter(self, markdown: str, prompt: Prompt) -> Markup:
         """Markdown of a prompt's chapter (its title, context...) that works on this page."""
-        chapter = self.book.chapter(prompt.chapter_key)
-        assert chapter is not None, f"prompt {prompt.id} has no chapter"
-        return from_chapter(self.book, markdown, chapter.src_uri, self.page_uri, self._render)
+        return from_chapter(self.book, markdown, self.book.chapter_of(prompt).src_uri, self.page_uri, self._render)
 
     def references_of(self, prompts: list[Prompt]) -> Markup:
         """The link reference definitions of the prompts' chapters, for their
