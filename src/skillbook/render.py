@@ -19,7 +19,9 @@ from typing import Any
 
 from skillbook.book import Book
 from skillbook.chapter_markdown import chapter_markdown, page_markdown
-from skillbook.model import PROMPT_LIBRARY, PROMPTS_DIR, SKILLS_CATALOG, SKILLS_DIR, Chapter, prompt_uri, skill_uri
+from skillbook.model import (
+    FULL_SEARCH_INDEX, PROMPT_LIBRARY, PROMPTS_DIR, SKILLS_CATALOG, SKILLS_DIR, Chapter, prompt_uri, skill_uri,
+)
 from skillbook.options import assistant_records
 from skillbook.render_cache import RenderCache
 from skillbook.site_pages import GeneratedPage, Redirect, generated_pages, redirects
@@ -29,7 +31,7 @@ from skillbook.template_helpers import (
 
 # The site's addresses and the filters that show the book's text, named here for the adapter and the tests.
 __all__ = [
-    "PROMPT_LIBRARY", "PROMPTS_DIR", "SKILLS_CATALOG", "SKILLS_DIR", "GeneratedPage", "Redirect", "Renderer",
+    "FULL_SEARCH_INDEX", "PROMPT_LIBRARY", "PROMPTS_DIR", "SKILLS_CATALOG", "SKILLS_DIR", "GeneratedPage", "Redirect", "Renderer",
     "card_about", "card_markdown", "code_html", "inline_markdown", "prompt_uri", "skill_uri",
 ]
 
