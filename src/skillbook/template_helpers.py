@@ -239,8 +239,9 @@ class PageHelpers:
         patterns = [re.compile("".join(SKILL_ID_REGEX if piece.startswith("[") else re.escape(piece)
                                        for piece in re.split(r"(\[[^\]]+\])", part[1]) if piece))
                     for part in self.book.prompt_parts(prompt) if part[0] == "skill" and "[" in part[1]]
-        ids = sorted(skill for skill in self.book.skills if any(p.fullmatch(skill) for p in patterns))
-        return exact_attribute(json.dumps(ids if patterns else None))
+        if not patterns:
+            return exact_attribute(json.dumps(None))
+        return exact_attribute(json.dumps(sorted(skill for skill in self.book.skills if any(p.fullmatch(skill) for p in patterns))))
 
     def filter_keys(self, chapters: list[Chapter]) -> str:
         """What a catalog or library item is filtered by: its chapters' keys
