@@ -156,9 +156,10 @@ def test_a_code_block_below_unwrapped_html_stays_code():
 def test_a_numbered_list_of_an_introduction_is_its_items():
     page = Page(Path("book/chapters/01-start.md"), PageKind.CHAPTER, 1,
                 "# Chapter 1: Start\n\n## Skill Introduction\n\nThe `@docker-expert` skill builds images.\n\n"
-                "**Key strengths:**\n\n1. Small images\n2. Fast builds\n   and caches\n", "chapter-1-start.md")
+                "**Key strengths:**\n\n1. Small images\n2. Fast builds\n   and caches\n   - kept warm\n", "chapter-1-start.md")
     facts = {"docker-expert": SkillFacts("docker-expert", "Builds images", None, [1], 1, "book/chapters/01-start.md:5")}
     introductions_to_directives(page, facts, {}, ImportReport(Path("project"), dry_run=True))
-    assert facts["docker-expert"].key_strengths == ["Small images", "Fast builds and caches"]
+    # A list inside an item is part of the item's text, as the metadata has one line an item.
+    assert facts["docker-expert"].key_strengths == ["Small images", "Fast builds and caches kept warm"]
     assert facts["docker-expert"].introduction == "The `@docker-expert` skill builds images."
     assert page.text == "# Chapter 1: Start\n\n## Skill Introduction\n\n<!-- skillbook: skill-introduction docker-expert -->\n"

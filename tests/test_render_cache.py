@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from skillbook import load_book
 from skillbook.book import Book, ParsedSources
 from skillbook.render import Renderer
@@ -119,3 +121,18 @@ def test_a_read_holds_while_the_book_answers_it_the_same(tmp_path):
     other = _book(tmp_path / "one", SKILLS | {"zeta-tester.yml": skill_yaml("zeta-tester")})
     assert [read.holds_for(other) for read in reads.reads] == [True, True, False]
     assert Read(ReadKind.LENGTH, "skills", (), 4).holds_for(same) and not Read(ReadKind.LENGTH, "skills", (), 4).holds_for(other)
+
+
+def test_a_mapping_is_read_key_by_key_where_it_can_be(tmp_path):
+    book = _book(tmp_path, SKILLS)
+    reads = BookReads(book)
+    with pytest.raises(KeyError):
+        reads.skills["zeta-tester"]
+    assert reads.skills["alpha-tester"] is book.skills["alpha-tester"]
+    assert [skill.id for skill in reads.skills.values()] == [skill.id for _, skill in reads.skills.items()] == sorted(
+        name.removesuffix(".yml") for name in SKILLS)
+    assert [(r.kind, r.args) for r in reads.reads] == [
+        (ReadKind.GET, ("zeta-tester",)), (ReadKind.GET, ("alpha-tester",)), (ReadKind.WHOLE, ()), (ReadKind.WHOLE, ())]
+    saved = _book(tmp_path, SKILLS | {"delta-fixer.yml": skill_yaml("delta-fixer", chapters="[2]", purpose="Saved")})
+    # The keys asked for answer the same; the whole mapping does not.
+    assert [read.holds_for(saved) for read in reads.reads] == [True, True, False, False]

@@ -397,11 +397,6 @@ def _is_prompt(info: str, content: str) -> bool:
     return _language(info) in PROMPT_LANGUAGES and bool(SKILL_MENTION.match(content))
 
 
-def read_blocks(body: str, path: str, problems: list[Problem]) -> list[Block]:
-    """The top-level blocks of a page body, as the chapter reader sees them."""
-    return _blocks(_block_parser.parse(body), body.split("\n"), path, 0, problems)
-
-
 def list_items(markdown: str) -> list[str]:
     """The text of each item of the list ``markdown`` opens with, its lines (and
     those of lists inside it) joined by spaces: ``- a``, ``* b``, ``1. c`` alike."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 _MISSING = object()
 
 
-class ReadKind(str, Enum):
+class ReadKind(StrEnum):
     """How a page read a part of the book."""
 
     VALUE = "value"  # an attribute: book.options
