@@ -42,8 +42,10 @@ class Read:
     args: tuple[Any, ...]
     answer: Any
 
-    def holds_for(self, book: Book) -> bool:
-        """Whether ``book`` gives the same answer to the same read."""
+    def holds_for(self, book: Book, compared: dict[tuple[int, int], tuple[bool, Any]] | None = None) -> bool:
+        """Whether ``book`` gives the same answer to the same read. ``compared``
+        remembers the answers compared already (by identity), so that an answer
+        many pages read (the options, the collection) is compared once a save."""
         target = getattr(book, self.name)
         if self.kind is ReadKind.CALL:
             now = target(*self.args)
@@ -57,7 +59,13 @@ class Read:
             now = len(target)
         else:  # VALUE, WHOLE
             now = target
-        return bool(now == self.answer)
+        if compared is None:
+            return bool(now == self.answer)
+        key = (id(now), id(self.answer))
+        if key not in compared:
+            # The answer now is kept with the result, so that its identity is not another's later.
+            compared[key] = (bool(now == self.answer), now)
+        return compared[key][0]
 
 
 class BookReads:
@@ -138,13 +146,16 @@ class RenderCache:
         self._keep = keep
         self._kept: dict[str, RenderedPage] = {}
         self._previous = previous._kept if previous is not None and previous.templates == templates else {}
+        # Answers compared by this cache, by the identities of the two (the old answer
+        # is kept by the page that read it, the new one with the result).
+        self._compared: dict[tuple[int, int], tuple[bool, Any]] = {}
 
     def page(self, src_uri: str, book: Book, render: Callable[..., str], *args: Any) -> str:
         """``render(book, *args)``: the page's Markdown, as rendered before when its inputs hold."""
         if not self._keep and not self._previous:
             return render(book, *args)
         kept = self._previous.get(src_uri)
-        if kept is None or kept.args != args or not all(read.holds_for(book) for read in kept.reads):
+        if kept is None or kept.args != args or not all(read.holds_for(book, self._compared) for read in kept.reads):
             reads = BookReads(book)
             markdown = render(cast("Book", reads), *args)
             kept = RenderedPage(args, tuple(reads.reads), markdown)
