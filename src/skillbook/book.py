@@ -4,10 +4,13 @@ validates it. Everything a renderer needs is answered here."""
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple, TypeVar, cast
 from pathlib import Path
 
 from skillbook.chapters import chapter_key, parse_chapter, parse_document
@@ -17,9 +20,10 @@ from skillbook.model import PROMPT_LIBRARY, SKILLS_CATALOG, Chapter, Directive, 
 from skillbook.options import BookOptions, load_options
 from skillbook.placeholders import names_no_skill
 from skillbook.problems import Problem, Severity
-from skillbook.prompt_parts import MENTION
+from skillbook.prompt_parts import MENTION, Part, prompt_parts
 from skillbook.published import LOCK_FILE, check_published, read_lock
-from skillbook.skills import is_skill_file, parse_skill, skill_schema
+from skillbook.skill_ids import SKILL_ID
+from skillbook.skills import is_skill_file, parse_skill
 from skillbook.sources import MAX_SKILL_BYTES, project_files, read_source
 from skillbook.text import count, prompt_slug
 
@@ -28,8 +32,22 @@ SKILLS_FOLDER = "skills"
 # Ids a generated page already uses in the folders skills/ and prompts/.
 RESERVED_IDS = {"index"}
 # Prompt ids follow the rule of skill ids.
-PROMPT_ID = re.compile(skill_schema()["properties"]["id"]["pattern"])
+PROMPT_ID = SKILL_ID
 LOOKS_LIKE_CHAPTER = re.compile(r"^(?:chapter[-_ ]?\d|appendix[-_ ]?[a-z](?:[-_ .]|$))", re.IGNORECASE)
+
+
+class Introduction(NamedTuple):
+    """Where a chapter introduces a skill (``skill-introduction``)."""
+
+    chapter: Chapter
+    section_title: str | None
+
+
+class ChapterGroup(NamedTuple):
+    """Chapters grouped as the navigation shows them: a part, or the appendices."""
+
+    title: str
+    chapters: list[Chapter]
 
 
 @dataclass
@@ -58,7 +76,7 @@ class Book:
         self.prompts: dict[str, Prompt] = {}
         for prompt in (p for c in self.chapters for p in c.prompts):
             self.prompts.setdefault(prompt.id, prompt)
-        self._chapters_by_key = {c.key: c for c in self.chapters}
+        self._chapters_by_key: dict[int | str | None, Chapter] = {c.key: c for c in self.chapters}
         self._chapter_order = {c.key: index for index, c in enumerate(self.chapters)}
         self._prompts_by_skill: dict[str, list[Prompt]] = defaultdict(list)
         for prompt in self.prompts.values():
@@ -74,12 +92,13 @@ class Book:
                 if other in self.skills and other != skill.id:
                     self._related[skill.id].add(other)
                     self._related[other].add(skill.id)
+        self._prompt_parts: dict[str, list[Part]] = {}
         # Where a chapter introduces a skill: skill id -> (chapter, its section's title).
-        self.introductions: dict[str, tuple[Chapter, str | None]] = {}
+        self.introductions: dict[str, Introduction] = {}
         for chapter in self.chapters:
             for directive in chapter.directives:
                 if directive.name == "skill-introduction" and directive.args:
-                    self.introductions.setdefault(directive.args[0], (chapter, directive.section_title))
+                    self.introductions.setdefault(directive.args[0], Introduction(chapter, directive.section_title))
 
     @property
     def errors(self) -> list[Problem]:
@@ -101,22 +120,22 @@ class Book:
     def templates(self) -> list[Prompt]:
         return [p for p in self.prompts.values() if p.is_template]
 
-    def groups(self) -> list[tuple[str, list[Chapter]]]:
+    def groups(self) -> list[ChapterGroup]:
         """The chapters as the navigation, the home page and the library group them:
         by part when the book has parts (chapters in none come after them), then
         the appendices."""
         chapters = [c for c in self.chapters if not c.is_appendix]
         appendices = [c for c in self.chapters if c.is_appendix]
-        groups: list[tuple[str, list[Chapter]]] = []
+        groups: list[ChapterGroup] = []
         if self.options.parts:
             for part in self.options.parts:
-                groups.append((part.label, [c for n in part.chapters if (c := self.chapter(n)) is not None]))
+                groups.append(ChapterGroup(part.label, [c for n in part.chapters if (c := self.chapter(n)) is not None]))
             placed = {n for part in self.options.parts for n in part.chapters}
-            groups.append(("Other chapters", [c for c in chapters if c.number not in placed]))
+            groups.append(ChapterGroup("Other chapters", [c for c in chapters if c.number not in placed]))
         else:
-            groups.append(("Chapters", chapters))
-        groups.append(("Appendices", appendices))
-        return [(title, members) for title, members in groups if members]
+            groups.append(ChapterGroup("Chapters", chapters))
+        groups.append(ChapterGroup("Appendices", appendices))
+        return [group for group in groups if group.chapters]
 
     @staticmethod
     def by_skill(prompts: list[Prompt]) -> list[tuple[str | None, list[Prompt]]]:
@@ -132,9 +151,15 @@ class Book:
     def prompts_for(self, skill: Skill) -> list[Prompt]:
         return self._prompts_by_skill.get(skill.id, [])
 
+    def chapter_of(self, prompt: Prompt) -> Chapter:
+        """The chapter a prompt of the book is in."""
+        chapter = self.chapter(prompt.chapter_key)
+        assert chapter is not None, f"prompt {prompt.id} is in no chapter of the book"
+        return chapter
+
     def neighbours(self, prompt: Prompt) -> tuple[Prompt | None, Prompt | None]:
         """The prompts before and after ``prompt`` in its chapter, if any."""
-        prompts = [p for p in self.chapter(prompt.chapter_key).prompts if self.prompts.get(p.id) is p]
+        prompts = [p for p in self.chapter_of(prompt).prompts if self.prompts.get(p.id) is p]
         at = prompts.index(prompt)
         return (prompts[at - 1] if at > 0 else None), (prompts[at + 1] if at + 1 < len(prompts) else None)
 
@@ -146,9 +171,29 @@ class Book:
     def related(self, skill: Skill) -> list[Skill]:
         return [self.skills[i] for i in sorted(self._related[skill.id], key=lambda i: self.skills[i].sort_key)]
 
+    def prompt_parts(self, prompt: Prompt) -> list[Part]:
+        """The prompt's text in parts (skill invocations of this book, placeholders,
+        text), split once for all the cards that show it."""
+        if prompt.text not in self._prompt_parts:
+            self._prompt_parts[prompt.text] = prompt_parts(prompt.text, self.skills)
+        return self._prompt_parts[prompt.text]
+
     def is_unwritten(self, href: str) -> bool:
         """Whether a link to a chapter file points at a chapter the book does not have yet."""
         return self.chapter(chapter_key(href)) is None
+
+
+# What a source file is read into: a skill (None when its file has errors), a chapter or another page.
+Parsed = TypeVar("Parsed", bound=Skill | Document | None)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A source file's text, what it was read into, and the problems found in it."""
+
+    text: str
+    result: Skill | Document | None
+    problems: list[Problem]
 
 
 class ParsedSources:
@@ -158,17 +203,18 @@ class ParsedSources:
     are never changed afterwards, so two books may share them."""
 
     def __init__(self) -> None:
-        self._parsed: dict[str, tuple[str, object, list[Problem]]] = {}
+        self._parsed: dict[str, ParsedFile] = {}
 
-    def parse(self, path: Path, text: str, problems: list[Problem], parse):
+    def parse(self, path: Path, text: str, problems: list[Problem], parse: Callable[[list[Problem]], Parsed]) -> Parsed:
         """``parse(problems)``'s result for the file at ``path`` holding ``text``."""
         key = str(path)
         kept = self._parsed.get(key)
-        if kept is None or kept[0] != text:
+        if kept is None or kept.text != text:
             found: list[Problem] = []
-            kept = self._parsed[key] = (text, parse(found), found)
-        problems.extend(kept[2])
-        return kept[1]
+            kept = self._parsed[key] = ParsedFile(text, parse(found), found)
+        problems.extend(kept.problems)
+        # A path is always read by the same reader: a skill file's into a skill, a page's into a page.
+        return cast(Parsed, kept.result)
 
 
 def load_book(
@@ -195,7 +241,7 @@ def load_book(
     else:
         for path in filter(is_skill_file, project_files(skills_dir, root, problems, refused)):
             text = read_source(path, problems, MAX_SKILL_BYTES)
-            skill = None if text is None else parsed.parse(path, text, problems, lambda found: parse_skill(path, text, found))
+            skill = None if text is None else parsed.parse(path, text, problems, functools.partial(parse_skill, path, text))
             if skill is None:
                 invalid.add(path.stem)
             elif skill.id in skills:

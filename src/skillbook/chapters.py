@@ -14,23 +14,26 @@ import functools
 import re
 from urllib.parse import unquote
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from skillbook.fences import NestedFence, nested_fence
-from skillbook.limits import MAX_NESTING, within_limits
-from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt
+from skillbook.limits import MAX_NESTING, token_lines, within_limits
+from skillbook.links import SCHEME, chapter_links, link_targets, remote_images
+from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt, Reference
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
-from skillbook.safety import SCHEME, link_targets, remote_images, unsafe_links
+from skillbook.safety import unsafe_links
+from skillbook.skill_ids import FIRST_WORD_MENTION
 from skillbook.sources import check_encoding_damage
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
 
 CHAPTER_FILE = re.compile(r"^chapter-(\d+)-[a-z0-9-]+\.md$")
 APPENDIX_FILE = re.compile(r"^appendix-([a-z])-[a-z0-9-]+\.md$")
 SKILL_MENTION = re.compile(r"@([^\s]+)")
-SKILL_LIKE = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)(?=\s|$)")
 # Fence languages of a prompt: none, or plain text.
 PROMPT_LANGUAGES = {"", "text", "txt", "plaintext", "prompt"}
 # An attribute list closing a heading, as attr_list reads it: "{#my-id}", "{: #my-id .class }".
@@ -40,10 +43,6 @@ FORMER_IDS = re.compile(r"(?:^|\s)former=(?:\"([^\"]*)\"|'([^']*)'|([^\s}]+))")
 DIRECTIVE = re.compile(r"^\s*<!--\s*skillbook:\s*(?P<body>.*?)\s*-->\s*$", re.DOTALL)
 # Any HTML comment that mentions skillbook: a directive, or a directive mistyped.
 SKILLBOOK_COMMENT = re.compile(r"<!--(?:(?!-->).)*skillbook(?:(?!-->).)*-->", re.IGNORECASE | re.DOTALL)
-# A link to a chapter file, with an optional anchor, angle brackets and title.
-CHAPTER_LINK = re.compile(
-    r"\[(?P<text>[^\]\n]+)\]\(\s*<?(?:\./)?(?P<href>(?:chapter-\d+|appendix-[a-z])-[a-z0-9-]+\.md)(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)"
-)
 # The labels of a prompt's context and expected output, as authors write them:
 # "**Context:**", "**Context**:", "**Expected output:**"...
 CONTEXT = "**Context:**"
@@ -58,11 +57,24 @@ _block_parser = MarkdownIt("commonmark", {"maxNesting": 4 * MAX_NESTING}).enable
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+class BlockKind(StrEnum):
+    """What a top-level block of Markdown is."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    FENCE = "fence"  # a fenced code block
+    LIST = "list"
+    TABLE = "table"
+    RULE = "rule"  # a thematic break, "---"
+    HTML = "html"  # a block of raw HTML, directives' comments included
+    OTHER = "other"  # a quote, an indented code block...
+
+
 @dataclass
 class Block:
     """A top-level Markdown block with its source lines (0-based, end exclusive)."""
 
-    kind: str  # heading, paragraph, fence, list, table, rule, html, other
+    kind: BlockKind
     start: int
     end: int
     content: str = ""
@@ -129,7 +141,7 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     offset = chapter.body_offset
     lines = chapter.body.split("\n")
 
-    title = next((b.content for b in blocks if b.kind == "heading" and b.level == 1), None)
+    title = next((b.content for b in blocks if b.kind is BlockKind.HEADING and b.level == 1), None)
     if title is None:
         problems.append(Problem(path, offset + 1, f"{chapter.name} has no title; start it with '# {chapter.label}: Title'"))
         title = chapter.label
@@ -141,27 +153,28 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
     titled_from: dict[str, int] = {}
     owned_headings: set[int] = set()
     for index, block in enumerate(blocks):
-        if block.kind == "heading":
+        if block.kind is BlockKind.HEADING:
             heading = block
             if block.level == 2:
                 section_title = _title_and_pin(block.content)[0]
                 section_id = heading_anchor(block.content)
-        elif block.kind == "fence":
+        elif block.kind is BlockKind.FENCE:
             prompt = _prompt(blocks, index, heading, section_title, chapter, lines, titled_from, problems)
             if prompt:
                 prompt.section_id = section_id
             if prompt and prompt.heading_level:
+                assert heading is not None, "a prompt takes its heading level from a heading"
                 owned_headings.add(heading.start)
             if prompt:
                 chapter.prompts.append(prompt)
     for directive in chapter.directives:
         directive.section_title = next(
-            (_title_and_pin(b.content)[0] for b in reversed(blocks) if b.kind == "heading" and b.level == 2 and b.start < directive.start),
+            (_title_and_pin(b.content)[0] for b in reversed(blocks) if b.kind is BlockKind.HEADING and b.level == 2 and b.start < directive.start),
             None,
         )
     chapter.headings = [
         Heading(heading_anchor(b.content), offset + b.start + 1)
-        for b in blocks if b.kind == "heading" and b.start not in owned_headings
+        for b in blocks if b.kind is BlockKind.HEADING and b.start not in owned_headings
     ]
     return chapter
 
@@ -171,7 +184,7 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
     front, body = split_front_matter(text, document.path, problems)
     offset = line_count(front)
     lines = body.split("\n")
-    env: dict = {}
+    env: dict[str, Any] = {}
     tokens = _block_parser.parse(body, env)
     document.body = body
     if not within_limits(tokens, lines, document.path, offset, problems):
@@ -186,12 +199,12 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
     document.lists_after_paragraph = _lists_after_paragraph(tokens, lines)
     document.anchors = _anchors(blocks, lines, document.code_lines)
     document.page_links = _page_links(lines, document.code_lines, offset)
-    document.directives = [d for b in blocks if b.kind == "html" and (d := _directive(b, offset, document.path, problems))]
+    document.directives = [d for b in blocks if b.kind is BlockKind.HTML and (d := _directive(b, offset, document.path, problems))]
     for block in blocks:
-        if block.kind in ("paragraph", "heading", "list", "table", "other"):
+        if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST, BlockKind.TABLE, BlockKind.OTHER):
             document.chapter_links.extend(_chapter_links(lines, block, offset))
     document.references = {
-        label: (reference["href"], reference.get("title")) for label, reference in env.get("references", {}).items()
+        label: Reference(reference["href"], reference.get("title")) for label, reference in env.get("references", {}).items()
     }
     _check_skillbook_comments(body, blocks, document.path, offset, problems)
     return blocks
@@ -206,7 +219,7 @@ def _check_links(lines: list[str], code: set[int], path: str, offset: int, probl
         for image in remote_images(line):
             problems.append(Problem(
                 path, offset + index + 1,
-                f"the image {image.group('target')} is loaded from another host whenever the page opens, which tells that host "
+                f"the image {image.target} is loaded from another host whenever the page opens, which tells that host "
                 "who reads the book; download it into docs/assets/ and link it from there",
                 Severity.WARNING,
             ))
@@ -227,7 +240,7 @@ def _anchors(blocks: list[Block], lines: list[str], code: set[int]) -> set[str]:
     when repeated, as the ``toc`` extension numbers them) and ids set by attribute lists."""
     anchors: set[str] = set()
     for block in blocks:
-        if block.kind == "heading":
+        if block.kind is BlockKind.HEADING:
             slug = heading_anchor(block.content)
             unique, number = slug, 0
             while unique in anchors:
@@ -258,8 +271,8 @@ def _page_links(lines: list[str], code: set[int], offset: int) -> list[PageLink]
 def _check_skillbook_comments(body: str, blocks: list[Block], path: str, offset: int, problems: list[Problem]) -> None:
     """A comment that mentions skillbook but is not a directive on a line of its own renders
     nothing; say so rather than leave the author wondering."""
-    directive_lines = {b.start for b in blocks if b.kind == "html" and DIRECTIVE.match(b.content)}
-    code = [(b.start, b.end) for b in blocks if b.kind == "fence"]
+    directive_lines = {b.start for b in blocks if b.kind is BlockKind.HTML and DIRECTIVE.match(b.content)}
+    code = [(b.start, b.end) for b in blocks if b.kind is BlockKind.FENCE]
     for match in SKILLBOOK_COMMENT.finditer(body):
         index = body.count("\n", 0, match.start())
         if index in directive_lines or any(start <= index < end for start, end in code):
@@ -302,7 +315,7 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
     for i, token in enumerate(tokens):
         if token.type == "fence" and token.level > 0 and _is_prompt(token.info, token.content):
             problems.append(Problem(
-                path, offset + token.map[0] + 1,
+                path, offset + token_lines(token)[0] + 1,
                 "this prompt sits inside a list or quote, so it shows as plain code without a card; "
                 "move its fenced block out to the left margin",
                 Severity.WARNING,
@@ -311,9 +324,9 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
             continue
         start, end = token.map
         if token.type == "heading_open":
-            blocks.append(Block("heading", start, end, tokens[i + 1].content, int(token.tag[1])))
+            blocks.append(Block(BlockKind.HEADING, start, end, tokens[i + 1].content, int(token.tag[1])))
         elif token.type == "paragraph_open":
-            blocks.append(Block("paragraph", start, end, tokens[i + 1].content))
+            blocks.append(Block(BlockKind.PARAGRAPH, start, end, tokens[i + 1].content))
         elif token.type == "fence":
             if start in inside_nested:
                 pass
@@ -325,17 +338,17 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
                 ))
             else:
                 _check_swallowed(token, path, offset, problems)
-            blocks.append(Block("fence", start, end, token.content, info=token.info.strip()))
+            blocks.append(Block(BlockKind.FENCE, start, end, token.content, info=token.info.strip()))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            blocks.append(Block("list", start, end))
+            blocks.append(Block(BlockKind.LIST, start, end))
         elif token.type == "hr":
-            blocks.append(Block("rule", start, end))
+            blocks.append(Block(BlockKind.RULE, start, end))
         elif token.type == "table_open":
-            blocks.append(Block("table", start, end))
+            blocks.append(Block(BlockKind.TABLE, start, end))
         elif token.type == "html_block":
-            blocks.append(Block("html", start, end, token.content))
+            blocks.append(Block(BlockKind.HTML, start, end, token.content))
         else:
-            blocks.append(Block("other", start, end))
+            blocks.append(Block(BlockKind.OTHER, start, end))
     return blocks
 
 
@@ -363,11 +376,12 @@ def _check_swallowed(fence: Token, path: str, offset: int, problems: list[Proble
     char, length = fence.markup[0], len(fence.markup)
     opening = re.compile(rf"^ {{0,3}}{re.escape(char)}{{{length},}}[ \t]*[^\s{re.escape(char)}]")
     prompt = _is_prompt(fence.info, fence.content)
+    first = token_lines(fence)[0]
     for index, line in enumerate(fence.content.split("\n")):
         if opening.match(line) or (prompt and LABEL.match(line)):
             problems.append(Problem(
-                path, offset + fence.map[0] + 1,
-                f"this code fence is not closed before line {offset + fence.map[0] + index + 2} "
+                path, offset + first + 1,
+                f"this code fence is not closed before line {offset + first + index + 2} "
                 f"({line.strip()[:40]!r}), so it swallows what lies between; add a closing {fence.markup} line "
                 "where the block ends",
             ))
@@ -383,9 +397,46 @@ def _is_prompt(info: str, content: str) -> bool:
     return _language(info) in PROMPT_LANGUAGES and bool(SKILL_MENTION.match(content))
 
 
-def read_blocks(body: str, path: str, problems: list[Problem]) -> list[Block]:
-    """The top-level blocks of a page body, as the chapter reader sees them."""
-    return _blocks(_block_parser.parse(body), body.split("\n"), path, 0, problems)
+def list_items(markdown: str) -> list[str]:
+    """The text of each item of the list ``markdown`` opens with, its lines (and
+    those of lists inside it) joined by spaces: ``- a``, ``* b``, ``1. c`` alike."""
+    items: list[str] = []
+    depth = 0
+    for token in _block_parser.parse(markdown):
+        if token.type == "list_item_open":
+            depth += 1
+            if depth == 1:
+                items.append("")
+        elif token.type == "list_item_close":
+            depth -= 1
+        elif token.type == "inline" and depth > 0:
+            text = " ".join(line.strip() for line in token.content.split("\n"))
+            items[-1] = f"{items[-1]} {text}" if items[-1] else text
+    return items
+
+
+@dataclass(frozen=True)
+class BodyReading:
+    """A page body read once: its top-level blocks, the lines (0-based) of its
+    code blocks, in lists and quotes too, and the problems the reading found."""
+
+    text: str
+    blocks: list[Block]
+    code_lines: frozenset[int]
+    problems: list[Problem]
+
+    @property
+    def heading_anchors(self) -> list[str]:
+        """The anchor of each heading, in order (repeated ones unnumbered)."""
+        return [heading_anchor(block.content) for block in self.blocks if block.kind is BlockKind.HEADING]
+
+
+def read_body(body: str, path: str) -> BodyReading:
+    """A page body's blocks, code lines and problems, from one parse."""
+    tokens = _block_parser.parse(body)
+    problems: list[Problem] = []
+    blocks = _blocks(tokens, body.split("\n"), path, 0, problems)
+    return BodyReading(body, blocks, frozenset(_code_lines(tokens)), problems)
 
 
 def code_lines(body: str) -> set[int]:
@@ -399,14 +450,14 @@ def _code_lines(tokens: list[Token]) -> set[int]:
 
 def _lists_after_paragraph(tokens: list[Token], lines: list[str]) -> list[int]:
     return [
-        token.map[0] for token in tokens
+        token_lines(token)[0] for token in tokens
         if token.type in ("bullet_list_open", "ordered_list_open") and token.level == 0
-        and token.map[0] > 0 and lines[token.map[0] - 1].strip()
+        and token_lines(token)[0] > 0 and lines[token_lines(token)[0] - 1].strip()
     ]
 
 
 def _is_closed(fence: Token, lines: list[str]) -> bool:
-    start, end = fence.map
+    start, end = token_lines(fence)
     if end - start < 2:
         return False
     closing = lines[end - 1].strip()
@@ -426,17 +477,10 @@ def _directive(block: Block, offset: int, path: str, problems: list[Problem]) ->
 
 
 def _chapter_links(lines: list[str], block: Block, offset: int) -> list[ChapterLink]:
-    found = []
-    for index in range(block.start, block.end):
-        for match in CHAPTER_LINK.finditer(lines[index]):
-            if not in_code_span(lines[index], match.start()):
-                found.append(ChapterLink(match.group("href"), index, offset + index + 1))
-    return found
-
-
-def in_code_span(line: str, position: int) -> bool:
-    """Whether a position of a line falls inside a code span (after an odd number of backticks)."""
-    return line[:position].count("`") % 2 == 1
+    return [
+        ChapterLink(href, index, offset + index + 1)
+        for index in range(block.start, block.end) for _, href in chapter_links(lines[index])
+    ]
 
 
 def _prompt(
@@ -453,9 +497,9 @@ def _prompt(
     line = chapter.body_offset + fence.start + 1
     language = _language(fence.info)
     if language not in PROMPT_LANGUAGES:
-        mention = SKILL_LIKE.match(fence.content)
+        mention = FIRST_WORD_MENTION.match(fence.content)
         if mention:
-            chapter.code_mentions.append(CodeMention(mention.group(1), language, line))
+            chapter.code_mentions.append(CodeMention(mention.group("id"), language, line))
         return None
     mention = SKILL_MENTION.match(fence.content)
     if not mention:
@@ -514,8 +558,8 @@ def _prompt(
 
 def _label(block: Block, name: str) -> bool:
     """Whether the block is a paragraph opening with the label ``name``."""
-    match = LABEL.match(block.content) if block.kind == "paragraph" else None
-    return bool(match) and match.group("name").lower() == name
+    match = LABEL.match(block.content) if block.kind is BlockKind.PARAGRAPH else None
+    return match is not None and match.group("name").lower() == name
 
 
 def _source(blocks: list[Block], lines: list[str]) -> str:
@@ -530,7 +574,7 @@ def _context(blocks: list[Block], index: int, lines: list[str]) -> tuple[str | N
     paragraphs and lists between it and the fence. Returns it and its first block."""
     for start in range(index - 1, -1, -1):
         block = blocks[start]
-        if block.kind not in ("paragraph", "list") or _label(block, "expected output"):
+        if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST) or _label(block, "expected output"):
             break
         if _label(block, "context"):
             return _source(blocks[start:index], lines), start
@@ -547,9 +591,9 @@ def _expected_output(blocks: list[Block], index: int, lines: list[str]) -> tuple
     alone = not LABEL.sub("", label.content, count=1).strip()
     taken = [label]
     for block in blocks[index + 2:]:
-        if block.kind in ("heading", "rule", "html") or (block.kind == "fence" and _is_prompt(block.info, block.content)) or LABEL.match(block.content):
+        if block.kind in (BlockKind.HEADING, BlockKind.RULE, BlockKind.HTML) or (block.kind is BlockKind.FENCE and _is_prompt(block.info, block.content)) or LABEL.match(block.content):
             break
-        if not alone and block.kind != "list":
+        if not alone and block.kind is not BlockKind.LIST:
             break
         taken.append(block)
     text = _source(taken, lines)

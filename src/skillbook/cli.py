@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -34,7 +35,7 @@ def _docs_dir(root: Path) -> Path:
         # mkdocs.yml uses !!python/name tags; read only the key needed here.
         for line in config.read_text(encoding="utf-8").splitlines():
             if line.startswith("docs_dir:"):
-                return root / yaml.safe_load(line)["docs_dir"]
+                return root / cast(str, yaml.safe_load(line)["docs_dir"])
     return root / "docs"
 
 
@@ -141,24 +142,25 @@ def _collection(args: argparse.Namespace) -> int:
 def _site_url(config: Path) -> str:
     """The site's address, ``site_url`` in mkdocs.yml, where the book's pages are
     published; MkDocs' ``!ENV [NAME, default]`` is read as MkDocs reads it."""
-    loader = type("SiteUrlLoader", (yaml.SafeLoader,), {})
+    class SiteUrlLoader(yaml.SafeLoader):
+        """A safe loader that reads ``!ENV`` (for this call only)."""
 
     def env(load: yaml.SafeLoader, node: yaml.Node) -> str | None:
-        items = load.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [load.construct_scalar(node)]
+        items = load.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [load.construct_scalar(cast(yaml.ScalarNode, node))]
         names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
         return next((os.environ[name] for name in names if name in os.environ), default)
 
-    loader.add_constructor("!ENV", env)
+    SiteUrlLoader.add_constructor("!ENV", env)
     if config.is_file():
         for line in config.read_text(encoding="utf-8").splitlines():
             if line.startswith("site_url:"):
-                return str(yaml.load(line, Loader=loader)["site_url"] or "/")  # noqa: S506 (a safe loader)
+                return str(yaml.load(line, Loader=SiteUrlLoader)["site_url"] or "/")  # noqa: S506 (a safe loader)
     return "/"
 
 
 def _mcp(args: argparse.Namespace) -> int:
     # The SDK is imported only here: `check` and `import` do not wait for it.
-    from skillbook.library import BookError, library_from_book, library_from_site, site_address, summary
+    from skillbook.library import BookError, Library, library_from_book, library_from_site, site_address, summary
     from skillbook.mcp_server import build_server
 
     if args.url:
@@ -168,7 +170,7 @@ def _mcp(args: argparse.Namespace) -> int:
             print(f"skillbook: {error}", file=sys.stderr)
             return 2
 
-        def load():
+        def load() -> Library:
             return library_from_site(address)
     else:
         root = args.root
@@ -177,7 +179,7 @@ def _mcp(args: argparse.Namespace) -> int:
                   "book's folder, give --root, or --url to serve a published book", file=sys.stderr)
             return 2
 
-        def load():
+        def load() -> Library:
             book = load_book(_docs_dir(root), root / SKILLS_FOLDER, root, root / "mkdocs.yml")
             for problem in book.errors:
                 print(problem, file=sys.stderr)

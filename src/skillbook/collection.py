@@ -23,7 +23,7 @@ import yaml
 
 from skillbook.options import CollectionOptions
 from skillbook.problems import Problem, Severity
-from skillbook.skills import skill_schema
+from skillbook.skill_ids import SKILL_ID
 from skillbook.sources import MAX_PAGE_BYTES, decode, project_files, read_bytes, read_source
 from skillbook.text import YAML_FRONT_MATTER
 from skillbook.yaml_source import load_yaml
@@ -33,7 +33,7 @@ SKILL_FILE = "SKILL.md"
 # lower-case letters, digits and single hyphens, not at either end (the rule of
 # the book's skill ids), equal to its folder's name; a description of 1 to
 # 1,024 characters.
-NAME = re.compile(skill_schema()["properties"]["id"]["pattern"])
+NAME = SKILL_ID
 MAX_NAME = 64
 MAX_DESCRIPTION = 1024
 # A folder's path goes into a shell command: only names that need no quoting.

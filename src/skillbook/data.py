@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from skillbook.book import Book
 from skillbook.fences import fence_for
@@ -26,7 +26,7 @@ SCHEMA_FILE = "api.schema.json"
 
 @cache
 def api_schema() -> dict[str, Any]:
-    return json.loads(resources.files("skillbook").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+    return cast(dict[str, Any], json.loads(resources.files("skillbook").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")))
 
 
 def page_url(site_url: str, src_uri: str) -> str:
@@ -64,7 +64,7 @@ def prompts_data(book: Book, site_url: str) -> list[dict[str, Any]]:
             "title": prompt.plain_title,
             "url": page_url(site_url, prompt_uri(prompt.id)),
             "skill": prompt.skill_id,
-            "chapter": _place(book, book.chapter(prompt.chapter_key)),
+            "chapter": _place(book, book.chapter_of(prompt)),
             "section": prompt.section_title,
             "text": prompt.text,
             "context": prompt.context,
@@ -119,7 +119,7 @@ def llms_full_txt(book: Book, site_name: str, site_url: str) -> str:
 
 
 def _prompt_markdown(book: Book, prompt: Prompt, site_url: str) -> list[str]:
-    chapter = book.chapter(prompt.chapter_key)
+    chapter = book.chapter_of(prompt)
     fence = fence_for(prompt.text)
     out = [f"## {prompt.plain_title}", "",
            f"Skill: {'@' + prompt.skill_id if prompt.skill_id else 'any (a template)'}. "

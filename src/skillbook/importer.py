@@ -25,28 +25,29 @@ import itertools
 import os
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, NamedTuple, cast
 from pathlib import Path
 
 import yaml
 
-from skillbook.chapters import Block, chapter_key, code_lines, in_code_span, parse_chapter, plain_text, read_blocks
+from skillbook.chapters import Block, BlockKind, BodyReading, chapter_key, code_lines, list_items, parse_chapter, plain_text, read_body
+from skillbook.links import SCHEME, Link, links, remote_images, replace_links
 from skillbook.options import load_options
 from skillbook.problems import Problem
-from skillbook.safety import remote_images
+from skillbook.skill_ids import MENTION_IN_CODE, mentioned_skill
 from skillbook.sources import (
     ENCODING_NAMES, MAX_PAGE_BYTES, MAX_SKILL_BYTES, decode, encoding_repairs, normalise_line_ends, read_bytes, read_source,
     unambiguous_encoding,
 )
-from skillbook.text import prompt_slug, slugify
+from skillbook.text import prompt_slug
 from skillbook.yaml_source import YAML_LOADER, load_yaml
 
-SKILL_ID = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)")
 # A chapter of the source: "16-containers.md", or the project's own "chapter-16-....md".
 SOURCE_CHAPTER = re.compile(r"^(?:chapter-)?0*(\d+)-[^/]*\.md$", re.IGNORECASE)
 SOURCE_APPENDIX = re.compile(r"^(?:appendix-)?([a-z])-[^/]*\.md$", re.IGNORECASE)
 PART_NUMBER = re.compile(r"^Part\s+(?:[IVXLC]+|\d+)\s*[:.\-–]\s*", re.IGNORECASE)
 TITLE = re.compile(r"^(?:Chapter\s+\d+|Appendix\s+[A-Z])\s*[:.]\s*", re.IGNORECASE)
-INLINE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 LABELS = {"when to use this skill": "when_to_use", "key strengths": "key_strengths"}
 LABEL = re.compile(r"^\*\*(?P<name>[^*]+?):?\*\*:?\s*$")
 SCHEMA_LINE = "# yaml-language-server: $schema=../src/skillbook/skill.schema.json\n"
@@ -60,24 +61,57 @@ DOCSIFY_FILES = {
 }
 
 
+class LinesReplaced(NamedTuple):
+    """An edit of a page: from line ``start`` (0-based), ``removed`` lines taken out, ``added`` put in."""
+
+    start: int
+    removed: int
+    added: int
+
+
+class Table(NamedTuple):
+    """A table of a page: its block, its header's cells in lower case, and its rows' cells."""
+
+    block: Block
+    header: list[str]
+    rows: list[list[str]]
+
+
+class PageKind(StrEnum):
+    """What a page of the source book is."""
+
+    CHAPTER = "chapter"
+    APPENDIX = "appendix"
+    HOME = "home"
+
+
 @dataclass
 class Page:
     """A page of the source book, read, repaired and renamed."""
 
     source: Path
-    kind: str  # chapter, appendix or home
+    kind: PageKind
     key: int | str | None
     text: str
     target: str = ""  # path in docs/
     book_root: Path | None = None  # the folder of the book it comes from
     # The lines the import replaced so far, as (first line, lines taken out,
     # lines put in), so that a note names the line of the source.
-    edits: list[tuple[int, int, int]] = field(default_factory=list)
+    edits: list[LinesReplaced] = field(default_factory=list)
+    _reading: BodyReading | None = field(default=None, repr=False, compare=False)
+
+    def reading(self) -> BodyReading:
+        """The page's text as the chapter reader reads it: blocks with their lines,
+        code lines, heading anchors. Read once for each version of the text, so
+        every step of the import edits the page at the positions the reader found."""
+        if self._reading is None or self._reading.text != self.text:
+            self._reading = read_body(self.text, str(self.source))
+        return self._reading
 
     def replace_lines(self, lines: list[str], start: int, end: int, new: list[str]) -> None:
         """``lines[start:end] = new``, remembered."""
         lines[start:end] = new
-        self.edits.append((start, end - start, len(new)))
+        self.edits.append(LinesReplaced(start, end - start, len(new)))
 
     def source_line(self, index: int) -> int:
         """The source's line number (from 1) of line ``index`` (from 0) of the text now."""
@@ -90,7 +124,7 @@ class Page:
 
     @property
     def label(self) -> str:
-        return f"appendix {self.key}" if self.kind == "appendix" else f"chapter {self.key}" if self.kind == "chapter" else "home page"
+        return f"appendix {self.key}" if self.kind is PageKind.APPENDIX else f"chapter {self.key}" if self.kind is PageKind.CHAPTER else "home page"
 
 
 @dataclass
@@ -204,7 +238,7 @@ def discover(sources: list[Path], report: ImportReport) -> tuple[list[Page], Pat
                 if relative == "_sidebar.md":
                     sidebar = path
                 if relative == "README.md":
-                    _add(pages, Page(path, "home", None, "", book_root=source), report)
+                    _add(pages, Page(path, PageKind.HOME, None, "", book_root=source), report)
                 elif relative.startswith("chapters/") and relative.endswith(".md"):
                     _add_numbered(pages, path, report, book_root=source)
                 elif relative.startswith("appendices/") and relative.endswith(".md"):
@@ -227,7 +261,7 @@ def _add_numbered(pages: list[Page], path: Path, report: ImportReport, appendix:
         report.skipped.append(Note(str(path), f"its name is not {shape}, so its {'letter' if appendix else 'number'} is unknown; rename it"))
         return
     key = match.group(1).upper() if appendix else int(match.group(1))
-    _add(pages, Page(path, "appendix" if appendix else "chapter", key, "", book_root=book_root or path.parent), report)
+    _add(pages, Page(path, PageKind.APPENDIX if appendix else PageKind.CHAPTER, key, "", book_root=book_root or path.parent), report)
 
 
 def _add(pages: list[Page], page: Page, report: ImportReport) -> None:
@@ -246,6 +280,7 @@ def read_page(page: Page, report: ImportReport) -> bool:
     if text is None:
         report.problems.extend(problems)
         return False
+    assert data is not None, "text is read from data"
     if data.startswith(b"\xef\xbb\xbf"):
         report.normalised.append(Note(str(page.source), "byte-order mark removed"))
     if "\r" in text:
@@ -279,10 +314,8 @@ def lengthen_fences(page: Page, report: ImportReport) -> None:
     """A code block pasted inside a prompt closes the prompt early: the prompt's
     fences are made longer, as the chapter reader's fix says, so that the prompt
     is what the author meant, inner fences included."""
-    problems: list[Problem] = []
-    read_blocks(page.text, str(page.source), problems)
     lines = page.text.split("\n")
-    for problem in problems:
+    for problem in page.reading().problems:
         if isinstance(problem.fix, tuple) and problem.fix:
             opening, closing = problem.fix
             for edit in problem.fix:
@@ -294,20 +327,20 @@ def lengthen_fences(page: Page, report: ImportReport) -> None:
     page.text = "\n".join(lines)
 
 
-def _title(text: str) -> str | None:
-    heading = next((b for b in read_blocks(text, "", []) if b.kind == "heading" and b.level == 1), None)
+def _title(page: Page) -> str | None:
+    heading = next((b for b in page.reading().blocks if b.kind is BlockKind.HEADING and b.level == 1), None)
     return plain_text(heading.content) if heading else None
 
 
 def name_pages(pages: list[Page]) -> None:
     """The project's file name of each page, from its title."""
     for page in pages:
-        if page.kind == "home":
+        if page.kind is PageKind.HOME:
             page.target = "index.md"
             continue
-        title = _title(page.text) or page.source.stem
+        title = _title(page) or page.source.stem
         slug = prompt_slug(TITLE.sub("", title)) or prompt_slug(page.source.stem) or "untitled"
-        prefix = f"appendix-{page.key.lower()}" if page.kind == "appendix" else f"chapter-{page.key}"
+        prefix = f"appendix-{str(page.key).lower()}" if page.kind is PageKind.APPENDIX else f"chapter-{page.key}"
         page.target = f"{prefix}-{slug}.md"
 
 
@@ -323,13 +356,13 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
 
 
-def _tables(page: Page) -> list[tuple[Block, list[str], list[list[str]]]]:
+def _tables(page: Page) -> list[Table]:
     lines = page.text.split("\n")
     found = []
-    for block in read_blocks(page.text, str(page.source), []):
-        if block.kind == "table":
+    for block in page.reading().blocks:
+        if block.kind is BlockKind.TABLE:
             rows = [_cells(line) for line in lines[block.start:block.end]]
-            found.append((block, [c.lower() for c in rows[0]], rows[2:]))
+            found.append(Table(block, [c.lower() for c in rows[0]], rows[2:]))
     return found
 
 
@@ -338,11 +371,11 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
     ``Skill | Purpose | Best For`` table wins over an index's row, and places the
     skill in that chapter."""
     facts: dict[str, SkillFacts] = {}
-    ordered = sorted(pages, key=lambda p: (p.kind != "chapter", str(p.key).zfill(4)))
-    tables = {page.source: _tables(page) for page in ordered if page.kind != "home"}
+    ordered = sorted(pages, key=lambda p: (p.kind is not PageKind.CHAPTER, str(p.key).zfill(4)))
+    tables = {page.source: _tables(page) for page in ordered if page.kind is not PageKind.HOME}
     for own in (True, False):
         for page in ordered:
-            if page.kind == "home":
+            if page.kind is PageKind.HOME:
                 continue
             for block, header, rows in tables[page.source]:
                 if not header or header[0] != "skill":
@@ -352,9 +385,9 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
                     continue
                 purpose_column = header.index("purpose") if "purpose" in header else None
                 for position, row in enumerate(rows, start=1):
-                    match = SKILL_ID.search(row[0]) if row else None
+                    skill_id = mentioned_skill(row[0]) if row else None
                     where = f"{page.source}:{block.start + position + 2}"
-                    if match is None:
+                    if skill_id is None:
                         report.skipped.append(Note(where, f"table row {row[0]!r} names no @skill-id (lower-case letters, digits, hyphens)"))
                         continue
                     purpose = row[purpose_column] if purpose_column is not None and purpose_column < len(row) else None
@@ -362,14 +395,15 @@ def read_skills(pages: list[Page], report: ImportReport) -> dict[str, SkillFacts
                     # Skills tables say where a skill belongs. Other tables (an index,
                     # credits) list every skill, so they place only a skill no
                     # skills table lists: under the first page that names it.
-                    known = facts.get(match.group(1))
+                    known = facts.get(skill_id)
                     lists_it = is_own or known is None or not known.chapters
-                    _merge(facts, match.group(1), page, purpose, best_for, position if is_own else None, where, lists_it, report)
+                    _merge(facts, skill_id, page, purpose, best_for, position if is_own else None, where, lists_it, report)
     return facts
 
 
 def _merge(facts: dict[str, SkillFacts], skill_id: str, page: Page, purpose: str | None, best_for: str | None,
            order: int | None, where: str, lists_it: bool, report: ImportReport) -> None:
+    assert page.key is not None, "skills are read from chapters and appendices"
     known = facts.get(skill_id)
     if known is None:
         known = facts[skill_id] = SkillFacts(skill_id, purpose or skill_id, best_for or None, [], order, where)
@@ -390,34 +424,34 @@ def own_tables_to_directives(page: Page, facts: dict[str, SkillFacts]) -> None:
     which renders the same rows from the skills' metadata."""
     lines = page.text.split("\n")
     for block, header, rows in reversed(_tables(page)):
-        ids = [m.group(1) for row in rows if (m := SKILL_ID.search(row[0] if row else ""))]
+        ids = [skill_id for row in rows if (skill_id := mentioned_skill(row[0] if row else ""))]
         if header[:3] == ["skill", "purpose", "best for"] and len(ids) == len(rows) and all(page.key in facts[i].chapters for i in ids):
             page.replace_lines(lines, block.start, _last_text_line(lines, block) + 1, ["<!-- skillbook: skills-table -->"])
         elif header and header[0] == "skill":
             for index in range(block.start + 2, block.end):
-                lines[index] = re.sub(r"`@([a-z0-9]+(?:-[a-z0-9]+)*)`", lambda m: f"[`@{m.group(1)}`](skills/{m.group(1)}.md)"
-                                      if m.group(1) in facts else m.group(0), lines[index])
+                lines[index] = MENTION_IN_CODE.sub(lambda m: f"[`@{m.group('id')}`](skills/{m.group('id')}.md)"
+                                                   if m.group("id") in facts else m.group(0), lines[index])
     page.text = "\n".join(lines)
 
 
-def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existing: dict[str, dict],
+def introductions_to_directives(page: Page, facts: dict[str, SkillFacts], existing: dict[str, dict[str, Any]],
                                 report: ImportReport) -> None:
     """A "Skill Introduction" section (paragraphs, then "When to use this skill" and
     "Key strengths" lists) becomes the skill-introduction directive when its text
     is the skill's metadata: new skills take it as theirs."""
     lines = page.text.split("\n")
-    blocks = read_blocks(page.text, str(page.source), [])
-    replacements: list[tuple[int, int, str]] = []
+    blocks = page.reading().blocks
+    replacements: list[tuple[int, int, str]] = []  # first line, end line, skill id
     for index, block in enumerate(blocks):
-        if block.kind != "heading" or plain_text(block.content).lower() != "skill introduction":
+        if block.kind is not BlockKind.HEADING or plain_text(block.content).lower() != "skill introduction":
             continue
         taken = _introduction_blocks(blocks[index + 1:])
-        if not taken or taken[0].kind != "paragraph":
+        if not taken or taken[0].kind is not BlockKind.PARAGRAPH:
             continue
-        match = SKILL_ID.search(taken[0].content)
-        if match is None or match.group(1) not in facts:
+        skill_id = mentioned_skill(taken[0].content)
+        if skill_id is None or skill_id not in facts:
             continue
-        skill = facts[match.group(1)]
+        skill = facts[skill_id]
         introduction, lists = _introduction_text(taken, lines)
         found = {"introduction": introduction, **lists}
         prior = existing.get(skill.id)
@@ -450,7 +484,7 @@ def _introduction_blocks(blocks: list[Block]) -> list[Block]:
     """Paragraphs, then labelled lists, up to the next heading, rule, code or HTML."""
     taken: list[Block] = []
     for block in blocks:
-        if block.kind not in ("paragraph", "list"):
+        if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST):
             break
         taken.append(block)
     return taken
@@ -462,27 +496,16 @@ def _introduction_text(blocks: list[Block], lines: list[str]) -> tuple[str, dict
     current: str | None = None
     for block in blocks:
         text = "\n".join(lines[block.start:block.end])
-        label = LABEL.match(text) if block.kind == "paragraph" else None
+        label = LABEL.match(text) if block.kind is BlockKind.PARAGRAPH else None
         if label and label.group("name").strip().lower() in LABELS:
             current = LABELS[label.group("name").strip().lower()]
-        elif block.kind == "list" and current is not None:
-            lists[current].extend(_items(lines[block.start:block.end]))
-        elif block.kind == "paragraph" and current is None:
+        elif block.kind is BlockKind.LIST and current is not None:
+            lists[current].extend(list_items("\n".join(lines[block.start:block.end])))
+        elif block.kind is BlockKind.PARAGRAPH and current is None:
             paragraphs.append(" ".join(line.strip() for line in text.split("\n")))
         else:
             return "", lists  # prose the metadata has no place for: not an introduction
     return "\n\n".join(paragraphs), lists
-
-
-def _items(lines: list[str]) -> list[str]:
-    items: list[str] = []
-    for line in lines:
-        bullet = re.match(r"^[-*+]\s+(.*)$", line)
-        if bullet:
-            items.append(bullet.group(1).strip())
-        elif line.strip() and items:
-            items[-1] += " " + line.strip()
-    return items
 
 
 # -- links ------------------------------------------------------------------------------------------
@@ -496,30 +519,30 @@ def rewrite_links(page: Page, pages: list[Page], report: ImportReport, repositor
     cannot, and a link to an anchor the page lacks, becomes its text."""
     by_key = {(p.kind, p.key): p for p in pages}
     lines = page.text.split("\n")
-    code = code_lines(page.text)
+    code = page.reading().code_lines
     for index, line in enumerate(lines):
-        if index in code or "](" not in line:
+        if index in code:
             continue
 
-        def replace(match: re.Match) -> str:
-            if in_code_span(line, match.start()):
-                return match.group(0)
-            target = match.group("target")
+        def replace(link: Link) -> str | None:
+            if link.image or not link.target:
+                return None
+            target = link.target
             path, _, anchor = target.partition("#")
             kind_key = _link_target(path, page.source.parent.name)
             where = f"{page.source}:{page.source_line(index)}"
             if kind_key is None:
-                return _outside_link(match, page, where, repository, report)
+                return _outside_link(link, page, where, repository, report)
             linked = by_key.get(kind_key)
             if linked is None:
                 report.links_unresolved.append(Note(where, f"{target} (the book has no {kind_key[0]} {kind_key[1]})"))
-                return match.group("text")
+                return link.text
             new_anchor = _anchor(anchor, linked, where, report) if anchor else ""
             new = linked.target + (f"#{new_anchor}" if new_anchor else "")
             report.links_resolved.append(Note(where, f"{target} -> {new}" if new != target else f"{target} (kept)"))
-            return f"[{match.group('text')}]({new}{match.group('title') or ''})"
+            return f"[{link.text}]({new}{link.title})"
 
-        lines[index] = INLINE_LINK.sub(replace, line)
+        lines[index] = replace_links(line, replace)
     page.text = "\n".join(lines)
 
 
@@ -533,7 +556,7 @@ def unwrap_centred_html(page: Page, report: ImportReport) -> None:
     ``<p align="center">``, which the site would show as text: the wrapper goes,
     its content stays as Markdown, and an ``<img>`` in it becomes a Markdown image."""
     lines = page.text.split("\n")
-    code = code_lines(page.text)
+    code = page.reading().code_lines
     index = 0
     while index < len(lines):
         opening = CENTRED.match(lines[index]) if index not in code else None
@@ -574,12 +597,15 @@ def unwrap_centred_html(page: Page, report: ImportReport) -> None:
             first += 1
         page.replace_lines(lines, index, first, [rest.strip()] if rest.strip() else [])
         report.html_unwrapped.append(Note(where, f'<{name} align="center"> ... </{name}> (line {closing_line})'))
+        # Lines went: the code blocks below are found where they are now.
+        page.text = "\n".join(lines)
+        code = page.reading().code_lines
     page.text = "\n".join(lines)
 
 
 def _images(line: str) -> str:
     """``<img src alt>`` tags of a line as Markdown images."""
-    def markdown(match: re.Match) -> str:
+    def markdown(match: re.Match[str]) -> str:
         attributes = {m.group("name").lower(): m.group("q") if m.group("q") is not None else m.group("s")
                       for m in IMG_ATTRIBUTE.finditer(match.group("attrs"))}
         return f"![{attributes.get('alt', '')}]({attributes['src']})" if attributes.get("src") else match.group(0)
@@ -590,15 +616,15 @@ def replace_remote_images(page: Page, report: ImportReport) -> None:
     """An image on another host would be loaded from there by every reader, which
     the site never does: it becomes its text (a badge's link keeps its target)."""
     lines = page.text.split("\n")
-    code = code_lines(page.text)
+    code = page.reading().code_lines
     for index, line in enumerate(lines):
         if index in code:
             continue
         for image in reversed(remote_images(line)):
-            text = image.group("alt").strip() or "image"
+            text = image.text.strip() or "image"
             where = f"{page.source}:{page.source_line(index)}"
-            report.remote_images.append(Note(where, f"{image.group('target')} (now its text, '{text}')"))
-            line = line[:image.start()] + text + line[image.end():]
+            report.remote_images.append(Note(where, f"{image.target} (now its text, '{text}')"))
+            line = line[:image.start] + text + line[image.end:]
         lines[index] = line
     page.text = "\n".join(lines)
 
@@ -642,17 +668,17 @@ def find_repository(config: Path, sources: list[Path]) -> Repository:
 BLOB_DEPTH = 2
 
 
-def _outside_link(match: re.Match, page: Page, where: str, repository: Repository, report: ImportReport) -> str:
+def _outside_link(link: Link, page: Page, where: str, repository: Repository, report: ImportReport) -> str | None:
     """A link that names no page of the book: kept when it leaves for the web or
     names an anchor of the page; led to the repository's address when it names a
     file of the repository; otherwise made its text, and reported."""
-    target, text = match.group("target"), match.group("text")
+    target, text = link.target, link.text
     path, _, anchor = target.partition("#")
-    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
-        return match.group(0)
+    if SCHEME.match(target):
+        return None
     if not path:
-        if _loose(anchor) in {_loose(slug) for slug in _heading_slugs(page.text)}:
-            return match.group(0)
+        if _loose(anchor) in {_loose(slug) for slug in page.reading().heading_anchors}:
+            return None
         report.links_unresolved.append(Note(where, f"#{anchor} (no such heading on this page; "
                                                    "the site has its own 'Back to top' button)"))
         return text
@@ -673,27 +699,18 @@ def _outside_link(match: re.Match, page: Page, where: str, repository: Repositor
         report.links_unresolved.append(Note(where, f"{target} (no such file in the repository)"))
         return text
     report.links_to_repository.append(Note(where, f"{target} -> {address}"))
-    return f"[{text}]({address}{match.group('title') or ''})"
+    return f"[{text}]({address}{link.title})"
 
 
-def _heading_slugs(text: str) -> list[str]:
-    return [_title_and_pin_slug(block.content) for block in read_blocks(text, "", []) if block.kind == "heading"]
-
-
-def _title_and_pin_slug(content: str) -> str:
-    pinned = re.search(r"\{[^{}]*#([^\s}]+)[^{}]*\}\s*$", content)
-    return pinned.group(1) if pinned else slugify(plain_text(re.sub(r"\s*\{[^{}]*\}\s*$", "", content)))
-
-
-def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
+def _link_target(path: str, folder: str = "") -> tuple[PageKind, int | str | None] | None:
     """The chapter or appendix a relative link names, by its number or letter;
     ``folder`` is the book folder (chapters, appendices) of the page linking."""
-    if not path or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.IGNORECASE):
+    if not path or SCHEME.match(path):
         return None
     parts = path.strip("/").split("/")
     name = parts[-1]
     if name in ("README.md", "") or path == "/":
-        return ("home", None)
+        return (PageKind.HOME, None)
     folder = parts[-2] if len(parts) > 1 else folder
     if "." not in name and folder in ("chapters", "appendices"):
         name += ".md"  # docsify resolves a link without its extension
@@ -703,21 +720,19 @@ def _link_target(path: str, folder: str = "") -> tuple[str, int | str] | None:
     appendix = lowered.startswith("appendix-") or (folder == "appendices" and not lowered.startswith("chapter-"))
     if appendix:
         match = SOURCE_APPENDIX.match(name)
-        return ("appendix", match.group(1).upper()) if match else None
+        return (PageKind.APPENDIX, match.group(1).upper()) if match else None
     if folder == "chapters" or lowered.startswith("chapter-"):
         match = SOURCE_CHAPTER.match(name)
-        return ("chapter", int(match.group(1))) if match else None
+        return (PageKind.CHAPTER, int(match.group(1))) if match else None
     return None
 
 
 def _anchor(anchor: str, page: Page, where: str, report: ImportReport) -> str:
     """The anchor MkDocs gives the heading that a docsify anchor names."""
     wanted = _loose(anchor)
-    for block in read_blocks(page.text, "", []):
-        if block.kind == "heading":
-            slug = slugify(plain_text(re.sub(r"\s*\{[^{}]*\}\s*$", "", block.content)))
-            if _loose(slug) == wanted:
-                return slug
+    for slug in page.reading().heading_anchors:
+        if _loose(slug) == wanted:
+            return slug
     report.links_unresolved.append(Note(where, f"#{anchor} (no such heading in {page.target}; the link goes to the page)"))
     return ""
 
@@ -747,9 +762,9 @@ def read_parts(sidebar: Path | None, report: ImportReport) -> list[tuple[str, li
         if label:
             parts.append((PART_NUMBER.sub("", label.group("title")).strip(), []))
             continue
-        link = INLINE_LINK.search(line)
-        target = _link_target(link.group("target").partition("#")[0]) if link else None
-        if parts and target and target[0] == "chapter":
+        link = next((link for link in links(line) if not link.image), None)
+        target = _link_target(link.target.partition("#")[0]) if link else None
+        if parts and target and target[0] is PageKind.CHAPTER and isinstance(target[1], int):
             parts[-1][1].append(target[1])
     return [(title, chapters) for title, chapters in parts if chapters]
 
@@ -814,7 +829,7 @@ def _entry(node: yaml.Node | None, name: str) -> tuple[yaml.Node, yaml.Node] | N
 
 def _child_indent(node: yaml.Node, default: int) -> int:
     if isinstance(node, yaml.MappingNode) and node.value and node.flow_style is not True:
-        return node.value[0][0].start_mark.column
+        return cast(int, node.value[0][0].start_mark.column)
     return default
 
 
@@ -825,7 +840,7 @@ class _Dumper(yaml.SafeDumper):
     """Multi-line text as literal blocks; chapter lists inline, as authors write them."""
 
 
-class _Inline(list):
+class _Inline(list[int | str]):
     pass
 
 
@@ -835,7 +850,7 @@ _Dumper.add_representer(
 _Dumper.add_representer(_Inline, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True))
 
 
-def skill_data(skill: SkillFacts, prior: dict | None) -> dict:
+def skill_data(skill: SkillFacts, prior: dict[str, Any] | None) -> dict[str, Any]:
     """The skill's fields in the project's order; fields the import knows nothing of
     (related, say) are kept from the file already there."""
     data = dict(prior or {})
@@ -851,11 +866,11 @@ def skill_data(skill: SkillFacts, prior: dict | None) -> dict:
     return {key: data[key] for key in sorted(data, key=lambda k: order.index(k) if k in order else len(order)) if data[key] != []}
 
 
-def skill_file_text(data: dict) -> str:
+def skill_file_text(data: dict[str, Any]) -> str:
     return SCHEMA_LINE + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000)
 
 
-def _existing_skill(path: Path) -> dict | None:
+def _existing_skill(path: Path) -> dict[str, Any] | None:
     """The fields of a skill file already in the project, read as the book reads it."""
     if not path.is_file():
         return None
@@ -889,17 +904,17 @@ def import_book(sources: list[Path], project: Path, dry_run: bool = False, force
     facts = read_skills(pages, report)
     existing = {skill_id: data for skill_id in facts if (data := _existing_skill(skills_dir / f"{skill_id}.yml"))}
     for page in pages:
-        if page.kind != "home":
+        if page.kind is not PageKind.HOME:
             own_tables_to_directives(page, facts)
             introductions_to_directives(page, facts, existing, report)
 
     # Text files end with a line end, as editors and git expect.
     planned: dict[Path, str] = {project / "docs" / page.target: page.text.rstrip("\n") + "\n" for page in pages}
-    report.chapters = sum(page.kind == "chapter" for page in pages)
-    report.appendices = sum(page.kind == "appendix" for page in pages)
-    report.home = any(page.kind == "home" for page in pages)
+    report.chapters = sum(page.kind is PageKind.CHAPTER for page in pages)
+    report.appendices = sum(page.kind is PageKind.APPENDIX for page in pages)
+    report.home = any(page.kind is PageKind.HOME for page in pages)
     for page in pages:
-        if page.kind != "home":
+        if page.kind is not PageKind.HOME:
             chapter = parse_chapter(page.target, page.target, page.text, [])
             report.prompts += len(chapter.prompts)
             report.templates += sum(prompt.is_template for prompt in chapter.prompts)
@@ -974,7 +989,7 @@ def import_book(sources: list[Path], project: Path, dry_run: bool = False, force
 def _replaced_pages(docs: Path, pages: list[Page]) -> list[tuple[Path, str]]:
     """Chapters and appendices of the project that an imported page of the same
     number or letter, under another file name, replaces."""
-    incoming = {page.key: page.target for page in pages if page.kind != "home"}
+    incoming = {page.key: page.target for page in pages if page.kind is not PageKind.HOME}
     return [
         (path, f"docs/{incoming[key]}") for path in sorted(docs.glob("*.md"))
         if (key := chapter_key(path.name)) in incoming and incoming[key] != path.name

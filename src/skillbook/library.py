@@ -17,7 +17,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable
+from http.client import HTTPMessage
+from typing import IO, Any, cast
 from urllib.parse import urljoin, urlsplit
 
 import jsonschema
@@ -189,7 +191,7 @@ class Library:
         wanted = chapter.strip().lower()
         for key, place in places.items():
             if wanted in (key.lower(), place["label"].lower(), place["title"].lower()):
-                return key
+                return str(key)
         keys = sorted(places, key=lambda key: (not key.isdigit(), int(key) if key.isdigit() else 0, key))
         raise BookError(f"the book has no chapter '{chapter}'; name one by number or appendix letter: {', '.join(keys)}")
 
@@ -216,7 +218,7 @@ def _prompt_summary(prompt: dict[str, Any]) -> dict[str, Any]:
             "chapter": prompt["chapter"]["title"], "url": prompt["url"], "template": prompt["template"]}
 
 
-def _closest(name: str, known, prefix: str = "", key=None) -> str:
+def _closest(name: str, known: Iterable[str], prefix: str = "", key: Callable[[str], str] | None = None) -> str:
     """' (closest: a, b)' for the known names nearest ``name``, or nothing."""
     key = key or (lambda text: text)
     by_key = {key(known_name): known_name for known_name in known}
@@ -270,7 +272,8 @@ class _SameSite(urllib.request.HTTPRedirectHandler):
     def __init__(self, base: str) -> None:
         self.origin = urlsplit(base)[:2]
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage,
+                         newurl: str) -> urllib.request.Request | None:
         if urlsplit(urljoin(req.full_url, newurl))[:2] != self.origin:
             raise BookError(f"{req.full_url} redirects to {newurl}, outside the site; give the site's own address")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -314,7 +317,7 @@ def _site_file(base: str, path: str, kind: str, timeout: float, max_bytes: int) 
         where = "/".join(str(step) for step in problem.absolute_path) or "the top level"
         raise BookError(f"{url} does not hold the book's {kind} as {base}api/schema.json describes them "
                         f"(at {where}: {problem.message})")
-    return data
+    return cast(dict[str, Any], data)
 
 
 def summary(library: Library) -> str:

@@ -27,6 +27,12 @@ _CONTAINERS = {"bullet_list_open", "ordered_list_open", "blockquote_open"}
 _CONTAINERS_CLOSE = {"bullet_list_close", "ordered_list_close", "blockquote_close"}
 
 
+def token_lines(token: Token) -> tuple[int, int]:
+    """The source lines of a block token (0-based, end exclusive); every block token has them."""
+    assert token.map is not None, f"{token.type} has no source lines"
+    return token.map[0], token.map[1]
+
+
 def within_limits(tokens: list[Token], lines: list[str], path: str, offset: int, problems: list[Problem]) -> bool:
     """Whether the page stays within the limits; otherwise its problem is reported."""
     return _nesting_ok(tokens, path, offset, problems) and _brackets_ok(tokens, lines, path, offset, problems)
@@ -39,7 +45,7 @@ def _nesting_ok(tokens: list[Token], path: str, offset: int, problems: list[Prob
             depth += 1
             if depth > MAX_NESTING:
                 problems.append(Problem(
-                    path, offset + token.map[0] + 1,
+                    path, offset + token_lines(token)[0] + 1,
                     f"lists or quotes nested more than {MAX_NESTING} levels deep here, more than the renderer "
                     "handles in good time; flatten them",
                 ))

@@ -59,7 +59,8 @@ class BookServer(MCPServer):
     def add_prompts(self, library: Library) -> None:
         """Every prompt of the book as an MCP prompt named by its id, its placeholders as arguments."""
         for prompt_id, prompt in library.prompts.items():
-            self.add_prompt(Prompt(
+            # The SDK's Prompt gives context_kwarg a default that mypy does not see.
+            self.add_prompt(Prompt(  # type: ignore[call-arg]
                 name=prompt_id, title=prompt["title"], description=_prompt_description(prompt),
                 arguments=[PromptArgument(name=slot.key, description=_slot_description(slot), required=False)
                            for slot in slots(prompt["text"])],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # The pages the book generates, in docs/ terms: one per skill and per prompt, and
 # the two catalogs.
@@ -10,6 +11,9 @@ SKILLS_DIR = "skills"
 PROMPTS_DIR = "prompts"
 SKILLS_CATALOG = f"{SKILLS_DIR}/index.md"
 PROMPT_LIBRARY = f"{PROMPTS_DIR}/index.md"
+# The whole search index, written beside Material's search/search_index.json (the
+# theme's main.html hands its address to the search worker).
+FULL_SEARCH_INDEX = "search_index.full.json"
 
 
 def skill_uri(skill_id: str) -> str:
@@ -117,6 +121,13 @@ class PageLink:
     line: int  # 1-based line in the file
 
 
+class Reference(NamedTuple):
+    """A link reference definition, ``[label]: href "title"``."""
+
+    href: str
+    title: str | None
+
+
 @dataclass
 class Heading:
     """A heading of a chapter that is not a prompt's own, with the anchor it gets."""
@@ -147,7 +158,7 @@ class Document:
     lists_after_paragraph: list[int] = field(default_factory=list)
     chapter_links: list[ChapterLink] = field(default_factory=list)
     # Link reference definitions ("[label]: url"), for pages that show this page's Markdown.
-    references: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
     # Past the limits of what the renderer handles in good time: not to be rendered.
     refused: bool = False
     # Body lines (0-based) inside code blocks: text, never HTML or links.

@@ -123,11 +123,12 @@ def load_options(config_file: Path | str, problems: list[Problem]) -> BookOption
     if root is None:
         return options
     _check_repeated_keys(root, str(path), problems)
-    node = root
+    node: yaml.Node | None = root
     for key in OPTIONS_KEY:
         node = _value(node, key)
         if node is None:
             return options
+    assert node is not None, "OPTIONS_KEY names at least one key"
     if not isinstance(node, yaml.MappingNode):
         problems.append(Problem(str(path), node.start_mark.line + 1, "'skillbook:' under 'extra:' must be a mapping, such as 'parts:'"))
         return options
@@ -210,7 +211,7 @@ def _assistants(node: yaml.Node, path: str, problems: list[Problem]) -> tuple[As
         if not isinstance(name, yaml.ScalarNode) or not name.value.strip():
             problems.append(Problem(path, line, f"an assistant needs a 'name:'; {example}"))
             continue
-        forms = []
+        forms: list[str] = []
         for key, form in (("invoke", invoke), ("mention", mention)):
             if form is None and key == "mention":
                 forms.append(forms[0])

@@ -73,7 +73,7 @@ class Slot:
         return f"{self.label}: [{self.name}]" if self.label else f"[{self.name}]"
 
 
-def placeholder_matches(text: str) -> Iterator[re.Match]:
+def placeholder_matches(text: str) -> Iterator[re.Match[str]]:
     """Every placeholder of ``text``, as a match whose ``name`` group is its name."""
     return (m for m in PLACEHOLDER.finditer(text)
             if _WORDLIKE.search(m.group("name"))
@@ -87,7 +87,7 @@ def slots_at(text: str) -> dict[int, Slot]:
     for m, label in found:
         if label:
             labels.setdefault(m.group("name"), set()).add(label)
-    keyed: dict[str, list[tuple[re.Match, str | None]]] = {}
+    keyed: dict[str, list[tuple[re.Match[str], str | None]]] = {}
     for m, label in found:
         split = label is not None and len(labels[m.group("name")]) > 1
         keyed.setdefault(f"{m.group('name')} ({label})" if split else m.group("name"), []).append((m, label))
@@ -126,16 +126,16 @@ def names_no_skill(invocation: str) -> bool:
     return invocation in GENERIC_SKILLS or bool(placeholders(invocation))
 
 
-def _line_start(text: str, match: re.Match) -> int:
+def _line_start(text: str, match: re.Match[str]) -> int:
     return text.rfind("\n", 0, match.start()) + 1
 
 
-def _label(text: str, match: re.Match) -> str | None:
+def _label(text: str, match: re.Match[str]) -> str | None:
     label = _LABEL.fullmatch(text, _line_start(text, match), match.start())
     return label.group("label").strip() if label else None
 
 
-def _on_a_line_of_its_own(text: str, match: re.Match) -> bool:
+def _on_a_line_of_its_own(text: str, match: re.Match[str]) -> bool:
     line_end = text.find("\n", match.end())
     after = text[match.end():] if line_end < 0 else text[match.end():line_end]
     return not text[_line_start(text, match):match.start()].strip() and not after.strip()

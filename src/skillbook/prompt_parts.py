@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Mapping
 
+from skillbook.fences import fence_for
 from skillbook.placeholders import Slot, invocation_id, names_no_skill, slots_at
 
 # "@" at the start of a word, then an id of lowercase letters, digits and hyphens
@@ -97,7 +98,7 @@ def card_markdown_text(title: str, context: str | None, expected: str | None, pr
     """What "Copy as Markdown" copies (``prompt-tools.js`` builds the same): the
     title, the context, the prompt in a fence longer than any run of backticks
     it holds, and the expected output."""
-    fence = "`" * (max([2, *(len(run) for run in re.findall(r"`+", prompt))]) + 1)
+    fence = fence_for(prompt)
     lines = [f"## {title}", ""]
     if context is not None:
         lines += [f"**Context:** {context}", ""]

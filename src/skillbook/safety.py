@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 
+from skillbook.code_spans import in_code_span
+from skillbook.links import link_targets
+
 ALLOWED_TAGS = frozenset({
     "b", "i", "em", "strong", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "kbd", "abbr", "br", "hr",
     "p", "div", "span", "section", "details", "summary", "figure", "figcaption", "blockquote", "ul", "ol", "li",
@@ -23,32 +26,12 @@ TAG = re.compile(
     r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>"
 )
 ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
-# Targets of inline links and images, and of reference definitions.
-# A link's target, with its balanced parentheses, as CommonMark reads it: "(1)" of
-# "javascript:alert(1)" is the target's, not the link's end.
-LINK_TARGET = re.compile(r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)(?P<target>(?:[^\s()>]|\([^\s()>]*\))+)")
-# An image whose address is on another host: ![alt](https://...).
-REMOTE_IMAGE = re.compile(
-    r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<target>https?://[^\s)>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)", re.IGNORECASE)
 SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
 
-def _allowed(match: re.Match) -> bool:
+def _allowed(match: re.Match[str]) -> bool:
     names = {m.group(1).lower() for m in ATTRIBUTE.finditer(match.group("attrs"))}
     return match.group("name").lower() in ALLOWED_TAGS and names <= ALLOWED_ATTRIBUTES
-
-
-def _outside_code(line: str, position: int) -> bool:
-    return line[:position].count("`") % 2 == 0
-
-
-# A target that names its scheme ("https:", "mailto:").
-SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-
-
-def link_targets(line: str) -> list[str]:
-    """The targets of a line's links, images and reference definitions, outside code spans."""
-    return [m.group("target") for m in LINK_TARGET.finditer(line) if _outside_code(line, m.start())]
 
 
 def unsafe_links(line: str) -> list[str]:
@@ -60,25 +43,20 @@ def unsafe_links(line: str) -> list[str]:
 VOID_TAGS = frozenset({"br", "hr"})
 
 
-def remote_images(line: str) -> list[re.Match]:
-    """Images on other hosts that a line of Markdown would load (their ``alt`` and ``target``)."""
-    return [m for m in REMOTE_IMAGE.finditer(line) if _outside_code(line, m.start())]
-
-
 def neutralise(lines: list[str], code: set[int] | frozenset[int] = frozenset()) -> list[str]:
     """The lines of a page (lines in ``code`` are code, left alone) with every tag
     that is not allowed written as text. An allowed tag is kept only with its pair:
     a closing tag whose opening tag was shown as text (``</div>`` after
     ``<div align="center">``), or an opening tag never closed, would close or
     swallow the theme's own layout, so it is shown as text too."""
-    found: list[tuple[int, re.Match, bool]] = []  # (line, tag, kept)
+    found: list[tuple[int, re.Match[str], bool]] = []  # (line, tag, kept)
     open_tags: list[int] = []  # indexes in ``found`` of allowed opening tags not closed yet
     unclosed: set[int] = set()
     for index, line in enumerate(lines):
         if index in code or "<" not in line:
             continue
         for match in TAG.finditer(line):
-            if not _outside_code(line, match.start()):
+            if in_code_span(line, match.start()):
                 continue
             name = match.group("name").lower()
             kept = _allowed(match)
@@ -95,7 +73,7 @@ def neutralise(lines: list[str], code: set[int] | frozenset[int] = frozenset()) 
                         del open_tags[open_tags.index(opener):]
             found.append((index, match, kept))
     unclosed.update(open_tags)
-    shown_as_text: dict[int, list[re.Match]] = {}
+    shown_as_text: dict[int, list[re.Match[str]]] = {}
     for at, (index, match, kept) in enumerate(found):
         if not kept or at in unclosed:
             shown_as_text.setdefault(index, []).append(match)

@@ -11,27 +11,27 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from skillbook.links import target_positions
 from skillbook.model import Skill
 from skillbook.problems import Problem, Severity
+from skillbook.skill_ids import is_skill_id
 from skillbook.sources import MAX_SKILL_BYTES, read_source
 from skillbook.yaml_source import load_yaml
 
 SCHEMA_FILE = "skill.schema.json"
-# Inline Markdown links in metadata text: ``[text](target``.
-LINK_TARGET = re.compile(r"\]\(\s*<?((?:[^\s()>]|\([^\s()>]*\))*)")  # balanced parentheses are the target's
 # Metadata is shown on pages in several folders, so its links can only be absolute http(s) URLs.
 SAFE_TARGET = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 @cache
 def skill_schema() -> dict[str, Any]:
-    return json.loads(resources.files("skillbook").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+    return cast(dict[str, Any], json.loads(resources.files("skillbook").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")))
 
 
 @cache
@@ -55,7 +55,7 @@ def parse_skill(path: Path, text: str, problems: list[Problem]) -> Skill | None:
     if loaded is None:
         return None
     node, data = loaded
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         problems.append(Problem(str(path), 1, "a skill file must be a YAML mapping of fields such as 'id:' and 'purpose:'"))
         return None
 
@@ -87,7 +87,7 @@ def parse_skill(path: Path, text: str, problems: list[Problem]) -> Skill | None:
         problems.append(Problem(
             str(path), _line(node, ["id"]),
             f"skill id '{skill_id}' differs from its file name '{path.name}'; "
-            f"rename the file to '{skill_id}{path.suffix}'" + (f" or set 'id: {path.stem}'" if re.match(skill_schema()["properties"]["id"]["pattern"], path.stem) else ""),
+            f"rename the file to '{skill_id}{path.suffix}'" + (f" or set 'id: {path.stem}'" if is_skill_id(path.stem) else ""),
         ))
     return Skill(
         id=skill_id,
@@ -144,7 +144,8 @@ def _unsafe_links(node: yaml.Node, data: dict[str, Any]) -> list[tuple[list[Any]
         for index, item in enumerate(items):
             if not isinstance(item, str):
                 continue
-            for target in LINK_TARGET.findall(item):
+            # Only inline links: a "[label]: target" line is shown as text in metadata.
+            for target in (at.target for at in target_positions(item)):
                 if not SAFE_TARGET.match(target):
                     found.append(([key, index] if isinstance(value, list) else [key], target))
     return found
@@ -161,8 +162,9 @@ def _error_path(error: ValidationError) -> list[Any]:
 
 
 def _unknown_fields(error: ValidationError) -> list[str]:
-    allowed = error.schema.get("properties", {})
-    return [key for key in error.instance if key not in allowed]
+    schema, instance = cast(dict[str, Any], error.schema), cast(dict[str, Any], error.instance)
+    allowed = schema.get("properties", {})
+    return [key for key in instance if key not in allowed]
 
 
 def _message(error: ValidationError) -> str:
@@ -182,7 +184,7 @@ def _message(error: ValidationError) -> str:
             description = properties.get(name, {}).get("description", "")
             return f"missing required field '{name}': {description} Add a line '{name}: ...'"
         case "type":
-            expected = error.validator_value
+            expected = cast(str, error.validator_value)
             message = f"field '{field}' must be {_article(expected)}, not {_yaml_type(error.instance)}"
             return f"{message}; {_type_fix(field, expected, error.instance)}"
         case "pattern" if error.absolute_path and error.absolute_path[0] in ("id", "related", "former_ids"):
@@ -196,7 +198,8 @@ def _message(error: ValidationError) -> str:
         case "minimum":
             return f"field '{field}' is {error.instance}, below its least value {error.validator_value}; write {error.validator_value} or more"
         case "uniqueItems":
-            twice = next(item for index, item in enumerate(error.instance) if item in error.instance[:index])
+            items = cast(list[Any], error.instance)
+            twice = next(item for index, item in enumerate(items) if item in items[:index])
             return f"field '{field}' lists {twice!r} more than once; list each once"
         case _:  # pragma: no cover - every rule of skill.schema.json has its own case above
             return f"field '{field}': {error.message}"
@@ -246,7 +249,7 @@ def _line(node: yaml.Node, path: list[Any]) -> int:
             # A key's line is where the author looks for it; nested values go deeper.
             if part == path[-1]:
                 key = next(key for key, value in node.value if value is match)
-                return key.start_mark.line + 1
+                return cast(int, key.start_mark.line) + 1
             node = match
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import ftfy
@@ -138,7 +139,7 @@ def unambiguous_encoding(data: bytes) -> str | None:
     return "cp1252"
 
 
-def encoding_repairs(text: str, code: set[int] = frozenset()) -> list[tuple[int, str]]:
+def encoding_repairs(text: str, code: AbstractSet[int] = frozenset()) -> list[tuple[int, str]]:
     """Lines with mojibake such as 'â€™' for '’' (UTF-8 text decoded as cp1252 and
     saved again), as (0-based index, repaired line). Lines of code (indices in
     ``code``) are the author's exact text and are left alone."""
@@ -152,7 +153,7 @@ def encoding_repairs(text: str, code: set[int] = frozenset()) -> list[tuple[int,
     return repairs
 
 
-def check_encoding_damage(path: Path | str, text: str, problems: list[Problem], code: set[int] = frozenset()) -> None:
+def check_encoding_damage(path: Path | str, text: str, problems: list[Problem], code: AbstractSet[int] = frozenset()) -> None:
     """Warn about encoding damage, with the repaired line."""
     for index, repaired in encoding_repairs(text, code):
         problems.append(Problem(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from skillbook.problems import Problem
 from skillbook.yaml_source import load_yaml
 
 # Front matter as MkDocs reads it (mkdocs.utils.meta): YAML between --- lines, or
@@ -27,7 +28,7 @@ def prompt_slug(title: str) -> str:
     return re.sub(r"[-_]+", "-", slugify(title)).strip("-")
 
 
-def split_front_matter(text: str, path: str = "", problems: list | None = None) -> tuple[str, str]:
+def split_front_matter(text: str, path: str = "", problems: list[Problem] | None = None) -> tuple[str, str]:
     """Split front matter off a Markdown file exactly as MkDocs does, so that the
     body here is the Markdown MkDocs renders: ``(front matter, body)``. YAML front
     matter is read with bounded work; what it refuses is added to ``problems``."""

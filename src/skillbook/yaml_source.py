@@ -19,9 +19,9 @@ _OPENING = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSING = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-def load_yaml(text: str, path: str, problems: list[Problem], first_line: int = 1) -> tuple[yaml.Node, Any] | None:
+def load_yaml(text: str, path: str, problems: list[Problem], first_line: int = 1) -> tuple[yaml.Node | None, Any] | None:
     """The YAML document in ``text`` as its composed node (for line numbers) and its
-    data, or None with the problem reported. ``first_line`` is the file line the
+    data (both None for an empty document), or None with the problem reported. ``first_line`` is the file line the
     text starts on."""
     try:
         if not _bounded(text, path, problems, first_line):
@@ -134,6 +134,7 @@ def _bounded(text: str, path: str, problems: list[Problem], first_line: int) -> 
     deep nesting at their line."""
     depth = 0
     for event in yaml.parse(text, Loader=YAML_LOADER):
+        assert event.start_mark is not None, "the parser marks where each event starts"
         line = first_line + event.start_mark.line
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             problems.append(Problem(

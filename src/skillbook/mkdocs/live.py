@@ -45,6 +45,7 @@ from mkdocs.structure.pages import Page
 
 from skillbook import SKILLS_FOLDER
 from skillbook.mkdocs import internals
+from skillbook.model import FULL_SEARCH_INDEX
 from skillbook.options import load_options
 from skillbook.problems import Problem
 
@@ -301,7 +302,7 @@ class LiveSite:
 
     def _defer_search_index(self) -> None:
         folder = os.path.join(self._config.site_dir, "search")
-        for name in ("search_index.json", "search_index.full.json"):
+        for name in ("search_index.json", FULL_SEARCH_INDEX):
             self._pending[os.path.join(folder, name)] = self._write_search_index
 
     def _keep_unchanged(self, old: Files, files: Files) -> tuple[Files, list[File]]:
@@ -411,7 +412,7 @@ class LiveSite:
         with open(os.path.join(folder, "search_index.json"), "w", encoding="utf-8") as out:
             out.write(internals.search_index(self._config, entries))
         self._builder.split_search_index(Path(folder))
-        for path in ("search_index.json", "search_index.full.json"):
+        for path in ("search_index.json", FULL_SEARCH_INDEX):
             self._pending.pop(os.path.join(folder, path), None)
 
 

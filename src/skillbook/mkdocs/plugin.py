@@ -48,7 +48,7 @@ from skillbook import SKILLS_FOLDER, Book, load_book
 from skillbook.book import ParsedSources
 from skillbook.chapters import description
 from skillbook.data import data_files
-from skillbook.model import Chapter
+from skillbook.model import FULL_SEARCH_INDEX, Chapter
 from skillbook.mkdocs import internals
 from skillbook.mkdocs.atomic import AtomicSite
 from skillbook.mkdocs.live import LiveSite
@@ -84,10 +84,6 @@ REQUIRED_EXTENSIONS = {
     "pymdownx.superfences": {},
     "pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg},
 }
-# The whole search index, beside Material's search/search_index.json (main.html
-# hands its address to the search worker).
-FULL_SEARCH_INDEX = "search_index.full.json"
-
 
 class SkillbookPlugin(BasePlugin):
     """One book's build: the book as last read, its renderer, and under serve the live site."""
@@ -235,6 +231,7 @@ class SkillbookPlugin(BasePlugin):
         block) until a save fixes them."""
         book = self.renderer.book
         env.globals["skillbook_assistants"] = self.renderer.assistants()
+        env.globals["skillbook_full_search_index"] = "search/" + FULL_SEARCH_INDEX
         env.globals["skillbook_errors"] = Markup(self.banner() or "")
 
         by_uri = files.src_uris
