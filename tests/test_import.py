@@ -21,9 +21,10 @@ from skillbook import load_book
 from skillbook.importer import SCHEMA_LINE, import_book, set_parts
 from skillbook.placeholders import placeholders
 from skillbook.text import slugify
-from tests.conftest import ROOT, SEED, build_site, make_site_project, skill_yaml, write_book
+from tests.conftest import DOCSIFY_BOOK, ROOT, SEED, build_site, make_site_project, skill_yaml, write_book
+from tests.support.pages import code_texts
 
-BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
+BOOK = DOCSIFY_BOOK
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text(encoding="utf-8"))
 SOURCE_PAGES = sorted([*BOOK.glob("chapters/*.md"), *BOOK.glob("appendices/*.md")])
 
@@ -205,12 +206,6 @@ def fences(text: str, source: Path | None = None) -> list[tuple[str, str]]:
         meant.append(("text", content))
         lines[first - 1:last] = [""] * (last - first + 1)
     return meant + [(t.info.strip(), t.content) for t in MarkdownIt("commonmark").parse("\n".join(lines)) if t.type == "fence"]
-
-
-def code_texts(page_html: str) -> list[str]:
-    """The text of every code block of a page (Pygments' markup and line anchors removed)."""
-    blocks = re.findall(r"<pre[^>]*>(?:<span></span>)?<code[^>]*>(.*?)</code></pre>", page_html, re.DOTALL)
-    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
 
 
 def page_html(site: Path, name: str) -> str:

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from skillbook import load_book
 from tests.conftest import CHAPTER_1, ROOT, build_site, make_site_project, skill_yaml, write_book
-from tests.test_import import code_texts
+from tests.support.pages import code_texts
 
 ADDRESS = "https://books.example.org/skillbook/"
 

@@ -27,6 +27,8 @@ from tests.conftest import ROOT, build_site, make_site_project, seed_prompts
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
+# axe-core, from npm into the git-ignored node_modules/ (`make test` installs it).
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 # Prompt page ids, in the order their prompts appear in the seed chapter.
 PROMPT_IDS = [
@@ -95,6 +97,14 @@ def chromium(playwright_driver):
     browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, to inject into pages."""
+    if not AXE.is_file():
+        unavailable(f"axe-core not found at {AXE}: `make test` installs it with npm (is npm installed?)")
+    return AXE.read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- server

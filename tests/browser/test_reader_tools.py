@@ -18,33 +18,10 @@ from skillbook.options import DEFAULT_ASSISTANTS
 from skillbook.prompt_parts import prompt_parts
 from tests.browser.conftest import COPY_BUTTON, PROMPT_IDS, copy_via
 from tests.conftest import ROOT
-from tests.browser.test_accessibility import BLOCKING, axe_source, describe  # noqa: F401 (a fixture)
+from tests.support.axe import BLOCKING, describe
+from tests.support.composition import composed
 
 CODE = "pre[data-sb-parts] code"
-
-
-def as_id(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-
-
-def composed(parts, assistant, values=None) -> str:
-    """What the card shows and copies: the first invocation (before any other
-    text) in the assistant's invoke form, later ones in its mention form; a
-    value in an invocation lower case, joined by hyphens; a field's value by
-    its slot's key."""
-    values = values or {}
-    out, opening = [], True
-    for kind, value, *slot in parts:
-        if kind == "skill":
-            skill = re.sub(r"\[([^\]]+)\]", lambda m: as_id(values.get(m.group(1)) or "") or m.group(0), value)
-            out.append((assistant.invoke if opening else assistant.mention).replace("{skill}", skill))
-            opening = False
-        elif kind == "field":
-            out.append(values.get(slot[0]) or f"[{value}]")
-        else:
-            opening = opening and not value.strip()
-            out.append(value)
-    return "".join(out)
 
 
 def choose(page, name: str) -> None:
