@@ -22,7 +22,7 @@ from skillbook.importer import SCHEMA_LINE, import_book, set_parts
 from skillbook.placeholders import placeholders
 from skillbook.text import slugify
 from tests.conftest import DOCSIFY_BOOK, ROOT, SEED, build_site, make_site_project, skill_yaml, write_book
-from tests.support.pages import code_texts
+from tests.support.pages import code_blocks
 
 BOOK = DOCSIFY_BOOK
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text(encoding="utf-8"))
@@ -217,7 +217,7 @@ def test_every_code_block_and_prompt_is_kept_verbatim(imported, site):
     for source in SOURCE_PAGES:
         target = next(p for p in (imported / "docs").glob("*.md") if _same_page(source, p)).name
         built = page_html(site, target)
-        shown = code_texts(built)
+        shown = code_blocks(built)
         mermaid = [html.unescape(m) for m in re.findall(r'<pre class="mermaid"><code>(.*?)</code></pre>', built, re.DOTALL)]
         for language, content in fences(source_text(source), source):
             all_blocks += 1
@@ -237,7 +237,7 @@ def test_every_prompt_has_a_page_with_its_exact_text(imported, site):
         pages += 1
     prompt_pages = [p for p in (site / "prompts").iterdir() if p.is_dir()]
     assert len(prompt_pages) == EXPECTED["prompts"] == pages
-    texts = {text for page in prompt_pages for text in code_texts((page / "index.html").read_text(encoding="utf-8"))}
+    texts = {text for page in prompt_pages for text in code_blocks((page / "index.html").read_text(encoding="utf-8"))}
     for source in SOURCE_PAGES:
         for language, content in fences(source_text(source), source):
             if content.startswith("@") and language in ("", "text"):

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from skillbook import load_book
 from tests.conftest import CHAPTER_1, ROOT, build_site, make_site_project, skill_yaml, write_book
-from tests.support.pages import code_texts
+from tests.support.pages import code_blocks
 
 ADDRESS = "https://books.example.org/skillbook/"
 
@@ -169,7 +169,7 @@ def test_the_data_agree_with_the_pages(site):
     for prompt in prompts:
         path = prompt["url"].removeprefix(ADDRESS) + "index.html"
         page = read(site, path)
-        assert prompt["text"] in code_texts(page), prompt["id"]
+        assert prompt["text"] in code_blocks(page), prompt["id"]
         assert meta(page)["og:title"] == f"{prompt['title']} - The Skillbook"
         assert (prompt["skill"], prompt["template"], prompt["chapter"]["label"]) == (prompt["skill"], False, "Chapter 16")
         assert f"skills/{prompt['skill']}/" in page

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, example, given, settings
 from skillbook import load_book
 from skillbook.render import Renderer
 from tests.conftest import TEMPLATES, site_markdown, skill_yaml, write_book
+from tests.support.pages import code_blocks
 from tests.support.prompt_text import longest_backtick_run, prompt_text
 
-CODE = re.compile(r"<pre[^>]*><span></span><code>(.*?)</code></pre>", re.DOTALL)
 # The exact text the copy button copies.
 COPIED = re.compile(r'<pre [^>]*\bdata-sb-prompt="([^"]*)"')
 
@@ -34,10 +34,10 @@ def card_code(text: str, line_end: str = "\n") -> tuple[str, str]:
         assert book.errors == [], book.errors
         (prompt,) = book.prompts.values()
         page = site_markdown().reset().convert(Renderer(book, TEMPLATES).chapter(book.chapters[0]))
-    blocks, copied = CODE.findall(page), COPIED.findall(page)
+    blocks, copied = code_blocks(page), COPIED.findall(page)
     assert len(blocks) == len(copied) == 1, page
     assert unquote(html.unescape(copied[0])) == prompt.text, "the copy button would copy other text"
-    return prompt.text, html.unescape(blocks[0])
+    return prompt.text, blocks[0]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import functools
-import html
 import posixpath
-import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -157,9 +155,20 @@ def headings(root: Node) -> list[Node]:
     return [n for n in root.iter() if n.tag in HEADINGS]
 
 
+def pre_codes(root: Node) -> list[Node]:
+    """Every ``<code>`` directly inside a ``<pre>`` under ``root``: the code blocks
+    (Pygments' markup inside them is read as text)."""
+    return [c for c in root.find_all("code") if c.parent is not None and c.parent.tag == "pre"]
+
+
+def code_blocks(markup: str) -> list[str]:
+    """The text of every code block of an HTML text: unescaped, tags stripped, exact."""
+    return [code.text() for code in pre_codes(parse_html(markup))]
+
+
 def code_text(card: Node) -> str:
-    """Text of the card's ``<pre><code>``: unescaped, tags stripped, exact."""
-    codes = [c for c in card.find_all("code") if c.parent is not None and c.parent.tag == "pre"]
+    """Text of the card's one code block: unescaped, tags stripped, exact."""
+    codes = pre_codes(card)
     assert len(codes) == 1, f"expected one <pre><code> in the card, found {len(codes)}"
     return codes[0].text()
 
@@ -231,12 +240,6 @@ def section_after(heading: Node) -> list[Node]:
             break
         out.append(node)
     return out
-
-
-def code_texts(page_html: str) -> list[str]:
-    """The text of every code block of a page (Pygments' markup and line anchors removed)."""
-    blocks = re.findall(r"<pre[^>]*>(?:<span></span>)?<code[^>]*>(.*?)</code></pre>", page_html, re.DOTALL)
-    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
 
 
 def chapter_cards(site: Path) -> list[Node]:
