@@ -9,7 +9,7 @@ from tests.support.pages import element_ids, html_pages, page, parse_file, resol
 
 
 # --------------------------------------------------------------------------------------
-# 8. Internal links and anchors
+# Internal links and anchors
 # --------------------------------------------------------------------------------------
 
 LINK_ATTRIBUTES = ("href", "src")

@@ -10,7 +10,7 @@ from tests.support.pages import SITE_HOST, html_pages, page
 
 
 # --------------------------------------------------------------------------------------
-# 9. No third-party host
+# No third-party host
 # --------------------------------------------------------------------------------------
 
 RESOURCE_TAGS = {"link", "script", "img", "source", "iframe", "video", "audio", "embed", "object", "track"}
