@@ -12,6 +12,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -208,6 +209,15 @@ def page(chromium, server, page_log):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def wait_for_page(page, title: str) -> None:
+    """Wait for the page whose title (its one ``h1``) reads ``title``: the page
+    itself, not its address. Material's instant navigation changes the address
+    before it swaps the page, and ``navigation.tracking`` may rewrite the hash."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("article.md-content__inner h1")).to_have_text(re.compile(rf"^\s*{re.escape(title)}\s*¶?\s*$"))
 
 
 def copy_via(page, action) -> str:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from skillbook.options import DEFAULT_ASSISTANTS
 from skillbook.prompt_parts import prompt_parts
-from tests.browser.conftest import COPY_BUTTON, PROMPT_IDS, copy_via
+from tests.browser.conftest import COPY_BUTTON, PROMPT_IDS, copy_via, wait_for_page
 from tests.conftest import ROOT
 from tests.support.axe import BLOCKING, describe
 from tests.support.composition import composed
@@ -58,12 +58,12 @@ def test_the_choice_survives_instant_navigation_and_reloads(page, page_log, serv
     # Instant navigation: Material swaps the content without loading the page.
     page.evaluate("() => window.__sameDocument = true")
     page.locator(f"a.sb-prompt__page[href*='{PROMPT_IDS[1]}']").click()
-    page.wait_for_url(re.compile(f"/prompts/{PROMPT_IDS[1]}/"))
+    # Material changes the address before it swaps the page: wait for the prompt's
+    # page itself, whose title and one code block replace the chapter's.
+    wait_for_page(page, "Debugging Container Issues")
+    expect(page.locator(CODE)).to_have_count(1)
     assert page.evaluate("() => window.__sameDocument === true"), "the page was loaded, not navigated instantly"
     claude = DEFAULT_ASSISTANTS[1]
-    # Material changes the address before it swaps the page: wait for the prompt's
-    # page itself, whose one code block replaces the chapter's eight.
-    expect(page.locator(CODE)).to_have_count(1)
     assert page.locator(CODE).text_content() == composed(seed_parts[PROMPT_IDS[1]], claude)
     page.reload()
     assert page.locator(CODE).text_content() == composed(seed_parts[PROMPT_IDS[1]], claude)
