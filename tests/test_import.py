@@ -264,6 +264,14 @@ def test_links_are_rewritten_and_unresolved_ones_are_text(site):
     assert 'href="appendix-b-prompt-templates/"' in home and 'href="chapter-16-cicd-pipelines/"' in home
 
 
+def docsify_anchor(heading: str) -> str:
+    """The anchor docsify gives a heading, as readers have linked to it: its text
+    lower case, without punctuation, spaces as hyphens (worked out here, not by
+    the project's slugify)."""
+    plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading)
+    return re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", plain).strip().lower())
+
+
 def test_every_heading_keeps_its_anchor(imported, site):
     for source in SOURCE_PAGES:
         target = next(p for p in (imported / "docs").glob("*.md") if _same_page(source, p)).name
@@ -272,9 +280,37 @@ def test_every_heading_keeps_its_anchor(imported, site):
         for index, line in enumerate(source_text(source).split("\n")):
             heading = re.match(r"^#{1,6}\s+(.*?)\s*$", line)
             if heading and index not in code:
-                plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading.group(1))
-                slug = slugify(plain)
+                slug = docsify_anchor(heading.group(1))
                 assert slug in ids or re.sub(r"-+", "-", slug) in ids, f"{source.name}:{index + 1}: no anchor #{slug}"
+
+
+# The fixture's links to a heading of another page, as the import writes them
+# and as the built page links them, written out from the source pages.
+ANCHORED_LINKS = [
+    ("chapter-2-anatomy-of-a-skill.md", "chapter-3-prompt-engineering.md#tightening-a-vague-prompt",
+     "../chapter-3-prompt-engineering/#tightening-a-vague-prompt"),
+    ("chapter-3-prompt-engineering.md", "chapter-5-testing-strategies.md#unit-tests",
+     "../chapter-5-testing-strategies/#unit-tests"),
+]
+
+
+def test_links_to_a_heading_keep_its_anchor(imported):
+    """Checked on the imported Markdown, so that a renamed anchor fails here and not
+    only as a warning of MkDocs' strict build."""
+    for page, written, _ in ANCHORED_LINKS:
+        markdown = (imported / "docs" / page).read_text(encoding="utf-8")
+        anchored = [t for t in re.findall(r"\]\(([^)\s]+)\)", markdown) if "#" in t and not t.startswith(("#", "http"))]
+        assert anchored == [written], page
+        target, anchor = written.split("#")
+        headings = re.findall(r"^#{1,6}\s+(.*?)\s*$", (imported / "docs" / target).read_text(encoding="utf-8"), re.M)
+        assert anchor in [docsify_anchor(heading) for heading in headings], written
+
+
+def test_built_links_to_a_heading_reach_it(site):
+    for page, written, built in ANCHORED_LINKS:
+        assert f'href="{built}"' in page_html(site, page), page
+        target, anchor = written.split("#")
+        assert f'id="{anchor}"' in page_html(site, target), written
 
 
 def test_parts_and_appendices_in_the_navigation(site):
