@@ -15,7 +15,7 @@ def as_id(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
 
 
-def composed(parts: list[list[str]], assistant: Assistant, values: dict[str, str] | None = None) -> str:
+def composed(parts: list[tuple[str, ...]], assistant: Assistant, values: dict[str, str] | None = None) -> str:
     """What the card shows and copies: the first invocation (before any other
     text) in the assistant's invoke form, later ones in its mention form; a
     value in an invocation lower case, joined by hyphens; a field's value by
