@@ -123,6 +123,9 @@ def make_site_project(root: Path) -> Path:
     return root
 
 
+# The fixture docsify book `skillbook import` is tested on, and its hand-counted manifest.
+DOCSIFY_BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
+
 # The fixture collection of skills (Agent Skills folders) the real book's skills are checked against.
 COLLECTION = ROOT / "tests" / "fixtures" / "skills-collection"
 COLLECTION_OPTIONS = """

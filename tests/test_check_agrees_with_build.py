@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHAPTER_1, build_site, make_site_project, skill_yaml
-from tests.test_build_errors import serving, wait_for
+from tests.support.serve import serving, wait_for
 
 
 def check(root: Path) -> subprocess.CompletedProcess:

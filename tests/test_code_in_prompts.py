@@ -4,7 +4,6 @@ carried exactly by the card, the prompt page, the JSON and llms-full.txt."""
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import subprocess
@@ -14,6 +13,7 @@ from urllib.parse import unquote
 
 from skillbook import load_book
 from tests.conftest import build_site, make_site_project, skill_yaml, write_book
+from tests.support.pages import parse_html, pre_codes
 
 # Lines 1-4 lead to the prompt, which opens on line 5.
 HEAD = "# Chapter 1: Databases\n\n## Query Review\n\n"
@@ -177,7 +177,7 @@ def test_the_site_carries_the_inner_fences_exactly(tmp_path):
     assert f"````text\n{MEANT}\n````\n" in llms
     for page in (site / "chapter-1-databases" / "index.html", site / "prompts" / "query-review" / "index.html"):
         # What the copy button copies, and what the card shows.
-        card = re.search(r'<pre [^>]*data-sb-prompt="([^"]*)"[^>]*><span></span><code>(.*?)</code></pre>', page.read_text(), re.DOTALL)
-        assert card is not None, page
-        assert unquote(card.group(1)) == MEANT
-        assert html.unescape(card.group(2)) == MEANT
+        cards = [code for code in pre_codes(parse_html(page.read_text())) if "data-sb-prompt" in code.parent.attrs]
+        assert len(cards) == 1, page
+        assert unquote(cards[0].parent.attrs["data-sb-prompt"]) == MEANT
+        assert cards[0].text() == MEANT

@@ -28,20 +28,9 @@ from skillbook.library import library_from_book
 from skillbook.options import CollectionOptions, load_options
 from skillbook.problems import Severity
 from tests.conftest import COLLECTION, build_site, make_collection_project, make_site_project
-from tests.test_site import Node, norm, page
+from tests.support.collection import DOCKER_INSTALLS, FOUND, MISSING, install
+from tests.support.pages import Node, norm, page
 
-FOUND = ["argo-workflows", "docker-compose-patterns", "docker-expert", "dockerfile-optimization", "helm-expert",
-         "kubernetes-expert"]
-MISSING = {
-    "coolify": [],
-    "docker-best-practices": ["docker-compose-patterns"],
-    "helm-charts-best-practices": [],
-    "kubernetes-config-auditor": [],
-    "kubernetes-deployment-patterns": ["kubernetes-expert", "docker-compose-patterns"],
-    "kubernetes-manifests-best-practices": [],
-    "kubernetes-yaml-generator": ["kubernetes-expert"],
-    "service-mesh-expert": ["istio-expert", "kubernetes-expert"],  # the alias first
-}
 UNCOVERED = [("git-workflow", None), ("github-actions", "ci-cd"), ("terraform-expert", "cloud"),
              ("aws-serverless", "cloud/aws"), ("podman-expert", "containers"), ("istio-expert", "kubernetes/networking")]
 DOCKER_EXPERT = ("Builds, debugs and hardens Docker images and containers. Use when a Dockerfile, an image or a "
@@ -55,19 +44,6 @@ WARNINGS = [
     "skills-collection/skills/containers/podman-expert/SKILL.md:3: warning: the description is 1124 characters long, "
     "over the 1024 the Agent Skills format allows; shorten it",
 ]
-
-
-def install(folder: str, skill_folder: str, skill_id: str = "docker-expert") -> str:
-    download = f"{folder}/.{skill_id}-download"
-    return (f"git clone --depth 1 --filter=blob:none --sparse https://github.com/owner/skills.git {download} && "
-            f"git -C {download} sparse-checkout set {skill_folder} && "
-            f"mv {download}/{skill_folder} {folder}/{skill_id} && rm -rf {download}")
-
-
-DOCKER_INSTALLS = {
-    "As written": ".agents/skills", "Claude Code": ".claude/skills", "Codex": ".agents/skills",
-    "GitHub Copilot": ".github/skills", "Cursor": ".cursor/skills", "Any assistant, in words": ".agents/skills",
-}
 
 
 def skillbook(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from skillbook.render import Renderer, code_html, inline_markdown
 from tests.conftest import (
     CHAPTER_1, CHAPTER_16, DOCS, SKILLS, TEMPLATES, seed_prompts, seed_text, site_markdown, skill_yaml, write_book,
 )
+from tests.support.pages import code_blocks
 
 SEED_URI = "chapter-16-container-orchestration.md"
 
@@ -83,34 +83,6 @@ def parse(text: str, uri: str = "chapter-1-testing.md"):
 def render_markdown(text: str) -> str:
     """Markdown to HTML with the Markdown extensions of mkdocs.yml, as the site renders pages."""
     return site_markdown().reset().convert(text)
-
-
-class _Codes(HTMLParser):
-    """Text of every ``<pre><code>`` of a page, entities decoded."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.codes: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "code" and self.stack and self.stack[-1] == "pre":
-            self.codes.append("")
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        while self.stack and self.stack.pop() != tag:
-            pass
-
-    def handle_data(self, data):
-        if "code" in self.stack and "pre" in self.stack:
-            self.codes[-1] += data
-
-
-def pre_codes(page_html: str) -> list[str]:
-    parser = _Codes()
-    parser.feed(page_html)
-    return parser.codes
 
 
 # --------------------------------------------------------------------------------------
@@ -278,7 +250,7 @@ def test_rendered_chapter_has_no_directive_left(renderer, book):
 
 def test_rendered_chapter_code_is_the_seeds_prompts(renderer, book):
     """Through Python-Markdown with the site's extensions, each card's code is the seed's prompt."""
-    codes = pre_codes(render_markdown(renderer.chapter(book.chapter(16))))
+    codes = code_blocks(render_markdown(renderer.chapter(book.chapter(16))))
     assert len(codes) == 8
     assert codes == seed_prompts()
 
@@ -392,7 +364,7 @@ def test_prompt_without_heading_keeps_the_section_heading(tmp_path):
     assert [str(p) for p in book.problems] == []
     page = render_markdown(Renderer(book, TEMPLATES).chapter(book.chapter(1)))
     assert page.count("1.2 Quick Prompts") == 1
-    assert pre_codes(page) == ["@tester Check the fixtures."]
+    assert code_blocks(page) == ["@tester Check the fixtures."]
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids)), ids
 
@@ -420,7 +392,7 @@ def test_prompt_in_a_four_backtick_fence_keeps_triple_backticks(tmp_path):
     book = tiny_book(tmp_path, chapter_text)
     assert [str(p) for p in book.problems] == []
     page = render_markdown(Renderer(book, TEMPLATES).chapter(book.chapter(1)))
-    assert pre_codes(page) == [prompt_text]
+    assert code_blocks(page) == [prompt_text]
     assert "A README." in page
 
 
@@ -433,7 +405,7 @@ def test_prompt_with_tabs_blank_looking_lines_and_html_is_kept_byte_for_byte(tmp
     book = tiny_book(tmp_path, chapter_text)
     assert [str(p) for p in book.problems] == []
     page = render_markdown(Renderer(book, TEMPLATES).chapter(book.chapter(1)))
-    assert pre_codes(page) == [prompt_text]
+    assert code_blocks(page) == [prompt_text]
     assert "<b>bold</b>" not in page
 
 
@@ -497,7 +469,7 @@ def test_code_html_escapes_and_keeps_whitespace():
 ])
 def test_code_html_round_trips_through_markdown(text):
     page = render_markdown(f'<div class="language-text highlight"><pre><span></span><code>{code_html(text)}</code></pre></div>\n')
-    assert pre_codes(page) == [text]
+    assert code_blocks(page) == [text]
 
 
 @pytest.mark.parametrize("body, expected", [

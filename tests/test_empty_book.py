@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.conftest import DOCS, build_site, make_site_project
-from tests.test_build_errors import serving, wait_for
+from tests.support.serve import serving, wait_for
 
 FIRST_CHAPTER = "This book has no chapters yet"
 # Words of the sample chapter (Chapter 16, containers) and its skills.

@@ -116,13 +116,6 @@ def test_two_prompts_with_the_same_id(tmp_path):
     assert "'{#a-new-id}'" in message
 
 
-def test_empty_prompt(tmp_path):
-    chapter = CHAPTER_1.replace("@tester Write a test for the parser.", "@tester   ")
-    root = book_with_chapter(tmp_path, chapter)
-    message = only_problem(root)
-    assert message.startswith(f"{root / 'docs' / 'chapter-1-testing.md'}:11: prompt 'Write a Test' is empty")
-
-
 def test_unterminated_code_fence(tmp_path):
     chapter = CHAPTER_1 + "\n## 1.2 More\n\n```text\nnever closed\n\nmore prose\n"
     root = book_with_chapter(tmp_path, chapter)

@@ -21,9 +21,10 @@ from skillbook import load_book
 from skillbook.importer import SCHEMA_LINE, import_book, set_parts
 from skillbook.placeholders import placeholders
 from skillbook.text import slugify
-from tests.conftest import ROOT, SEED, build_site, make_site_project, skill_yaml, write_book
+from tests.conftest import DOCSIFY_BOOK, ROOT, SEED, build_site, make_site_project, skill_yaml, write_book
+from tests.support.pages import code_blocks
 
-BOOK = ROOT / "tests" / "fixtures" / "docsify-book"
+BOOK = DOCSIFY_BOOK
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text(encoding="utf-8"))
 SOURCE_PAGES = sorted([*BOOK.glob("chapters/*.md"), *BOOK.glob("appendices/*.md")])
 
@@ -207,12 +208,6 @@ def fences(text: str, source: Path | None = None) -> list[tuple[str, str]]:
     return meant + [(t.info.strip(), t.content) for t in MarkdownIt("commonmark").parse("\n".join(lines)) if t.type == "fence"]
 
 
-def code_texts(page_html: str) -> list[str]:
-    """The text of every code block of a page (Pygments' markup and line anchors removed)."""
-    blocks = re.findall(r"<pre[^>]*>(?:<span></span>)?<code[^>]*>(.*?)</code></pre>", page_html, re.DOTALL)
-    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
-
-
 def page_html(site: Path, name: str) -> str:
     return (site / name.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
 
@@ -222,7 +217,7 @@ def test_every_code_block_and_prompt_is_kept_verbatim(imported, site):
     for source in SOURCE_PAGES:
         target = next(p for p in (imported / "docs").glob("*.md") if _same_page(source, p)).name
         built = page_html(site, target)
-        shown = code_texts(built)
+        shown = code_blocks(built)
         mermaid = [html.unescape(m) for m in re.findall(r'<pre class="mermaid"><code>(.*?)</code></pre>', built, re.DOTALL)]
         for language, content in fences(source_text(source), source):
             all_blocks += 1
@@ -242,7 +237,7 @@ def test_every_prompt_has_a_page_with_its_exact_text(imported, site):
         pages += 1
     prompt_pages = [p for p in (site / "prompts").iterdir() if p.is_dir()]
     assert len(prompt_pages) == EXPECTED["prompts"] == pages
-    texts = {text for page in prompt_pages for text in code_texts((page / "index.html").read_text(encoding="utf-8"))}
+    texts = {text for page in prompt_pages for text in code_blocks((page / "index.html").read_text(encoding="utf-8"))}
     for source in SOURCE_PAGES:
         for language, content in fences(source_text(source), source):
             if content.startswith("@") and language in ("", "text"):
@@ -269,6 +264,14 @@ def test_links_are_rewritten_and_unresolved_ones_are_text(site):
     assert 'href="appendix-b-prompt-templates/"' in home and 'href="chapter-16-cicd-pipelines/"' in home
 
 
+def docsify_anchor(heading: str) -> str:
+    """The anchor docsify gives a heading, as readers have linked to it: its text
+    lower case, without punctuation, spaces as hyphens (worked out here, not by
+    the project's slugify)."""
+    plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading)
+    return re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", plain).strip().lower())
+
+
 def test_every_heading_keeps_its_anchor(imported, site):
     for source in SOURCE_PAGES:
         target = next(p for p in (imported / "docs").glob("*.md") if _same_page(source, p)).name
@@ -277,9 +280,37 @@ def test_every_heading_keeps_its_anchor(imported, site):
         for index, line in enumerate(source_text(source).split("\n")):
             heading = re.match(r"^#{1,6}\s+(.*?)\s*$", line)
             if heading and index not in code:
-                plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading.group(1))
-                slug = slugify(plain)
+                slug = docsify_anchor(heading.group(1))
                 assert slug in ids or re.sub(r"-+", "-", slug) in ids, f"{source.name}:{index + 1}: no anchor #{slug}"
+
+
+# The fixture's links to a heading of another page, as the import writes them
+# and as the built page links them, written out from the source pages.
+ANCHORED_LINKS = [
+    ("chapter-2-anatomy-of-a-skill.md", "chapter-3-prompt-engineering.md#tightening-a-vague-prompt",
+     "../chapter-3-prompt-engineering/#tightening-a-vague-prompt"),
+    ("chapter-3-prompt-engineering.md", "chapter-5-testing-strategies.md#unit-tests",
+     "../chapter-5-testing-strategies/#unit-tests"),
+]
+
+
+def test_links_to_a_heading_keep_its_anchor(imported):
+    """Checked on the imported Markdown, so that a renamed anchor fails here and not
+    only as a warning of MkDocs' strict build."""
+    for page, written, _ in ANCHORED_LINKS:
+        markdown = (imported / "docs" / page).read_text(encoding="utf-8")
+        anchored = [t for t in re.findall(r"\]\(([^)\s]+)\)", markdown) if "#" in t and not t.startswith(("#", "http"))]
+        assert anchored == [written], page
+        target, anchor = written.split("#")
+        headings = re.findall(r"^#{1,6}\s+(.*?)\s*$", (imported / "docs" / target).read_text(encoding="utf-8"), re.M)
+        assert anchor in [docsify_anchor(heading) for heading in headings], written
+
+
+def test_built_links_to_a_heading_reach_it(site):
+    for page, written, built in ANCHORED_LINKS:
+        assert f'href="{built}"' in page_html(site, page), page
+        target, anchor = written.split("#")
+        assert f'id="{anchor}"' in page_html(site, target), written
 
 
 def test_parts_and_appendices_in_the_navigation(site):

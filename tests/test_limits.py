@@ -18,7 +18,7 @@ from typing import Callable
 import pytest
 
 from tests.conftest import CHAPTER_1, make_site_project, mkdocs_env, skill_yaml, write_book
-from tests.test_build_errors import serving, wait_for
+from tests.support.serve import serving, wait_for
 
 # Generous but finite: the refusals themselves take milliseconds.
 SECONDS = 10

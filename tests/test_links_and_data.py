@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from skillbook import load_book
 from tests.conftest import CHAPTER_1, ROOT, build_site, make_site_project, skill_yaml, write_book
-from tests.test_import import code_texts
+from tests.support.pages import code_blocks
 
 ADDRESS = "https://books.example.org/skillbook/"
 
@@ -38,7 +38,8 @@ def site(tmp_path_factory) -> Path:
 
 
 def read(site: Path, path: str) -> str:
-    return (site / path).read_text(encoding="utf-8")
+    """A file of the site as written, line ends untranslated."""
+    return (site / path).read_bytes().decode("utf-8")
 
 
 # -- link previews ---------------------------------------------------------------------------
@@ -169,7 +170,7 @@ def test_the_data_agree_with_the_pages(site):
     for prompt in prompts:
         path = prompt["url"].removeprefix(ADDRESS) + "index.html"
         page = read(site, path)
-        assert prompt["text"] in code_texts(page), prompt["id"]
+        assert prompt["text"] in code_blocks(page), prompt["id"]
         assert meta(page)["og:title"] == f"{prompt['title']} - The Skillbook"
         assert (prompt["skill"], prompt["template"], prompt["chapter"]["label"]) == (prompt["skill"], False, "Chapter 16")
         assert f"skills/{prompt['skill']}/" in page
@@ -239,3 +240,65 @@ def test_the_404_page_helps(site):
     for target in ("skills/", "prompts/", ""):
         assert f'href="{ADDRESS}{target}"' in page
     assert "search" in page.lower()
+
+
+# -- prompts ending in white space --------------------------------------------------------------
+
+# Prompts whose last lines are spaces, a tab or blank: a reader that strips
+# anything loses them. Each is fenced as an author writes it.
+ENDINGS_CHAPTER = (
+    "# Chapter 1: Testing\n\n"
+    "#### Two Trailing Spaces\n\n```text\n@tester Write a test.  \n```\n\n"
+    "#### A Trailing Tab\n\n```text\n@tester Write a test.\n\tThen run it.\t\n```\n\n"
+    "#### A Blank Last Line\n\n```text\n@tester Write a test.\n\n```\n\n"
+    "#### Two Blank Last Lines\n\n```text\n@tester Write a test.\n\n\n```\n\n"
+    "#### A Last Line of Spaces\n\n```text\n@tester Write a test.\n   \n```\n\n"
+    "#### Code Ending in Spaces\n\n````text\n@tester Review this:\n\n```sql\nSELECT 1;  \n```\n  \n````\n"
+)
+
+
+def fenced_prompts(markdown: str) -> dict[str, str]:
+    """Each prompt of a chapter by its heading, read from the source alone: the
+    lines between a ```` ```text ```` line and the next line that is that fence
+    exactly, joined by line ends, nothing stripped."""
+    lines = markdown.split("\n")
+    prompts, title, index = {}, None, 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith("#### "):
+            title = line[len("#### "):]
+        fence = re.fullmatch(r"(`{3,})text", line)
+        if fence:
+            end = lines.index(fence.group(1), index + 1)
+            prompts[title] = "\n".join(lines[index + 1:end])
+            index = end
+        index += 1
+    return prompts
+
+
+def llms_blocks(text: str) -> list[str]:
+    """The text of every ```` ```text ```` block of llms-full.txt, read the same way."""
+    lines = text.split("\n")
+    blocks, index = [], 0
+    while index < len(lines):
+        fence = re.fullmatch(r"(`{3,})text", lines[index])
+        if fence:
+            end = lines.index(fence.group(1), index + 1)
+            blocks.append("\n".join(lines[index + 1:end]))
+            index = end
+        index += 1
+    return blocks
+
+
+def test_prompts_ending_in_white_space_reach_the_data_byte_for_byte(tmp_path):
+    expected = fenced_prompts(ENDINGS_CHAPTER)
+    assert len(expected) == 6 and all(text != text.rstrip() or text.endswith("\n") for text in expected.values())
+    project = make_site_project(tmp_path / "book")
+    write_book(project, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": ENDINGS_CHAPTER, "index.md": "# Home\n"})
+    site = tmp_path / "site"
+    result = build_site(project, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = {p["title"]: p["text"] for p in json.loads(read(site, "api/prompts.json"))["prompts"]}
+    assert data == expected
+    assert llms_blocks(read(site, "llms-full.txt")) == list(expected.values())
+    assert code_blocks(read(site, "chapter-1-testing/index.html")) == list(expected.values())

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MKDOCS, ROOT, make_site_project, mkdocs_env
-from tests.test_build_errors import serving, wait_for
+from tests.support.serve import serving, wait_for
 
 # What the server adds to each page it serves, which a built site does not hold.
 LIVERELOAD = re.compile(rb"<script>\s*var livereload = .*?</script>", re.DOTALL)

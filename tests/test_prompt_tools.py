@@ -16,8 +16,7 @@ import skillbook
 from skillbook.options import DEFAULT_ASSISTANTS, load_options
 from skillbook.prompt_parts import card_markdown_text, composed, joined, prompt_parts
 from skillbook.tokens import estimate_tokens
-from tests.conftest import DOCS, ROOT, SKILLS
-from tests.test_import import BOOK
+from tests.conftest import DOCS, DOCSIFY_BOOK, ROOT, SKILLS
 
 SKILL_IDS = {"docker-expert", "kubernetes-expert", "helm-expert"}
 
@@ -43,7 +42,7 @@ def test_parts_of_every_fixture_book_prompt(tmp_path):
     from tests.conftest import make_site_project
 
     project = make_site_project(tmp_path / "book")
-    import_book([BOOK], project)
+    import_book([DOCSIFY_BOOK], project)
     book = skillbook.load_book(project / "docs", project / "skills", project, project / "mkdocs.yml")
     assert not book.errors, book.errors
     templates = 0

@@ -10,32 +10,15 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 
 from skillbook import load_book
 from skillbook.render import Renderer
 from tests.conftest import TEMPLATES, site_markdown, skill_yaml, write_book
+from tests.support.pages import code_blocks
+from tests.support.prompt_text import longest_backtick_run, prompt_text
 
-CODE = re.compile(r"<pre[^>]*><span></span><code>(.*?)</code></pre>", re.DOTALL)
 # The exact text the copy button copies.
 COPIED = re.compile(r'<pre [^>]*\bdata-sb-prompt="([^"]*)"')
-
-# Any Unicode a person can type (control characters other than tab are
-# rejected by the checker), weighted towards what Markdown, HTML and Jinja treat specially.
-prompt_text = st.lists(
-    st.one_of(
-        st.characters(blacklist_categories=("Cs", "Cc")),
-        st.sampled_from(["\t", "\n", " ", "`", "```", "~~~", "<", ">", "&", "&amp;", "{{ 7*7 }}", "{% if %}",
-                         "{#x}", "*", "_", "|", "\\", "<!--", "-->", "<script>", "    ", "#", "[a](b)", ":smile:",
-                         "\n```python\nprint(1)\n```\n", "\n~~~\nx\n~~~\n", "\n!!! note\n    x\n",
-                         "\n*[HTML]: Hyper\n", "\n<div markdown>\n*x*\n</div>\n", "\n    indented\n"]),
-    ),
-).map(lambda parts: "@tester " + "".join(parts)).filter(lambda text: text[len("@tester "):].strip())
-
-
-def longest_backtick_run(text: str) -> int:
-    return max((len(run) for run in re.findall(r"`+", text)), default=0)
-
 
 def chapter_source(text: str) -> str:
     fence = "`" * max(3, longest_backtick_run(text) + 1)
@@ -51,10 +34,10 @@ def card_code(text: str, line_end: str = "\n") -> tuple[str, str]:
         assert book.errors == [], book.errors
         (prompt,) = book.prompts.values()
         page = site_markdown().reset().convert(Renderer(book, TEMPLATES).chapter(book.chapters[0]))
-    blocks, copied = CODE.findall(page), COPIED.findall(page)
+    blocks, copied = code_blocks(page), COPIED.findall(page)
     assert len(blocks) == len(copied) == 1, page
     assert unquote(html.unescape(copied[0])) == prompt.text, "the copy button would copy other text"
-    return prompt.text, html.unescape(blocks[0])
+    return prompt.text, blocks[0]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -27,6 +28,8 @@ from tests.conftest import ROOT, build_site, make_site_project, seed_prompts
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
+# axe-core, from npm into the git-ignored node_modules/ (`make test` installs it).
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 # Prompt page ids, in the order their prompts appear in the seed chapter.
 PROMPT_IDS = [
@@ -95,6 +98,14 @@ def chromium(playwright_driver):
     browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, to inject into pages."""
+    if not AXE.is_file():
+        unavailable(f"axe-core not found at {AXE}: `make test` installs it with npm (is npm installed?)")
+    return AXE.read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- server
@@ -198,6 +209,15 @@ def page(chromium, server, page_log):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def wait_for_page(page, title: str) -> None:
+    """Wait for the page whose title (its one ``h1``) reads ``title``: the page
+    itself, not its address. Material's instant navigation changes the address
+    before it swaps the page, and ``navigation.tracking`` may rewrite the hash."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("article.md-content__inner h1")).to_have_text(re.compile(rf"^\s*{re.escape(title)}\s*¶?\s*$"))
 
 
 def copy_via(page, action) -> str:

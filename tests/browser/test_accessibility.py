@@ -24,13 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PAGE_TYPES, ROOT, PageLog, SiteServer, serve_built, unavailable
+from tests.browser.conftest import PAGE_TYPES, ROOT, PageLog, SiteServer, serve_built
 from tests.conftest import make_site_project
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+from tests.support.axe import BLOCKING, describe
 
 PAGES = {**PAGE_TYPES, "prompt-library": "/prompts/"}
-BLOCKING = ("serious", "critical")
 # Moderate violations that stay, each explained in tests/README.md.
 EXPLAINED = {
     # An author's heading levels: a prompt's #### straight under a ## section.
@@ -53,24 +51,6 @@ RUN_AXE = """async () => {
   const rules = Object.fromEntries(axe.getRules().map(rule => [rule.ruleId, {enabled: !rule.tags.includes("wcag2aaa")}]))
   return axe.run(document, {rules, resultTypes: ["violations"]})
 }"""
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    if not AXE.is_file():
-        unavailable(f"axe-core not found at {AXE}: `make test` installs it with npm (is npm installed?)")
-    return AXE.read_text(encoding="utf-8")
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
-        for node in violation["nodes"][:5]:
-            html = " ".join(node["html"].split())[:160]
-            why = " ".join(node.get("failureSummary", "").split())[:240]
-            lines.append(f"    {' '.join(map(str, node['target']))}: {html}\n      {why}")
-    return "\n".join(lines)
 
 
 def failing(violations: list[dict]) -> list[dict]:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import COPY_BUTTON, PageLog, SiteServer, serve_built
 from tests.conftest import make_collection_project
-from tests.test_collection import DOCKER_INSTALLS, FOUND, MISSING, install
+from tests.support.collection import DOCKER_INSTALLS, FOUND, MISSING, install
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.browser.conftest import COPY_BUTTON, copy_via, serve_built
 from tests.conftest import make_site_project, skill_yaml, write_book
-from tests.test_verbatim import longest_backtick_run, prompt_text
+from tests.support.prompt_text import longest_backtick_run, prompt_text
 
 # Edges that Python-Markdown, HTML and Material's copy button are known to bend.
 edges = st.sampled_from(["   ", "\t", "\n   ", "\n\t", " \t ", "\n```\n"])

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from skillbook.options import DEFAULT_ASSISTANTS
 from skillbook.prompt_parts import prompt_parts
 from tests.browser.conftest import copy_via
-from tests.browser.test_reader_tools import composed
+from tests.support.composition import composed
 
 TEMPLATES = "/appendix-b-prompt-templates/"
 # What the focused element shows, as the page has drawn it. Material draws the

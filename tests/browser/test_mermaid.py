@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SiteServer, serve_built
+from tests.browser.conftest import SiteServer, serve_built, wait_for_page
 from tests.conftest import CHAPTER_1, make_site_project, skill_yaml, write_book
 
 CHAPTER = "/chapter-1-testing/"
@@ -89,13 +89,13 @@ def test_diagrams_render_after_instant_navigation(page, page_log, server):
     # A full page load would drop this flag; instant navigation keeps it.
     page.evaluate("() => { window.sbSamePage = true }")
     page.locator("article.md-content__inner a", has_text="the chapter").click()
-    page.wait_for_url(server.url(CHAPTER))
+    wait_for_page(page, "Chapter 1: Testing")
     expect_rendered(page)
     # Away and back: the real mermaid, now loaded, draws the diagrams again.
     page.locator("nav a", has_text="Home").first.click()
-    page.wait_for_url(server.url("/"))
+    wait_for_page(page, "Home")
     page.locator("article.md-content__inner a", has_text="the chapter").click()
-    page.wait_for_url(server.url(CHAPTER))
+    wait_for_page(page, "Chapter 1: Testing")
     expect_rendered(page)
     assert page.evaluate("() => window.sbSamePage === true"), "the navigation reloaded the page"
     assert len(mermaid_downloads(page_log)) == 1, mermaid_downloads(page_log)

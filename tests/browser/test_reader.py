@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHAPTER, COPY_BUTTON, PAGE_TYPES, PROMPT_IDS, copy_via
+from tests.browser.conftest import CHAPTER, COPY_BUTTON, PAGE_TYPES, PROMPT_IDS, copy_via, wait_for_page
 
 CARD = "article.sb-prompt"
 COPY_LINK = "a.sb-prompt__share[data-sb-copy]"
@@ -114,15 +114,16 @@ def test_anchor_scrolls_card_into_view(page, page_log, server):
 # --------------------------------------------------------------------------- 3: search
 
 SEARCHES = [
-    # (query, page that must be among the results, how the reader opens search)
-    ("OOMKilled", "/prompts/debugging-container-issues/", "slash-key"),
-    ("helm-expert", "/skills/helm-expert/", "click-search-box"),
-    ("canary", "/prompts/implementing-istio-traffic-management/", "phone-search-button"),
+    # (query, page that must be among the results, its title, how the reader opens search)
+    ("OOMKilled", "/prompts/debugging-container-issues/", "Debugging Container Issues", "slash-key"),
+    ("helm-expert", "/skills/helm-expert/", "@helm-expert", "click-search-box"),
+    ("canary", "/prompts/implementing-istio-traffic-management/", "Implementing Istio Traffic Management",
+     "phone-search-button"),
 ]
 
 
-@pytest.mark.parametrize("query,target,opener", SEARCHES, ids=[s[0] for s in SEARCHES])
-def test_search_finds_and_opens_the_right_page(page, page_log, server, query, target, opener):
+@pytest.mark.parametrize("query,target,title,opener", SEARCHES, ids=[s[0] for s in SEARCHES])
+def test_search_finds_and_opens_the_right_page(page, page_log, server, query, target, title, opener):
     if opener == "phone-search-button":
         page.set_viewport_size({"width": 390, "height": 844})
     page.goto(server.url("/"))
@@ -144,8 +145,8 @@ def test_search_finds_and_opens_the_right_page(page, page_log, server, query, ta
         shown = results.evaluate_all("links => links.map(a => a.href)")
         pytest.fail(f"searching {query!r} shows no result leading to {target}; results: {shown}")
     hit.click()
-    page.wait_for_url(lambda url: urlsplit(url).path == target)
-    expect(page.locator(".md-content__inner > h1")).to_be_visible()
+    wait_for_page(page, title)
+    assert urlsplit(page.url).path == target
     page_log.assert_clean()
 
 

@@ -1,7 +1,9 @@
 """The reader's tools, in Chromium: the assistant a prompt is written for, the
 values of its placeholders, "Copy as Markdown", and the filters of the catalog
-and the library. What is shown and copied is checked against an oracle written
-here in Python from the book's own parts (skillbook.prompt_parts)."""
+and the library. The assistant's forms are checked against an oracle written
+here in Python from the book's own parts (skillbook.prompt_parts); the
+templates' fields, and their copies with a field named twice, are written out
+by hand from the fixture book."""
 
 from __future__ import annotations
 
@@ -16,35 +18,12 @@ from hypothesis import strategies as st
 
 from skillbook.options import DEFAULT_ASSISTANTS
 from skillbook.prompt_parts import prompt_parts
-from tests.browser.conftest import COPY_BUTTON, PROMPT_IDS, copy_via
+from tests.browser.conftest import COPY_BUTTON, PROMPT_IDS, copy_via, wait_for_page
 from tests.conftest import ROOT
-from tests.browser.test_accessibility import BLOCKING, axe_source, describe  # noqa: F401 (a fixture)
+from tests.support.axe import BLOCKING, describe
+from tests.support.composition import composed
 
 CODE = "pre[data-sb-parts] code"
-
-
-def as_id(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-
-
-def composed(parts, assistant, values=None) -> str:
-    """What the card shows and copies: the first invocation (before any other
-    text) in the assistant's invoke form, later ones in its mention form; a
-    value in an invocation lower case, joined by hyphens; a field's value by
-    its slot's key."""
-    values = values or {}
-    out, opening = [], True
-    for kind, value, *slot in parts:
-        if kind == "skill":
-            skill = re.sub(r"\[([^\]]+)\]", lambda m: as_id(values.get(m.group(1)) or "") or m.group(0), value)
-            out.append((assistant.invoke if opening else assistant.mention).replace("{skill}", skill))
-            opening = False
-        elif kind == "field":
-            out.append(values.get(slot[0]) or f"[{value}]")
-        else:
-            opening = opening and not value.strip()
-            out.append(value)
-    return "".join(out)
 
 
 def choose(page, name: str) -> None:
@@ -81,12 +60,12 @@ def test_the_choice_survives_instant_navigation_and_reloads(page, page_log, serv
     # Instant navigation: Material swaps the content without loading the page.
     page.evaluate("() => window.__sameDocument = true")
     page.locator(f"a.sb-prompt__page[href*='{PROMPT_IDS[1]}']").click()
-    page.wait_for_url(re.compile(f"/prompts/{PROMPT_IDS[1]}/"))
+    # Material changes the address before it swaps the page: wait for the prompt's
+    # page itself, whose title and one code block replace the chapter's.
+    wait_for_page(page, "Debugging Container Issues")
+    expect(page.locator(CODE)).to_have_count(1)
     assert page.evaluate("() => window.__sameDocument === true"), "the page was loaded, not navigated instantly"
     claude = DEFAULT_ASSISTANTS[1]
-    # Material changes the address before it swaps the page: wait for the prompt's
-    # page itself, whose one code block replaces the chapter's eight.
-    expect(page.locator(CODE)).to_have_count(1)
     assert page.locator(CODE).text_content() == composed(seed_parts[PROMPT_IDS[1]], claude)
     page.reload()
     assert page.locator(CODE).text_content() == composed(seed_parts[PROMPT_IDS[1]], claude)
@@ -188,15 +167,28 @@ def templates_sharing_a_field(prompts):
     return name, sharing[0], sharing[1]
 
 
+# Two templates of Appendix B sharing the field [language], and their copies
+# with it filled, written out by hand from the appendix. The second names it
+# twice, in its invocation and in its text: both take the value.
+DOMAIN_EXPLAINER_WITH_LANGUAGE = (
+    "@skill-name Explain the key concepts of [domain] to a developer who knows Rust & <Go> but has never worked in "
+    "[domain].\n\nPlease provide:\n1. The ten terms I will hear most often\n2. The three mistakes newcomers make\n"
+    "3. A small first project to practise on")
+CODE_REVIEW_WITH_LANGUAGE = (
+    "@rust-go-expert Review this Rust & <Go> code, written with [framework]:\n\n[paste code here]\n\nFocus on:\n"
+    "- Correctness and error handling\n- Idiomatic use of [framework]\n- Security issues\n\nPlease provide:\n"
+    "1. Problems, ordered by severity\n2. A corrected version of the worst part")
+
+
 def test_placeholders_fill_copy_persist_and_clear(book_page, book):
-    (page, log), (server, skills, prompts) = book_page, book
-    name, first, second = templates_sharing_a_field(prompts)
+    (page, log), (server, _, prompts) = book_page, book
+    name = "language"
+    first = next(p for p in prompts if p["id"] == "domain-explainer")
+    second = next(p for p in prompts if p["id"] == "code-review-in-any-language")
     page.goto(server.url(urlsplit(first["url"]).path))
     field = page.locator(f"[data-sb-field='{name}']")
     field.fill("Rust & <Go>")
-    parts = prompt_parts(first["text"], skills)
-    expected = composed(parts, DEFAULT_ASSISTANTS[0], {name: "Rust & <Go>"})
-    assert expected != first["text"]
+    expected = DOMAIN_EXPLAINER_WITH_LANGUAGE
     assert page.locator(CODE).text_content() == expected
     assert copy_via(page, lambda: page.locator(COPY_BUTTON).first.click()) == expected
     # Offered to another prompt with a slot of that key, which says where it came from.
@@ -205,8 +197,8 @@ def test_placeholders_fill_copy_persist_and_clear(book_page, book):
     assert field.input_value() == "Rust & <Go>"
     from_note = page.locator(".sb-field", has=field).locator(".sb-field__from")
     assert from_note.is_visible() and from_note.text_content().startswith("From another prompt")
-    second_parts = prompt_parts(second["text"], skills)
-    assert page.locator(CODE).text_content() == composed(second_parts, DEFAULT_ASSISTANTS[0], {name: "Rust & <Go>"})
+    assert page.locator(CODE).text_content() == CODE_REVIEW_WITH_LANGUAGE
+    assert copy_via(page, lambda: page.locator(COPY_BUTTON).first.click()) == CODE_REVIEW_WITH_LANGUAGE
     page.reload()
     assert "Rust & <Go>" in page.locator(CODE).text_content()
     # Cleared here, it stays empty here, and the first prompt keeps its value.
@@ -223,15 +215,31 @@ def test_placeholders_fill_copy_persist_and_clear(book_page, book):
     assert not log.errors, log.errors
 
 
+# The fields of Appendix B's templates, one per slot, written out from the
+# appendix: a name written twice is one field, and a label before a slot's
+# name tells slots of one name apart. No other prompt of the book has a field.
+TEMPLATE_FIELDS = {
+    "generic-skill-request": ["first deliverable", "purpose", "requirement 1", "requirement 2", "second deliverable",
+                              "task", "what exists today", "what is going wrong"],
+    "domain-explainer": ["domain", "language"],
+    "code-review-in-any-language": ["framework", "language", "paste code here"],
+    "framework-migration": ["date", "framework", "language", "number of modules", "old framework"],
+    "system-design": ["duration", "feature name", "framework, language, version", "language", "list", "number"],
+    "tests-for-failing-code": ["dev, staging, prod", "error message", "feature name", "paste code here",
+                               "unit, integration, e2e"],
+    "terraform-module-scaffold": ["cloud provider", "list of outputs", "list of variables", "purpose", "resource type"],
+    "project-kickoff": ["dev, staging, prod", "duration", "language", "list (In scope)", "list (Out of scope)",
+                        "list (Team roles)", "project name"],
+}
+
+
 def test_only_real_placeholders_get_a_field(book_page, book):
-    (page, log), (server, skills, prompts) = book_page, book
+    (page, log), (server, _, prompts) = book_page, book
+    assert set(TEMPLATE_FIELDS) <= {prompt["id"] for prompt in prompts}
     for prompt in prompts:
         page.goto(server.url(urlsplit(prompt["url"]).path))
         fields = page.locator("[data-sb-field]").evaluate_all("inputs => inputs.map(i => i.dataset.sbField)")
-        parts = prompt_parts(prompt["text"], skills)
-        expected = {part[2] for part in parts if part[0] == "field"}
-        expected |= {name for part in parts if part[0] == "skill" for name in re.findall(r"\[([^\]]+)\]", part[1])}
-        assert sorted(fields) == sorted(expected) and len(fields) == len(expected), prompt["id"]
+        assert sorted(fields) == TEMPLATE_FIELDS.get(prompt["id"], []), prompt["id"]
     assert not log.errors, log.errors
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from tests.browser.conftest import (SEARCH_BOX, TYPING_RECORDER, TYPING_SETTLED, clear_search,
                                     lists_after_last_key)
-from tests.browser.test_accessibility import BLOCKING, axe_source, describe  # noqa: F401 (a fixture)
+from tests.support.axe import BLOCKING, describe
 
 BOX = "input.md-search__input"
 META = ".md-search-result__meta"
