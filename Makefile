@@ -27,7 +27,7 @@ $(AXE):
 	@if command -v npm >/dev/null; then npm install --no-save --no-audit --no-fund --prefix . axe-core@4 >/dev/null; \
 	else echo "npm not found: the accessibility tests will be skipped (apt-get install npm)"; fi
 
-test: $(STAMP) $(AXE)  ## Type-check the core, then run the whole test suite
+test: $(STAMP) $(AXE)  ## Type-check the package, then run the whole test suite
 	$(BIN)/mypy
 	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,16 +29,34 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 if TYPE_CHECKING:  # the server's modules are imported by `mkdocs serve` only
+    from wsgiref.types import WSGIApplication
+
     from mkdocs.livereload import LiveReloadServer
+
+# One entry of the search index, as the search plugin makes it (a page or a section
+# of a page: location, title, text); the plugin declares no type for it.
+SearchEntry = dict[str, Any]
 
 # The package (mkdocs, or its fork properdocs, which answers to the name mkdocs
 # too) and its versions whose internals this module was checked against.
 CHECKED: dict[str, tuple[str, ...]] = {"mkdocs": ("1.6.0", "1.6.1"), "properdocs": ("1.6.7",)}
 
 
-def running() -> tuple[str, str]:
+class Running(NamedTuple):
+    package: str  # mkdocs or properdocs
+    version: str
+
+
+class Served(NamedTuple):
+    """Where the live-reload server serves the site from, and the path it serves it under."""
+
+    root: str
+    mount_path: str
+
+
+def running() -> Running:
     """The package that runs the build, and its version."""
-    return mkdocs.__name__, mkdocs.__version__
+    return Running(mkdocs.__name__, mkdocs.__version__)
 
 
 def check_version() -> None:
@@ -70,6 +88,7 @@ def read_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     with _current_page(config, page):
         page = config.plugins.on_pre_page(page, config=config, files=files)
         page.read_source(config)
+        assert page.markdown is not None, "read_source sets the page's Markdown"
         page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
 
 
@@ -77,6 +96,7 @@ def convert_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     """The rest of ``_populate_page``: the page's HTML, and its anchors checked."""
     with _current_page(config, page):
         page.render(config, files)
+        assert page.content is not None, "render sets the page's HTML"
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
     page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
 
@@ -113,20 +133,22 @@ def pause_search(config: MkDocsConfig, paused: bool) -> None:
         search.config.enabled = not paused
 
 
-def search_entries(config: MkDocsConfig, page: Page) -> list[dict]:
+def search_entries(config: MkDocsConfig, page: Page) -> list[SearchEntry]:
     """The page's entries in the search index, as the search plugin makes them."""
     search = search_plugin(config)
     index = type(search.search_index)(**search.config)
     index.add_entry_from_context(page)
-    return index.entries
+    entries: list[SearchEntry] = index.entries
+    return entries
 
 
-def search_index(config: MkDocsConfig, entries: list[dict]) -> str:
+def search_index(config: MkDocsConfig, entries: list[SearchEntry]) -> str:
     """The search index holding these entries, as the search plugin writes it."""
     search = search_plugin(config)
     index = type(search.search_index)(**search.config)
     index.entries = entries
-    return index.generate_search_index(None)
+    written: str = index.generate_search_index(None)
+    return written
 
 
 @contextmanager
@@ -146,8 +168,8 @@ def unindexed(config: MkDocsConfig) -> Iterator[None]:
 
 def take_over_server(
     server: LiveReloadServer, config: MkDocsConfig, rebuild: Callable[[], None],
-    serve: Callable[[Callable], Callable], poll_interval: float,
-) -> tuple[str, str]:
+    serve: Callable[[WSGIApplication], WSGIApplication], poll_interval: float,
+) -> Served:
     """The server runs ``rebuild`` after a save, answers through the WSGI app
     ``serve`` wraps around its own, and looks for saves every ``poll_interval``
     seconds (MkDocs' polling works on every file system, mounted folders included,
@@ -155,7 +177,9 @@ def take_over_server(
     observer; those it watches next (mkdocs.yml's ``watch:``) go there. Returns
     the server's site folder and the path it serves it under."""
     server.builder = rebuild
-    server.set_app(serve(server.get_app()))
+    app = server.get_app()
+    assert app is not None, "LiveReloadServer sets its application as it is made"
+    server.set_app(serve(app))
     moved = []
     for path in (config.docs_dir, config.config_file_path, *config.theme.dirs):
         try:
@@ -168,4 +192,4 @@ def take_over_server(
     server.observer = PollingObserver(timeout=poll_interval)
     for path in moved:
         server.watch(path)
-    return server.root, server.mount_path
+    return Served(server.root, server.mount_path)

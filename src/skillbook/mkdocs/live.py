@@ -32,16 +32,18 @@ import os
 import posixpath
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 from urllib.parse import quote
 
+from jinja2 import Environment, Template
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from skillbook import SKILLS_FOLDER
 from skillbook.mkdocs import internals
@@ -50,6 +52,8 @@ from skillbook.options import load_options
 from skillbook.problems import Problem
 
 if TYPE_CHECKING:  # the server's modules are imported by `mkdocs serve` only
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
     from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.skillbook")
@@ -85,20 +89,42 @@ class LiveSite:
         self._config: MkDocsConfig | None = None
         self._files: Files | None = None
         self._nav: Navigation | None = None
-        self._env = None  # the theme's Jinja environment, for rendering pages
+        self._env: Environment | None = None  # the theme's Jinja environment, for rendering pages
         self._theme_files: list[File] = []
         # Search entries of each page, by source path, in the search plugin's format.
-        self._search_entries: dict[str, list[dict]] = {}
+        self._search_entries: dict[str, list[internals.SearchEntry]] = {}
         self._capturing = False
         # Pages read but not yet converted to HTML (their content is None).
         self._unconverted: set[str] = set()
         # Files of the site to write before they are served: path -> what writes it.
         self._pending: dict[str, Callable[[], None]] = {}
-        self._layout: tuple = ()
-        self._sources: dict[str, tuple[int, int]] = {}
+        self._layout: Layout | None = None
+        self._sources: dict[str, Stamp] = {}
         self._full_builder: Callable[[], None] | None = None
         self._root = ""
         self._mount_path = "/"
+
+    # What a full build's events leave here, read once they ran.
+
+    @property
+    def config(self) -> MkDocsConfig:
+        assert self._config is not None, "begin_build (on_config) keeps the configuration"
+        return self._config
+
+    @property
+    def files(self) -> Files:
+        assert self._files is not None, "capture_nav (on_nav) keeps the site's files"
+        return self._files
+
+    @property
+    def nav(self) -> Navigation:
+        assert self._nav is not None, "capture_nav (on_nav) keeps the navigation"
+        return self._nav
+
+    @property
+    def env(self) -> Environment:
+        assert self._env is not None, "deferred (on_env) keeps the theme's environment"
+        return self._env
 
     # -- a full build (MkDocs' own), followed through the hook's events --------------------
 
@@ -119,47 +145,49 @@ class LiveSite:
         update reuses them)."""
         if not self._capturing:
             return
-        dirs = [os.path.join(d, "") for d in self._config.theme.dirs]
+        dirs = [os.path.join(d, "") for d in self.config.theme.dirs]
         self._theme_files = [f for f in files if f.abs_src_path and any(f.abs_src_path.startswith(d) for d in dirs)]
 
     def capture_nav(self, nav: Navigation, files: Files) -> None:
         self._nav, self._files = nav, files
 
-    def deferred(self, env):
+    def deferred(self, env: Environment) -> Environment:
         """The environment a full build renders pages with: the real one is kept,
         and pages are written as placeholders, rendered on request."""
         self._env = env
-        return _DeferredPages(env, self) if self._capturing else env
+        # MkDocs' build only gets templates from the environment and reads its
+        # attributes, which _DeferredPages answers as the environment would.
+        return cast(Environment, _DeferredPages(env, self)) if self._capturing else env
 
     def defer(self, page: Page) -> None:
         path = page.file.abs_dest_path
         self._pending[path] = lambda: self._render(page)
 
     def end_build(self, redirects: list[str]) -> None:
-        if self._capturing and internals.search_plugin(self._config) is not None:
-            internals.pause_search(self._config, False)  # it cleans each page up as it is rendered
+        if self._capturing and internals.search_plugin(self.config) is not None:
+            internals.pause_search(self.config, False)  # it cleans each page up as it is rendered
             self._defer_search_index()
             # The theme's pages (404.html) show the search box only with search on.
-            for template in (t for t in self._config.theme.static_templates if t.endswith(".html")):
-                internals.build_theme_template(template, self._env, self._files, self._config, self._nav)
+            for template in (t for t in self.config.theme.static_templates if t.endswith(".html")):
+                internals.build_theme_template(template, self.env, self.files, self.config, self.nav)
         self._capturing = False
         self.redirects = redirects
         self._last_banner = self._builder.banner()
-        self._layout = _layout(self._nav, self._files)
+        self._layout = _layout(self.nav, self.files)
         self._sources = self._scan()
 
     # -- serving ----------------------------------------------------------------------------
 
     def install(self, server: LiveReloadServer, builder: Callable[[], None]) -> LiveReloadServer:
         """Take over the server's rebuilds, and render pages as they are requested."""
-        unknown = self._unknown_plugins(self._config)
+        unknown = self._unknown_plugins(self.config)
         if unknown:
             log.info(f"Every save rebuilds the whole site, as these plugins may need it: {', '.join(unknown)}")
             return server
         self._full_builder = builder
         # Saves are looked for every POLL_INTERVAL seconds rather than MkDocs' half
         # second: about 3 ms of work a look on the bench book.
-        self._root, self._mount_path = internals.take_over_server(server, self._config, self.rebuild, self._app, POLL_INTERVAL)
+        self._root, self._mount_path = internals.take_over_server(server, self.config, self.rebuild, self._app, POLL_INTERVAL)
         return server
 
     def _unknown_plugins(self, config: MkDocsConfig) -> list[str]:
@@ -171,8 +199,8 @@ class LiveSite:
             if name not in KNOWN_PLUGINS and plugin is not self._builder and getattr(plugin, "skillbook", None) is not self._builder
         ]
 
-    def _app(self, app: Callable) -> Callable:
-        def serve(environ, start_response):
+    def _app(self, app: WSGIApplication) -> WSGIApplication:
+        def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
             if path.startswith(self._mount_path):
                 relative = path[len(self._mount_path):] + ("index.html" if path.endswith("/") else "")
@@ -209,31 +237,33 @@ class LiveSite:
         """The whole site built again. While mkdocs.yml cannot be read, the last
         good site stays served (MkDocs would hold every request until a save
         fixes it) and the mistake is reported at its line."""
+        assert self._full_builder is not None, "install keeps MkDocs' builder before the server sees a save"
         try:
             self._full_builder()
         except ConfigurationError as error:
             problems: list[Problem] = []
-            load_options(self._config.config_file_path, problems)
-            found = [str(p.relative_to(Path(self._config.config_file_path).parent)) for p in problems] or [str(error)]
+            load_options(self.config.config_file_path, problems)
+            found = [str(p.relative_to(Path(self.config.config_file_path).parent)) for p in problems] or [str(error)]
             log.error("mkdocs.yml cannot be read; the last good site is still served until a save fixes it:\n"
                       + "\n".join(found))
 
     def _readable_again(self, path: str) -> bool:
         """Whether a changed file is one this module updates the site for: a page
         of docs/ or a skill file (what the book is read from)."""
-        docs, skills = os.path.join(self._config.docs_dir, ""), os.path.join(self._skills_dir(), "")
+        docs, skills = os.path.join(self.config.docs_dir, ""), os.path.join(self._skills_dir(), "")
         return (path.startswith(docs) and path.endswith(".md")) or path.startswith(skills)
 
     def _skills_dir(self) -> str:
-        return str(Path(self._config.config_file_path).parent / SKILLS_FOLDER)
+        return str(Path(self.config.config_file_path).parent / SKILLS_FOLDER)
 
-    def _scan(self) -> dict[str, tuple[int, int]]:
+    def _scan(self) -> dict[str, Stamp]:
         """Every file a save can change (and every link to a folder), with its
         modification time and size."""
-        config = self._config
+        config = self.config
         roots = [config.docs_dir, config.config_file_path, *config.watch]
-        found: dict[str, tuple[int, int]] = {}
+        found: dict[str, Stamp] = {}
         for root in map(str, roots):
+            walk: Iterable[tuple[str, list[str], list[str]]]
             if os.path.isfile(root):
                 walk = [(os.path.dirname(root), [], [os.path.basename(root)])]
             else:
@@ -247,7 +277,7 @@ class LiveSite:
                         stat = os.stat(path) if os.path.exists(path) else os.lstat(path)  # a link to nothing
                     except OSError:
                         continue  # removed meanwhile
-                    found[path] = (stat.st_mtime_ns, stat.st_size)
+                    found[path] = Stamp(stat.st_mtime_ns, stat.st_size)
         return found
 
     def _changed(self) -> set[str]:
@@ -257,7 +287,7 @@ class LiveSite:
     # -- an update after a save of pages or skills -------------------------------------------
 
     def _update(self) -> None:
-        config, old = self._config, self._files
+        config, old = self.config, self.files
         config.plugins.on_pre_build(config=config)  # the plugin reads the book again
         banner = self._builder.banner()
         banner_changed, self._last_banner = banner != self._last_banner, banner
@@ -274,14 +304,15 @@ class LiveSite:
         nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
         self._nav, self._files = nav, files
         for file in changed:
-            self._prepare(file.page, files)
+            page = _page(file)
+            self._prepare(page, files)
             self._unconverted.add(file.src_uri)
             self._search_entries.pop(file.src_uri, None)
             # A title is in the navigation and the footers of other pages: a page
             # without one in its front matter takes it from its first heading.
-            if "title" not in file.page.meta:
-                self._convert(file.page)
-        config.plugins.on_env(self._env, config=config, files=files)
+            if "title" not in page.meta:
+                self._convert(page)
+        config.plugins.on_env(self.env, config=config, files=files)
 
         self._write_data_files(old, files)
         layout = _layout(nav, files)
@@ -289,10 +320,10 @@ class LiveSite:
         # The book's errors are shown on every page (added to the finished page).
         for file in files.documentation_pages() if layout_changed or banner_changed else changed:
             self._write_placeholder(file)
-            self.defer(file.page)
+            self.defer(_page(file))
         if layout_changed or banner_changed:  # the 404 page shows both, the sitemap every page
             for template in config.theme.static_templates:
-                internals.build_theme_template(template, self._env, files, config, nav)
+                internals.build_theme_template(template, self.env, files, config, nav)
         self._remove_pages_gone(old, files)
         redirects = self._builder.write_redirects(config)
         for path in set(self.redirects) - set(redirects):
@@ -301,7 +332,7 @@ class LiveSite:
         self._defer_search_index()
 
     def _defer_search_index(self) -> None:
-        folder = os.path.join(self._config.site_dir, "search")
+        folder = os.path.join(self.config.site_dir, "search")
         for name in ("search_index.json", FULL_SEARCH_INDEX):
             self._pending[os.path.join(folder, name)] = self._write_search_index
 
@@ -329,7 +360,7 @@ class LiveSite:
                 if not same:
                     changed.append(file)
             else:
-                probe = Page(None, file, self._config)
+                probe = Page(None, file, self.config)
                 self._prepare(probe, files)
                 file.page = None
                 same = probe.markdown == previous.page.markdown and probe.meta == previous.page.meta
@@ -339,30 +370,30 @@ class LiveSite:
         return Files(kept), changed
 
     def _prepare(self, page: Page, files: Files) -> None:
-        internals.read_page(page, self._config, files)
+        internals.read_page(page, self.config, files)
 
     def _convert(self, page: Page) -> None:
         """The rest of MkDocs' reading of a page: its HTML."""
         src_uri = page.file.src_uri
         if src_uri not in self._unconverted:
             return
-        internals.convert_page(page, self._config, self._files)
+        internals.convert_page(page, self.config, self.files)
         self._unconverted.discard(src_uri)
 
     def _index(self, page: Page) -> None:
         """The page's search entries, as Material's search makes them from its
         content before the page is first rendered (which takes the marks the
         search reads out of the content)."""
-        if internals.search_plugin(self._config) is None or page.file.src_uri in self._search_entries:
+        if internals.search_plugin(self.config) is None or page.file.src_uri in self._search_entries:
             return
-        self._search_entries[page.file.src_uri] = internals.search_entries(self._config, page)
+        self._search_entries[page.file.src_uri] = internals.search_entries(self.config, page)
 
     def _render(self, page: Page) -> None:
         """A page's HTML, as MkDocs' build writes it."""
         self._convert(page)
         self._index(page)
-        with internals.unindexed(self._config):  # the page's entries are kept in search_entries
-            internals.build_page(page, self._config, self._files, self._nav, self._env)
+        with internals.unindexed(self.config):  # the page's entries are kept in search_entries
+            internals.build_page(page, self.config, self.files, self.nav, self.env)
 
     def _write_placeholder(self, file: File) -> None:
         """A new page's file, for the server to find (it sends ``page`` to ``page/``
@@ -400,17 +431,17 @@ class LiveSite:
     def _write_search_index(self) -> None:
         """The search index of every page, as the search plugin writes it, then split
         as the plugin's on_post_build splits it."""
-        folder = os.path.join(self._config.site_dir, "search")
-        if internals.search_plugin(self._config) is None:
+        folder = os.path.join(self.config.site_dir, "search")
+        if internals.search_plugin(self.config) is None:
             return
-        doc_files = self._files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for file in doc_files:
-            self._convert(file.page)
-            self._index(file.page)
+            self._convert(_page(file))
+            self._index(_page(file))
         entries = [entry for file in doc_files for entry in self._search_entries.get(file.src_uri, [])]
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "search_index.json"), "w", encoding="utf-8") as out:
-            out.write(internals.search_index(self._config, entries))
+            out.write(internals.search_index(self.config, entries))
         self._builder.split_search_index(Path(folder))
         for path in ("search_index.json", FULL_SEARCH_INDEX):
             self._pending.pop(os.path.join(folder, path), None)
@@ -421,21 +452,21 @@ class _DeferredPages:
     writes a placeholder, and the page is rendered when requested; the theme's
     other templates (404.html, sitemap.xml) render as usual."""
 
-    def __init__(self, env: Any, live: LiveSite) -> None:
+    def __init__(self, env: Environment, live: LiveSite) -> None:
         self._env, self._live = env, live
 
-    def get_template(self, name, *args, **kwargs):
+    def get_template(self, name: str | Template, *args: Any, **kwargs: Any) -> _DeferredTemplate:
         return _DeferredTemplate(self._env.get_template(name, *args, **kwargs), self._live)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:  # any attribute of jinja2's Environment
         return getattr(self._env, name)
 
 
 class _DeferredTemplate:
-    def __init__(self, template, live: LiveSite) -> None:
+    def __init__(self, template: Template, live: LiveSite) -> None:
         self._template, self._live = template, live
 
-    def render(self, context) -> str:
+    def render(self, context: TemplateContext) -> str:
         page = context.get("page")
         if page is None:
             return self._template.render(context)
@@ -453,20 +484,64 @@ def _content(file: File) -> bytes | None:
     return file.content_bytes if file.generated_by is not None else None
 
 
-def _layout(nav: Navigation, files: Files) -> tuple:
+def _page(file: File) -> Page:
+    """A documentation page's Page, which the navigation gave it."""
+    assert file.page is not None, f"MkDocs gives every page it reads its Page, {file.src_uri} included"
+    return file.page
+
+
+class Stamp(NamedTuple):
+    """A file as a save changes it."""
+
+    mtime_ns: int
+    size: int
+
+
+class NavItemShown(NamedTuple):
+    """An entry of the navigation, as every page shows it."""
+
+    depth: int
+    kind: str  # Page, Section or Link
+    title: str | None
+    url: str | None
+    meta: str  # the front matter Material reads there (icons...), as repr()
+
+
+class Link(NamedTuple):
+    url: str
+    title: str | None
+
+
+class PageShown(NamedTuple):
+    """What other pages show of a page: its address and title, and its footer's links."""
+
+    src_uri: str
+    url: str
+    title: str | None
+    previous: Link | None
+    next: Link | None
+
+
+class Layout(NamedTuple):
+    nav: tuple[NavItemShown, ...]
+    pages: tuple[PageShown, ...]
+
+
+def _layout(nav: Navigation, files: Files) -> Layout:
     """What every page shows of the others: the navigation (titles, addresses,
     and the front matter Material reads there, such as icons), and each page's
     title, address and previous and next pages (Material's footer)."""
-    def entries(items, depth=0):
+    # MkDocs types the navigation's items (Section, Page, Link) as a bare list.
+    def entries(items: list[Any], depth: int = 0) -> Iterator[NavItemShown]:
         for item in items:
-            yield depth, type(item).__name__, item.title, getattr(item, "url", None), repr(getattr(item, "meta", None))
+            yield NavItemShown(depth, type(item).__name__, item.title, getattr(item, "url", None), repr(getattr(item, "meta", None)))
             yield from entries(item.children or [], depth + 1)
 
-    def link(page):
-        return (page.url, page.title) if page is not None else None
+    def link(page: Page | None) -> Link | None:
+        return Link(page.url, page.title) if page is not None else None
 
     pages = tuple(
-        (file.src_uri, file.page.url, file.page.title, link(file.page.previous_page), link(file.page.next_page))
-        for file in files.documentation_pages()
+        PageShown(file.src_uri, page.url, page.title, link(page.previous_page), link(page.next_page))
+        for file in files.documentation_pages() for page in [_page(file)]
     )
-    return tuple(entries(nav.items)), pages
+    return Layout(tuple(entries(nav.items)), pages)

@@ -30,12 +30,15 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, NamedTuple
 
 import markdown
+from jinja2 import Environment
 from markupsafe import Markup, escape
 from material.extensions import emoji
+from mkdocs.config.base import LegacyConfig
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -43,18 +46,22 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from skillbook import SKILLS_FOLDER, Book, load_book
 from skillbook.book import ParsedSources
 from skillbook.chapters import description
 from skillbook.data import data_files
-from skillbook.model import FULL_SEARCH_INDEX, Chapter
+from skillbook.model import FULL_SEARCH_INDEX, Chapter, Prompt
 from skillbook.mkdocs import internals
 from skillbook.mkdocs.atomic import AtomicSite
 from skillbook.mkdocs.live import LiveSite
 from skillbook.published import LOCK_FILE, update_lock
 from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri, skill_uri
 from skillbook.text import count
+
+if TYPE_CHECKING:  # the server's modules are imported by `mkdocs serve` only
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.skillbook")
 
@@ -85,7 +92,19 @@ REQUIRED_EXTENSIONS = {
     "pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg},
 }
 
-class SkillbookPlugin(BasePlugin):
+# An entry of mkdocs.yml's ``nav:``: a page's path, or a title over a page's path or
+# a section's paths.
+NavEntry = str | dict[str, str | list[str]]
+
+
+class _Banner(NamedTuple):
+    """The book's errors as HTML, for the renderer (the book as read) they were converted for."""
+
+    renderer: Renderer | None
+    html: str
+
+
+class SkillbookPlugin(BasePlugin[LegacyConfig]):
     """One book's build: the book as last read, its renderer, and under serve the live site."""
 
     def __init__(self) -> None:
@@ -98,7 +117,7 @@ class SkillbookPlugin(BasePlugin):
         self._nav_made_for: MkDocsConfig | None = None
         self._live: LiveSite | None = None
         self._config: MkDocsConfig | None = None
-        self._banner_html: tuple[Renderer | None, str] = (None, "")
+        self._banner_html = _Banner(None, "")
         # The chapter a skill or prompt page shows as where it sits, while that page is rendered.
         self._shown_as_active: list[Page] = []
         self._site = AtomicSite()
@@ -140,7 +159,7 @@ class SkillbookPlugin(BasePlugin):
             self._live.begin_build(config)
         return config
 
-    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:
         return self._live.install(server, builder) if self._live is not None else server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -222,7 +241,7 @@ class SkillbookPlugin(BasePlugin):
                 page.meta["description"] = escape(summary)
         return renderer.chapter(chapter) if chapter is not None else renderer.document(src_uri, markdown)
 
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Material's footer links a page to the previous and next pages of the
         navigation, which prompt pages are not in: theirs are the prompts before and
         after them in their chapter. Every page exists by now. The theme's templates
@@ -236,7 +255,7 @@ class SkillbookPlugin(BasePlugin):
 
         by_uri = files.src_uris
 
-        def page_of(prompt: Any) -> Page | None:
+        def page_of(prompt: Prompt | None) -> Page | None:
             file = by_uri.get(prompt_uri(prompt.id)) if prompt else None
             return file.page if file else None
 
@@ -248,7 +267,7 @@ class SkillbookPlugin(BasePlugin):
         # Under serve, a full build leaves pages to be rendered when requested.
         return self._live.deferred(env) if self._live is not None else env
 
-    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         """A skill or prompt page is not in the navigation: its chapter (a prompt's
         own, a skill's first) is marked active while it is rendered, so that
         Material highlights the chapter and opens its part, as for the chapter."""
@@ -311,10 +330,12 @@ class SkillbookPlugin(BasePlugin):
         renderer = self.renderer
         if not renderer.book.errors:
             return None
-        if self._banner_html[0] is not renderer:
-            converter = markdown.Markdown(extensions=self._config.markdown_extensions, extension_configs=self._config.mdx_configs)
-            self._banner_html = (renderer, converter.convert(renderer.errors_banner()))
-        return self._banner_html[1]
+        if self._banner_html.renderer is not renderer:
+            config = self._config
+            assert config is not None, "on_pre_build keeps the configuration as it reads the book"
+            converter = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+            self._banner_html = _Banner(renderer, converter.convert(renderer.errors_banner()))
+        return self._banner_html.html
 
     def split_search_index(self, folder: Path) -> None:
         """Every page loads Material's search index in its main thread, which at the
@@ -369,14 +390,14 @@ def _template_dirs(config: MkDocsConfig) -> list[Path]:
     return [*([custom] if custom is not None and custom.is_dir() else []), THEME / TEMPLATE_FOLDER]
 
 
-def _navigation(book: Book, files: Files) -> list:
+def _navigation(book: Book, files: Files) -> list[NavEntry]:
     """Home, the chapters (by part, when the book has parts), the appendices, the
     two catalogs and then the author's other pages, each titled by its page; the
     generated skill and prompt pages stay out of it."""
-    home = [{"Home": "index.md"}] if "index.md" in book.documents else []
+    home: list[NavEntry] = [{"Home": "index.md"}] if "index.md" in book.documents else []
     others = [
         uri for uri in book.documents
         if uri != "index.md" and (file := files.get_file_from_path(uri)) is not None and file.inclusion.is_in_nav()
     ]
-    groups = [{title: [chapter.src_uri for chapter in chapters]} for title, chapters in book.groups()]
+    groups: list[NavEntry] = [{title: [chapter.src_uri for chapter in chapters]} for title, chapters in book.groups()]
     return [*home, *groups, SKILLS_CATALOG, PROMPT_LIBRARY, *others]
