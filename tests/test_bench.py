@@ -44,6 +44,8 @@ def test_search_benchmark_runs_at_a_tiny_scale():
         for typing in ("60 ms/key", "150 ms/key", "pasted"):
             row = rf"^{size} +\d+ +{typing} +\d+ +\d+ +\d+ +\d+ ms +\d+ ms$"
             assert any(re.match(row, line) for line in lines), f"no row {row}:\n{result.stdout}"
-        first_query = rf"^{size} +\d+ first query after a page load: median \d+ ms, worst \d+ ms of 1 "
+        first_query = rf"^{size} +\d+ first query pasted in a page just loaded: median \d+ ms, worst \d+ ms of 1 "
         assert any(re.match(first_query, line) for line in lines), result.stdout
+        deep_link = rf"^{size} +\d+ /\?q=<id> opened, from the navigation, .*: median \d+ ms, worst \d+ ms of 1$"
+        assert any(re.match(deep_link, line) for line in lines), result.stdout
     assert re.match(r"^(ok  |FAIL) every id first", lines[-1]), lines[-1]
