@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import SKILLS
+from tests.conftest import SKILLS, build_site, make_site_project, skill_yaml, write_book
 from tests.support.pages import (
-    CHAPTER_PAGE, CHAPTER_TITLE, Node, chapter_cards, code_text, headings, link_target, main_content, page, resolve,
+    CHAPTER_PAGE, CHAPTER_TITLE, Node, chapter_cards, code_text, element_ids, headings, link_target, main_content, page,
+    resolve,
     section_after, skill_page, visible,
 )
 from tests.support.seed import INTRODUCTIONS, PROMPTS, PROMPTS_BY_SKILL, SKILL_IDS, TABLE, seed_table
@@ -141,6 +142,78 @@ def test_a_skill_page_without_prompts_shows_where_it_sits_and_what_is_near(site)
     nearby = _section(article, "Prompts of related skills") or []
     assert [visible(a) for n in nearby for a in n.find_all("a")] == [
         "Writing Production-Ready Dockerfiles", "Debugging Container Issues", "Docker Compose for Development"]
+
+
+MENTIONS_CHAPTER = """# Chapter 1: Builds
+
+Before any section, @linter is the first skill a team adds.
+
+<!-- skillbook: skills-table -->
+
+## 1.1 Why @linter first
+
+Write to me@linter for help (an address, not a skill); @formatter comes later.
+
+```python
+import lint
+@linter
+def check(): ...
+```
+
+## 1.2 Pipelines
+
+#### Gate the Build
+
+```text
+@builder Fail the build when @linter reports an error.
+```
+
+#### Lint Everything
+
+```text
+@linter Lint every file.
+```
+
+## 1.3 Later
+
+| Step | Skill |
+|------|-------|
+| Lint | @linter |
+| Build | @builder |
+"""
+
+
+def test_a_skill_page_lists_the_sections_that_mention_it(tmp_path):
+    # Read by hand from the chapter above: @linter is named before the first
+    # section, in 1.1's heading, in @builder's prompt of 1.2 and in 1.3's table.
+    # Not mentions: the address, the decorator in a Python block, and its own
+    # prompt "Lint Everything"; @formatter is no skill of the book.
+    project = write_book(make_site_project(tmp_path / "book"), {
+        "linter.yml": skill_yaml("linter"), "builder.yml": skill_yaml("builder"),
+    }, {"chapter-1-builds.md": MENTIONS_CHAPTER})
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    site, rel = tmp_path / "site", skill_page("linter")
+    mentions = _section(main_content(site, rel), "Where the book mentions it")
+    assert mentions and mentions[0].tag == "ul"
+    items = mentions[0].find_all("a")
+    assert [visible(a) for a in items] == [
+        "Chapter 1: Builds",
+        "Chapter 1: Builds › 1.1 Why @linter first",
+        "Chapter 1: Builds › 1.2 Pipelines",
+        "Chapter 1: Builds › 1.3 Later",
+    ]
+    assert [resolve(rel, a.attrs["href"]) for a in items] == [
+        ("chapter-1-builds/index.html", ""),
+        ("chapter-1-builds/index.html", "11-why-linter-first"),
+        ("chapter-1-builds/index.html", "12-pipelines"),
+        ("chapter-1-builds/index.html", "13-later"),
+    ]
+    chapter = page(site, "chapter-1-builds/index.html")
+    assert {"11-why-linter-first", "12-pipelines", "13-later"} <= element_ids(chapter)
+    # @builder is named only in the table of 1.3 besides its own prompt.
+    builder = _section(main_content(site, skill_page("builder")), "Where the book mentions it")
+    assert builder and [visible(a) for a in builder[0].find_all("a")] == ["Chapter 1: Builds › 1.3 Later"]
 
 
 @pytest.mark.parametrize("rel", ["skills/docker-best-practices/index.html", "prompts/debugging-container-issues/index.html"])

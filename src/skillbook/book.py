@@ -22,7 +22,7 @@ from skillbook.placeholders import names_no_skill
 from skillbook.problems import Problem, Severity
 from skillbook.prompt_parts import MENTION, Part, prompt_parts
 from skillbook.published import LOCK_FILE, check_published, read_lock
-from skillbook.skill_ids import SKILL_ID
+from skillbook.skill_ids import MENTION as SKILL_MENTION, SKILL_ID
 from skillbook.skills import is_skill_file, parse_skill
 from skillbook.sources import MAX_SKILL_BYTES, project_files, read_source
 from skillbook.text import count, prompt_slug
@@ -41,6 +41,18 @@ class Introduction(NamedTuple):
 
     chapter: Chapter
     section_title: str | None
+
+
+class SectionMention(NamedTuple):
+    """A section of a chapter whose text names a skill (``@docker-expert``):
+    where a reader finds the skill discussed beyond its own prompts."""
+
+    src_uri: str
+    chapter_title: str
+    # The heading the mention sits under, and its anchor; None above the first
+    # heading under the title.
+    section_title: str | None
+    anchor: str | None
 
 
 class ChapterGroup(NamedTuple):
@@ -167,6 +179,23 @@ class Book:
         """Chapters that list the skill in their table or hold one of its prompts."""
         keys = set(skill.chapters) | {p.chapter_key for p in self.prompts_for(skill)}
         return [self.chapters[i] for i in sorted(self._chapter_order[k] for k in keys if k in self._chapter_order)]
+
+    def mentions_of(self, skill: Skill) -> list[SectionMention]:
+        """The sections that name the skill in their prose, tables or other skills'
+        prompts, in the book's order (its own prompts are listed with it already;
+        other code blocks are code, not mentions)."""
+        return self._mentions.get(skill.id, [])
+
+    @functools.cached_property
+    def _mentions(self) -> dict[str, list[SectionMention]]:
+        found: dict[str, dict[SectionMention, None]] = defaultdict(dict)
+        for chapter in self.chapters:
+            for line, skill_id in _skill_mentions(chapter, self.skills):
+                heading = next((h for h in reversed(chapter.headings) if h.level > 1 and h.line <= line), None)
+                found[skill_id][SectionMention(
+                    chapter.src_uri, chapter.plain_title,
+                    heading.plain_title if heading else None, heading.slug if heading else None)] = None
+        return {skill_id: list(mentions) for skill_id, mentions in found.items()}
 
     def related(self, skill: Skill) -> list[Skill]:
         return [self.skills[i] for i in sorted(self._related[skill.id], key=lambda i: self.skills[i].sort_key)]
@@ -352,6 +381,24 @@ def _page_anchors(page: Document) -> set[str]:
         return page.anchors
     return page.anchors | {p.id for p in page.prompts} | {a for p in page.prompts for a in p.former_ids} | {
         f"introducing-{d.args[0]}" for d in page.directives if d.name == "skill-introduction" and d.args}
+
+
+def _skill_mentions(chapter: Chapter, skills: dict[str, Skill]) -> list[tuple[int, str]]:
+    """Each ``@skill-id`` of the book's skills in a chapter, as (file line, id),
+    outside code blocks other than prompts, and outside the skill's own prompts."""
+    prompt_of_line = {line: prompt for prompt in chapter.prompts for line in range(prompt.start, prompt.end)}
+    found = []
+    for index, text in enumerate(chapter.body.split("\n")):
+        if "@" not in text:
+            continue
+        prompt = prompt_of_line.get(index)
+        if index in chapter.code_lines and prompt is None:
+            continue
+        for match in SKILL_MENTION.finditer(text):
+            skill_id = match.group("id")
+            if skill_id in skills and (prompt is None or prompt.skill_id != skill_id):
+                found.append((chapter.body_offset + index + 1, skill_id))
+    return found
 
 
 def _validate_links(book: Book) -> None:

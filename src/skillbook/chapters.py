@@ -173,7 +173,7 @@ def parse_chapter(src_uri: str, path: str, text: str, problems: list[Problem]) -
             None,
         )
     chapter.headings = [
-        Heading(heading_anchor(b.content), offset + b.start + 1)
+        Heading(heading_anchor(b.content), offset + b.start + 1, b.level, plain_text(_title_and_pin(b.content)[0]))
         for b in blocks if b.kind is BlockKind.HEADING and b.start not in owned_headings
     ]
     return chapter

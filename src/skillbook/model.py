@@ -133,7 +133,9 @@ class Heading:
     """A heading of a chapter that is not a prompt's own, with the anchor it gets."""
 
     slug: str
-    line: int
+    line: int  # 1-based, in its file
+    level: int = 2
+    plain_title: str = ""
 
 
 @dataclass

@@ -13,8 +13,9 @@ SKILL_ID_PATTERN = "[a-z0-9]+(-[a-z0-9]+)*"
 SKILL_ID_REGEX = "[a-z0-9]+(?:-[a-z0-9]+)*"
 _ID = SKILL_ID_REGEX
 SKILL_ID = re.compile(rf"^{_ID}$")
-# "@skill-id" in running text or a table cell: the id ends where a word would.
-MENTION = re.compile(rf"@(?P<id>{_ID})(?![\w-])")
+# "@skill-id" in running text or a table cell: the id ends where a word would,
+# and the "@" starts a word (not "user@host", "./@scope").
+MENTION = re.compile(rf"(?<![\w@./$-])@(?P<id>{_ID})(?![\w-])")
 # "@skill-id" as the first word of a text (of a code block, say).
 FIRST_WORD_MENTION = re.compile(rf"@(?P<id>{_ID})(?=\s|$)")
 # "@skill-id" written as a code span: "`@docker-expert`".
