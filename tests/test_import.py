@@ -320,8 +320,8 @@ def test_parts_and_appendices_in_the_navigation(site):
 
     wanted = ["Part I: Foundations", "Part II: Prompt Craft & Quality", "Part III: DevOps & Infrastructure",
               "Appendices", "Skills catalog", "Prompt library"]
-    # The navigation is pruned (navigation.prune): every page lists the parts, and
-    # a chapter's page opens its own part, with its chapters under it.
+    # Every page lists the parts, and a chapter's page opens its own part, with
+    # its chapters under it.
     for page in ("index.html", "chapter-1-getting-started/index.html", "appendix-a-skill-index/index.html"):
         position = labels(page).index("Home")
         for label in wanted:  # in this order, in the navigation
@@ -329,6 +329,31 @@ def test_parts_and_appendices_in_the_navigation(site):
     chapter, appendix = labels("chapter-1-getting-started/index.html"), labels("appendix-a-skill-index/index.html")
     assert "Chapter 1: Getting Started" in chapter[chapter.index("Part I: Foundations"):chapter.index("Part II: Prompt Craft & Quality")]
     assert "Appendix A: Skill Index" in appendix[appendix.index("Appendices"):appendix.index("Skills catalog")]
+
+
+@pytest.mark.parametrize("rel, own_part", [
+    ("index.html", None), ("chapter-1-getting-started/index.html", 1), ("prompts/index.html", None),
+    # Chapter 17's skill: its page sits in Part III, as its chapter does.
+    ("skills/azure-expert/index.html", 3),
+])
+def test_every_part_lists_its_chapters_on_every_page(site, rel, own_part):
+    """A part opens in place: off its own pages it is a closed toggle (not a link
+    to its first chapter) holding a link to each of its chapters, from any depth."""
+    from tests.support.pages import link_target, page, visible
+
+    primary = page(site, rel).find("nav", cls="md-nav--primary")
+    assert primary is not None
+    chapter_pages = {int(p.name.split("-")[1]): f"{p.name}/index.html" for p in site.glob("chapter-*")}
+    for number, part in enumerate(EXPECTED["parts"], 1):
+        item = next(li for li in primary.find_all("li") if "md-nav__item--nested" in li.classes
+                    and visible(li.find("label")).startswith(f"Part {'I' * number if number < 4 else 'IV'}: {part['title']}"))
+        toggle = item.find("input")
+        assert toggle is not None and "md-nav__toggle" in toggle.classes
+        assert ("checked" in toggle.attrs) == (number == own_part), f"{rel}: part {number}"
+        # (The page's own part also holds its table of contents.)
+        links = list(dict.fromkeys(link_target(site, rel, a.attrs["href"]) for a in item.find_all("a")
+                                   if not any("md-nav--secondary" in n.classes for n in a.ancestors())))
+        assert links == [chapter_pages[n] for n in part["chapters"]], f"{rel}: part {number}"
 
 
 def test_appendices_are_named_in_the_catalog(site):

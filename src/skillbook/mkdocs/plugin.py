@@ -56,6 +56,7 @@ from skillbook.model import FULL_SEARCH_INDEX, Chapter, Prompt
 from skillbook.mkdocs import internals
 from skillbook.mkdocs.atomic import AtomicSite
 from skillbook.mkdocs.live import LiveSite
+from skillbook.mkdocs.navigation import closed_parts
 from skillbook.published import LOCK_FILE, update_lock
 from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri, skill_uri
 from skillbook.text import count
@@ -116,6 +117,7 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         # The configuration whose navigation this plugin made (rather than the author).
         self._nav_made_for: MkDocsConfig | None = None
         self._live: LiveSite | None = None
+        self._nav: Navigation | None = None
         self._config: MkDocsConfig | None = None
         self._banner_html = _Banner(None, "")
         # The chapter a skill or prompt page shows as where it sits, while that page is rendered.
@@ -218,6 +220,7 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._nav = nav
         if self._live is not None:
             self._live.capture_nav(nav, files)
         return nav
@@ -247,11 +250,14 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         after them in their chapter. Every page exists by now. The theme's templates
         also get the assistants a reader chooses among on prompt cards, and the
         book's errors, which main.html shows on every page (Material's announce
-        block) until a save fixes them."""
+        block) until a save fixes them, and the parts of the navigation rendered
+        closed once for every page."""
         book = self.renderer.book
         env.globals["skillbook_assistants"] = self.renderer.assistants()
         env.globals["skillbook_full_search_index"] = "search/" + FULL_SEARCH_INDEX
         env.globals["skillbook_errors"] = Markup(self.banner() or "")
+        # Parts that open in place in the navigation (partials/nav.html).
+        env.globals["skillbook_closed_parts"] = closed_parts(env, config, self._nav) if self._nav is not None else {}
 
         by_uri = files.src_uris
 
