@@ -331,6 +331,23 @@ def test_parts_and_appendices_in_the_navigation(site):
     assert "Appendix A: Skill Index" in appendix[appendix.index("Appendices"):appendix.index("Skills catalog")]
 
 
+@pytest.mark.parametrize("rel, crumbs", [
+    # Read from the fixture: Designing a Pull Request Workflow is a prompt of
+    # 16.1; chapter 16 is in the third part of its sidebar.
+    ("prompts/designing-a-pull-request-workflow/index.html",
+     "Part III: DevOps & Infrastructure › Chapter 16: CI/CD Pipelines › 16.1 GitHub Actions with @github-actions-expert"),
+    ("skills/github-actions-expert/index.html",
+     "Part III: DevOps & Infrastructure › Chapter 16: CI/CD Pipelines › @github-actions-expert"),
+    # An appendix is in no part.
+    ("prompts/generic-skill-request/index.html", "Appendix B: Prompt Templates › General Templates"),
+])
+def test_prompt_and_skill_pages_say_where_they_sit(site, rel, crumbs):
+    from tests.support.pages import main_content, visible
+
+    breadcrumb = main_content(site, rel).find("nav", cls="sb-breadcrumb")
+    assert breadcrumb is not None and " ".join(visible(breadcrumb).split()) == crumbs
+
+
 @pytest.mark.parametrize("rel, own_part", [
     ("index.html", None), ("chapter-1-getting-started/index.html", 1), ("prompts/index.html", None),
     # Chapter 17's skill: its page sits in Part III, as its chapter does.

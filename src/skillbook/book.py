@@ -18,6 +18,7 @@ from skillbook.collection import Collection, load_collection
 from skillbook.directives import DIRECTIVES
 from skillbook.model import PROMPT_LIBRARY, SKILLS_CATALOG, Chapter, Directive, Document, Prompt, Skill, prompt_uri, skill_uri
 from skillbook.options import BookOptions, load_options
+from skillbook.options import Part as BookPart
 from skillbook.placeholders import names_no_skill
 from skillbook.problems import Problem, Severity
 from skillbook.prompt_parts import MENTION, Part, prompt_parts
@@ -131,6 +132,12 @@ class Book:
     @property
     def templates(self) -> list[Prompt]:
         return [p for p in self.prompts.values() if p.is_template]
+
+    def part_of(self, chapter: Chapter) -> BookPart | None:
+        """The part a chapter is in, when the book has parts (an appendix is in none)."""
+        if chapter.is_appendix:
+            return None
+        return next((part for part in self.options.parts if chapter.number in part.chapters), None)
 
     def groups(self) -> list[ChapterGroup]:
         """The chapters as the navigation, the home page and the library group them:
