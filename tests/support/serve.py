@@ -32,9 +32,9 @@ def wait_for(condition, timeout: float = 30.0):
 
 
 @contextmanager
-def serving(project: Path) -> Iterator[tuple[subprocess.Popen, int, Path]]:
+def serving(project: Path, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, int, Path]]:
     """`mkdocs serve` of a project on a free port, logging to serve.log; stopped on
-    exit. The port is free when chosen but may be taken before serve binds it, so a
+    exit, with ``env`` added to its environment. The port is free when chosen but may be taken before serve binds it, so a
     serve that could not bind is started again on another."""
     log = project / "serve.log"
     for _ in range(5):
@@ -42,7 +42,7 @@ def serving(project: Path) -> Iterator[tuple[subprocess.Popen, int, Path]]:
         with log.open("w") as out:
             server = subprocess.Popen(
                 [sys.executable, "-m", MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                cwd=project, stdout=out, stderr=subprocess.STDOUT, env=mkdocs_env(),
+                cwd=project, stdout=out, stderr=subprocess.STDOUT, env={**mkdocs_env(), **(env or {})},
             )
         if wait_for(lambda: server.poll() is not None or "Serving on" in log.read_text(), timeout=60) is True \
                 and server.poll() is None:

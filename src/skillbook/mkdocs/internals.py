@@ -171,11 +171,11 @@ def take_over_server(
     serve: Callable[[WSGIApplication], WSGIApplication], poll_interval: float,
 ) -> Served:
     """The server runs ``rebuild`` after a save, answers through the WSGI app
-    ``serve`` wraps around its own, and looks for saves every ``poll_interval``
-    seconds (MkDocs' polling works on every file system, mounted folders included,
-    every half second). The paths `mkdocs serve` watched before move to the new
-    observer; those it watches next (mkdocs.yml's ``watch:``) go there. Returns
-    the server's site folder and the path it serves it under."""
+    ``serve`` wraps around its own, and sees saves from the system's file events,
+    or every ``poll_interval`` seconds where there are none (watch.py; MkDocs
+    looks every half second). The paths `mkdocs serve` watched before move to the
+    new observer; those it watches next (mkdocs.yml's ``watch:``) go there.
+    Returns the server's site folder and the path it serves it under."""
     server.builder = rebuild
     app = server.get_app()
     assert app is not None, "LiveReloadServer sets its application as it is made"
@@ -187,9 +187,10 @@ def take_over_server(
         except KeyError:
             continue  # not watched (the theme's folders, without --watch-theme)
         moved.append(path)
-    from watchdog.observers.polling import PollingObserver
+    from skillbook.mkdocs.watch import save_observer
 
-    server.observer = PollingObserver(timeout=poll_interval)
+    # MkDocs types its observer as the polling one it makes; any of watchdog's serves.
+    server.observer = save_observer(moved, poll_interval)  # type: ignore[assignment]
     for path in moved:
         server.watch(path)
     return Served(server.root, server.mount_path)
