@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.shared.exceptions import MCPError
-from mcp_types import INVALID_PARAMS, GetPromptResult, InputRequiredResult
-from mcp_types import Prompt as MCPPrompt
+from mcp.types import INVALID_PARAMS, GetPromptResult, InputRequiredResult
+from mcp.types import Prompt as MCPPrompt
 from pydantic import Field
 
 from skillbook.library import BookError, Library, summary
