@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import functools
+import html
 import http.server
 import json
 import os
@@ -21,14 +22,18 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import unquote
 
 import anyio
 import pytest
+from markdown_it import MarkdownIt
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
 
-from tests.conftest import ROOT, build_site, make_site_project, seed_prompts, skill_yaml, write_book
+from tests.conftest import DOCSIFY_BOOK, ROOT, build_site, make_site_project, seed_prompts, skill_yaml, write_book
+from tests.support.composition import composed
 
 SKILLBOOK = str(Path(sys.executable).with_name("skillbook"))
 
@@ -267,6 +272,149 @@ def test_every_prompt_of_the_real_book_comes_as_the_seed_chapter_writes_it():
                 "**Context:** Your container is crashing in production and you need to diagnose the issue.\n\n"
                 f"```text\n{seed_prompts()[1]}\n```\n\n"
                 "**Expected Output:** Debugging guide with JVM tuning and container configuration fixes.\n")
+    run(test)
+
+
+# --------------------------------------------------------------------------- the fixture book
+
+MANIFEST = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text(encoding="utf-8"))
+
+
+def docsify_prompts() -> list[str]:
+    """Every prompt of the fixture docsify book as its authors wrote it, read here
+    from its pages: the bytes without the BOM, CRLF as LF; every fenced block
+    CommonMark reads whose language is text or none and whose first character is
+    '@'; a prompt the manifest lists as holding code blocks written with three
+    backticks, the lines between its opening and closing lines (counted by hand)."""
+    found = []
+    for page in sorted([*DOCSIFY_BOOK.glob("chapters/*.md"), *DOCSIFY_BOOK.glob("appendices/*.md")]):
+        lines = page.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+        for held in (p for p in MANIFEST["prompts_holding_code_blocks"] if p["file"] == page.relative_to(DOCSIFY_BOOK).as_posix()):
+            first, last = held["opening_line"], held["closing_line"]
+            found.append("\n".join(lines[first:last - 1]))
+            lines[first - 1:last] = [""] * (last - first + 1)
+        found += [token.content[:-1] for token in MarkdownIt("commonmark").parse("\n".join(lines))
+                  if token.type == "fence" and token.info.strip() in ("", "text") and token.content.startswith("@")]
+    return found
+
+
+@pytest.fixture(scope="module")
+def fixture_book(tmp_path_factory) -> Path:
+    """The fixture docsify book moved in with `skillbook import` and built with
+    `mkdocs build --strict` into its site/, as its authors will."""
+    root = make_site_project(tmp_path_factory.mktemp("fixture-book") / "book")
+    result = subprocess.run([SKILLBOOK, "import", str(DOCSIFY_BOOK), "--project", str(root)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = build_site(root, root / "site")
+    assert built.returncode == 0, built.stderr
+    return root
+
+
+def test_every_prompt_of_the_fixture_book_comes_byte_for_byte_from_the_project_and_its_site(fixture_book):
+    expected = docsify_prompts()
+    # The reader above keeps what the book's mess holds: 28 prompts, trailing spaces, a tab, code fences inside.
+    assert len(expected) == MANIFEST["prompts"] == 28
+    assert any(line != line.rstrip() for text in expected for line in text.split("\n"))
+    assert any("\t" in text for text in expected) and sum("```sql" in text for text in expected) == 1
+
+    async def texts(client: Client) -> tuple[list[str], list[str]]:
+        names = [prompt.name for prompt in (await client.list_prompts()).prompts]
+        assert len(names) == 28
+        tools = [await tool_text(client, "get_prompt", id=name) for name in names]
+        prompts = [(await client.get_prompt(name)).messages[0].content.text for name in names]
+        return tools, prompts
+
+    async def test(site):
+        async with stdio(cwd=fixture_book) as client:
+            tools, prompts = await texts(client)
+            assert "28 prompts" in client.instructions and "error" not in client.instructions
+        assert sorted(tools) == sorted(prompts) == sorted(expected)
+        async with stdio("--url", site, cwd=fixture_book) as client:
+            tools, prompts = await texts(client)
+        assert sorted(tools) == sorted(prompts) == sorted(expected)
+
+    with serve_folder(fixture_book / "site") as site:
+        run(test, site)
+
+
+def card(site: Path, prompt_id: str) -> tuple[list[tuple[str, ...]], list[SimpleNamespace]]:
+    """The prompt page's card as its copy button reads it: the parts of its
+    prompt (data-sb-parts) and the assistants the page offers (#sb-assistants)."""
+    page = (site / "prompts" / prompt_id / "index.html").read_text(encoding="utf-8")
+    parts = json.loads(unquote(html.unescape(re.search(r'<pre[^>]* data-sb-parts="([^"]*)"', page).group(1))))
+    assistants = json.loads(re.search(r'<script id="sb-assistants"[^>]*>(.*?)</script>', page, re.DOTALL).group(1))
+    return [tuple(part) for part in parts], [SimpleNamespace(**assistant) for assistant in assistants]
+
+
+def test_every_assistant_and_values_give_what_the_cards_copy_button_copies(fixture_book):
+    """get_prompt against the copy of each prompt page's card, for every assistant
+    the page offers, its placeholders filled: the copy worked out from the card's
+    parts by the rule tests/browser/test_reader_tools.py holds the copy button to."""
+    site = fixture_book / "site"
+    prompts = json.loads((site / "api" / "prompts.json").read_text(encoding="utf-8"))["prompts"]
+    assert sum(p["template"] for p in prompts) == MANIFEST["templates"] == 8
+
+    async def test():
+        compared = 0
+        async with stdio(cwd=fixture_book) as client:
+            for prompt in prompts:
+                parts, assistants = card(site, prompt["id"])
+                assert [a.name for a in assistants] == ["As written", "Claude Code", "Codex", "GitHub Copilot", "Cursor",
+                                                        "Any assistant, in words"]
+                values = {key: f"Value {n} <of> {key} & more" for n, key in enumerate(prompt["placeholders"])}
+                for assistant in assistants:
+                    for given in ({}, values) if values else ({},):
+                        got = await tool_text(client, "get_prompt", id=prompt["id"], assistant=assistant.name,
+                                              values=given)
+                        assert got == composed(parts, assistant, given), (prompt["id"], assistant.name, given)
+                        compared += 1
+                filled = (await client.get_prompt(prompt["id"], values)).messages[0].content.text
+                assert filled == composed(parts, assistants[0], values), prompt["id"]
+        assert compared == 28 * 6 + 8 * 6
+    run(test)
+
+
+def test_the_fixture_books_templates_filled_as_on_their_cards(fixture_book):
+    """Appendix B's templates filled by their placeholders' keys (the copies
+    tests/browser/test_templates.py types into the cards, written out by hand)."""
+    kickoff = {"language": "Azure", "project name": "Apollo", "list (Team roles)": "PM, two devs",
+               "list (In scope)": "billing API", "list (Out of scope)": "mobile app", "duration": "7 years",
+               "dev, staging, prod": "prod"}
+    kickoff_copy = ("Plan the kickoff of Apollo.\n\nTeam roles: PM, two devs\nIn scope: billing API\n"
+                    "Out of scope: mobile app\nHistorical data to migrate: 7 years\nTarget environment: prod")
+
+    async def test():
+        async with stdio(cwd=fixture_book) as client:
+            listed = {p.name: [a.name for a in p.arguments] for p in (await client.list_prompts()).prompts}
+            assert listed["project-kickoff"] == list(kickoff)
+            assert listed["framework-migration"] == ["framework", "language", "old framework", "number of modules", "date"]
+            assert await tool_text(client, "get_prompt", id="project-kickoff", values=kickoff) == "@azure-expert " + kickoff_copy
+            assert await tool_text(client, "get_prompt", id="project-kickoff", assistant="Claude Code",
+                                   values=kickoff) == "/azure-expert " + kickoff_copy
+            assert (await client.get_prompt("project-kickoff", kickoff)).messages[0].content.text == (
+                "@azure-expert " + kickoff_copy)
+            assert await tool_text(client, "get_prompt", id="framework-migration", assistant="Any assistant, in words",
+                                   values={"framework": "GitHub Actions", "language": "Rust", "old framework": "Jenkins",
+                                           "number of modules": "12", "date": "2027-03-01"}) == (
+                "Use the github-actions-expert skill. Plan the migration of our Rust service from Jenkins to GitHub "
+                "Actions:\n\nService size: 12\nDeadline: 2027-03-01\n\nPlease provide:\n1. A step-by-step migration "
+                "plan\n2. What can run side by side during the migration\n3. The risks and how to test for them")
+            assert await tool_text(client, "get_prompt", id="tests-for-failing-code", values={
+                "unit, integration, e2e": "integration", "feature name": "checkout", "dev, staging, prod": "staging",
+                "paste code here": "total = sum(items)\n  return total",
+                "error message": "TypeError: bad operand\n  at line 2"}) == (
+                "@skill-name Write integration tests for checkout, run in staging.\n\nThe code:\n\ntotal = sum(items)\n"
+                "  return total\n\nThe error it gives:\nTypeError: bad operand\n  at line 2")
+            assert await tool_text(client, "get_prompt", id="system-design", assistant="Codex", values={
+                "language": "Python 3", "feature name": "order search", "framework, language, version": "Django, Python, 5.1",
+                "list": "API, worker", "number": "300", "duration": "2 years"}) == (
+                "$python-3-expert Design the system behind order search, built with Django, Python, 5.1.\n\n"
+                "Components: API, worker\nExpected load: 300 requests per second\nHistorical data: 2 years\n\n"
+                "Please provide:\n1. A component diagram\n2. The data model")
+            assert await tool_error(client, "get_prompt", id="project-kickoff", values={"list": "PM"}) == (
+                "prompt 'project-kickoff' has no placeholder [list]; its placeholders: language, project name, "
+                "list (Team roles), list (In scope), list (Out of scope), duration, dev, staging, prod")
     run(test)
 
 
