@@ -32,7 +32,9 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
 
-from tests.conftest import DOCSIFY_BOOK, ROOT, build_site, make_site_project, seed_prompts, skill_yaml, write_book
+from tests.conftest import (DOCSIFY_BOOK, ROOT, build_site, make_collection_project, make_site_project, seed_prompts,
+                            skill_yaml, write_book)
+from tests.support.collection import DOCKER_INSTALLS
 from tests.support.composition import composed
 
 SKILLBOOK = str(Path(sys.executable).with_name("skillbook"))
@@ -821,4 +823,30 @@ def test_a_site_that_comes_back_is_served_at_the_next_request(tmp_path, publishe
             assert [p.name for p in (await client.list_prompts()).prompts] == PROMPT_IDS
 
     with serve_folder(tmp_path) as site:
+        run(test, site)
+
+
+# --------------------------------------------------------------------------- the collection of skills
+
+
+def test_get_skill_gives_its_skill_md_and_install_folders_where_the_collection_is_configured(tmp_path):
+    root = make_collection_project(tmp_path / "book")
+    built = build_site(root, root / "site", site_url="https://book.example/")
+    assert built.returncode == 0, built.stderr
+    # The fixture collection's docker-expert (tests/fixtures/skills-collection), and each assistant's skills folder.
+    collection = {
+        "path": "skills/containers/docker-expert",
+        "skill_md": "https://github.com/owner/skills/blob/HEAD/skills/containers/docker-expert/SKILL.md",
+        "description": "Builds, debugs and hardens Docker images and containers. Use when a Dockerfile, an image or a "
+                       "running container misbehaves.",
+        "install_folders": {name: f"{folder}/docker-expert" for name, folder in DOCKER_INSTALLS.items()},
+    }
+
+    async def test(site):
+        for args in ((), ("--url", site)):
+            async with stdio(*args, cwd=root) as client:
+                assert (await structured(client, "get_skill", id="docker-expert"))["collection"] == collection, args
+                assert "collection" not in await structured(client, "get_skill", id="coolify"), args
+
+    with serve_folder(root / "site") as site:
         run(test, site)
