@@ -221,7 +221,11 @@ def test_the_tools_and_the_prompts_an_assistant_is_offered(project):
                 "search_prompts": ["query"], "get_prompt": ["id"], "list_skills": [], "get_skill": ["id"]}
             for tool in tools.values():
                 assert len(tool.description) > 60, tool.name
+                assert "\n " not in tool.description, tool.description  # the docstring's indentation left out
                 assert all(p.get("description") for p in tool.input_schema["properties"].values()), tool.name
+            # The assistants of this book's mkdocs.yml.
+            assert tools["get_prompt"].description.endswith(
+                "trailing white space included. The book's assistants: 'As written', 'Claude Code', 'Team bot'.")
 
             prompts = (await client.list_prompts()).prompts
             assert [p.name for p in prompts] == PROMPT_IDS
