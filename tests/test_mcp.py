@@ -735,8 +735,10 @@ def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
     (tmp_path / "wrong" / "api" / "skills.json").write_text('{"skills": [{"id": "x"}]}', encoding="utf-8")
     (tmp_path / "empty").mkdir()
 
+    errors: list[str] = []
+
     async def test(site):
-        async with stdio("--url", site + "empty/", cwd=tmp_path) as client:
+        async with stdio("--url", site + "empty/", cwd=tmp_path, errors=errors) as client:
             assert await tool_error(client, "search_prompts", query="") == (
                 f"{site}empty/api/skills.json answered 404 File not found; is {site}empty/ the address of a "
                 "Skillbook site built with the book as data (api/*.json)?")
@@ -756,6 +758,10 @@ def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
 
     with serve_folder(tmp_path) as site:
         run(test, site)
+    # Whoever runs it by hand reads it too.
+    assert errors[0] == (f"skillbook mcp: the book could not be read yet; it is read again at the next request: "
+                         f"{site}empty/api/skills.json answered 404 File not found; is {site}empty/ the address of a "
+                         "Skillbook site built with the book as data (api/*.json)?")
 
 
 def test_a_bad_address_is_refused_before_serving(tmp_path):

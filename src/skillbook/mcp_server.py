@@ -38,6 +38,8 @@ class Shelf:
         self._load = load
         self._library: Library | None = None
         self.on_load: Callable[[Library], None] = lambda library: None
+        # Why the last try to read the book failed, until one succeeds.
+        self.failure: str | None = None
 
     @property
     def loaded(self) -> Library | None:
@@ -45,7 +47,12 @@ class Shelf:
 
     def library(self) -> Library:
         if self._library is None:
-            self._library = self._load()
+            try:
+                self._library = self._load()
+            except BookError as error:
+                self.failure = str(error)
+                raise
+            self.failure = None
             self.on_load(self._library)
         return self._library
 
