@@ -20,6 +20,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -673,6 +675,23 @@ def test_over_streamable_http_on_127_0_0_1(project):
 
     with http_server(project) as url:
         run(test, url)
+        # A page of another site, reaching 127.0.0.1 through its own name or from the reader's browser, is refused.
+        assert answer(url, {"Host": "book.example"}) == 421
+        assert answer(url, {"Origin": "https://book.example"}) == 403
+        assert answer(url, {}) == 200
+
+
+def answer(url: str, headers: dict[str, str]) -> int:
+    """The status a first request (initialize) to the server gets with these headers."""
+    body = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}}
+    request = urllib.request.Request(url, json.dumps(body).encode(), method="POST", headers={
+        "Content-Type": "application/json", "Accept": "application/json, text/event-stream", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 # --------------------------------------------------------------------------- a published site (--url)
