@@ -383,6 +383,42 @@ def test_every_assistant_and_values_give_what_the_cards_copy_button_copies(fixtu
     run(test)
 
 
+def copied_as_markdown(site: Path, prompt_id: str) -> str:
+    """What the prompt page's "Copy as Markdown" copies, as written, by the rule
+    prompt-tools.js follows: the card's title, context (data-sb-markdown), its
+    prompt in a fence longer than any run of backticks it holds, and expected output."""
+    page = (site / "prompts" / prompt_id / "index.html").read_text(encoding="utf-8")
+    about = json.loads(unquote(html.unescape(re.search(r' data-sb-markdown="([^"]*)"', page).group(1))))
+    parts, assistants = card(site, prompt_id)
+    prompt = composed(parts, assistants[0])
+    fence = "`" * (max([2, *(len(run) for run in re.findall("`+", prompt))]) + 1)
+    lines = [f"## {about['title']}", ""]
+    if about["context"] is not None:
+        lines += [f"**Context:** {about['context']}", ""]
+    lines += [f"{fence}text", prompt, fence]
+    if about["expected"] is not None:
+        lines += ["", f"**Expected Output:** {about['expected']}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_every_prompt_resource_is_what_its_card_copies_as_markdown(fixture_book):
+    site = fixture_book / "site"
+    ids = [p["id"] for p in json.loads((site / "api" / "prompts.json").read_text(encoding="utf-8"))["prompts"]]
+    expected = {prompt_id: copied_as_markdown(site, prompt_id) for prompt_id in ids}
+    assert expected["reviewing-a-slow-query"].startswith("## Reviewing a Slow Query\n\n**Context:** A report page")
+    assert "\n````text\n@pytest-expert" in expected["reviewing-a-slow-query"]
+
+    async def test(url):
+        for args in ((), ("--url", url)):
+            async with stdio(*args, cwd=fixture_book) as client:
+                for prompt_id in ids:
+                    resource = (await client.read_resource(f"skillbook://prompt/{prompt_id}")).contents[0]
+                    assert (resource.mime_type, resource.text) == ("text/markdown", expected[prompt_id]), (args, prompt_id)
+
+    with serve_folder(site) as url:
+        run(test, url)
+
+
 def test_the_fixture_books_templates_filled_as_on_their_cards(fixture_book):
     """Appendix B's templates filled by their placeholders' keys (the copies
     tests/browser/test_templates.py types into the cards, written out by hand)."""
