@@ -738,9 +738,22 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class Logged(Quiet):
+    """Serves a folder and records the path of every request in ``requested``."""
+
+    def __init__(self, *args, requested: list[str], **kwargs) -> None:
+        self.requested = requested
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path)
+        super().do_GET()
+
+
 @contextlib.contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+def serve_folder(folder: Path, requested: list[str] | None = None) -> Iterator[str]:
+    handler = functools.partial(Logged, directory=str(folder), requested=requested if requested is not None else [])
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -779,8 +792,11 @@ def test_a_published_site_serves_the_same_book(published):
                 "chart-with-helm", "chart-service", "write-dockerfile", "any-expert"]
             assert url in client.instructions
 
-    with serve_folder(published) as url:
+    requested: list[str] = []
+    with serve_folder(published, requested) as url:
         run(test, url)
+    # The book's two data files, once each, when the server starts: nothing else, from nowhere else.
+    assert requested == ["/api/skills.json", "/api/prompts.json"]
 
 
 def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
@@ -817,6 +833,27 @@ def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
     assert errors[0] == (f"skillbook mcp: the book could not be read yet; it is read again at the next request: "
                          f"{site}empty/api/skills.json answered 404 File not found; is {site}empty/ the address of a "
                          "Skillbook site built with the book as data (api/*.json)?")
+
+
+class Endless(Quiet):
+    """Answers with blanks, a MiB at a time, without end."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            while True:
+                self.wfile.write(b" " * 1024 * 1024)
+
+
+def test_a_site_answering_without_end_is_cut_at_32_mib(tmp_path):
+    async def test(site):
+        async with stdio("--url", site, cwd=tmp_path) as client:
+            assert await tool_error(client, "get_prompt", id="x") == (
+                f"{site}api/skills.json is larger than 33,554,432 bytes; is it a Skillbook site's data?")
+
+    with serve_handler(Endless) as site:
+        run(test, site)
 
 
 def test_a_bad_address_is_refused_before_serving(tmp_path):
