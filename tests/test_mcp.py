@@ -649,6 +649,9 @@ def test_a_book_with_errors_serves_what_is_valid_and_says_what_is_not(tmp_path):
             assert await tool_error(client, "get_skill", id="bad-skill") == (
                 "no skill has the id 'bad-skill'; list_skills finds skills by words")
     run(test)
+    # What `skillbook check` says of the same book, word for word.
+    check = subprocess.run([SKILLBOOK, "check"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert check.returncode == 1 and check.stderr.splitlines()[:3] == errors[:3]
     assert errors[:3] == [
         "docs/chapter-1-shipping.md:23: prompt 'Reviewing a Compose File' uses unknown skill '@dockr-expert'; "
         "did you mean '@docker-expert'?",
