@@ -319,7 +319,8 @@ def fixture_book(tmp_path_factory) -> Path:
     return root
 
 
-def test_every_prompt_of_the_fixture_book_comes_byte_for_byte_from_the_project_and_its_site(fixture_book):
+def test_every_prompt_of_the_fixture_book_comes_byte_for_byte_from_the_project_and_its_site_over_stdio_and_http(
+        fixture_book):
     expected = docsify_prompts()
     # The reader above keeps what the book's mess holds: 28 prompts, trailing spaces, a tab, code fences inside.
     assert len(expected) == MANIFEST["prompts"] == 28
@@ -342,8 +343,15 @@ def test_every_prompt_of_the_fixture_book_comes_byte_for_byte_from_the_project_a
             tools, prompts = await texts(client)
         assert sorted(tools) == sorted(prompts) == sorted(expected)
 
+    async def over_http(url):
+        async with Client(url) as client:
+            tools, prompts = await texts(client)
+        assert sorted(tools) == sorted(prompts) == sorted(expected)
+
     with serve_folder(fixture_book / "site") as site:
         run(test, site)
+    with http_server(fixture_book) as url:
+        run(over_http, url)
 
 
 def card(site: Path, prompt_id: str) -> tuple[list[tuple[str, ...]], list[SimpleNamespace]]:
