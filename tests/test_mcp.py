@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import functools
+import html
 import http.server
 import json
 import os
@@ -19,16 +20,24 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import unquote
 
 import anyio
 import pytest
+from markdown_it import MarkdownIt
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
 
-from tests.conftest import ROOT, build_site, make_site_project, seed_prompts, skill_yaml, write_book
+from tests.conftest import (DOCSIFY_BOOK, ROOT, build_site, make_collection_project, make_site_project, seed_prompts,
+                            skill_yaml, write_book)
+from tests.support.collection import DOCKER_INSTALLS
+from tests.support.composition import composed
 
 SKILLBOOK = str(Path(sys.executable).with_name("skillbook"))
 
@@ -214,7 +223,11 @@ def test_the_tools_and_the_prompts_an_assistant_is_offered(project):
                 "search_prompts": ["query"], "get_prompt": ["id"], "list_skills": [], "get_skill": ["id"]}
             for tool in tools.values():
                 assert len(tool.description) > 60, tool.name
+                assert "\n " not in tool.description, tool.description  # the docstring's indentation left out
                 assert all(p.get("description") for p in tool.input_schema["properties"].values()), tool.name
+            # The assistants of this book's mkdocs.yml.
+            assert tools["get_prompt"].description.endswith(
+                "trailing white space included. The book's assistants: 'As written', 'Claude Code', 'Team bot'.")
 
             prompts = (await client.list_prompts()).prompts
             assert [p.name for p in prompts] == PROMPT_IDS
@@ -267,6 +280,193 @@ def test_every_prompt_of_the_real_book_comes_as_the_seed_chapter_writes_it():
                 "**Context:** Your container is crashing in production and you need to diagnose the issue.\n\n"
                 f"```text\n{seed_prompts()[1]}\n```\n\n"
                 "**Expected Output:** Debugging guide with JVM tuning and container configuration fixes.\n")
+    run(test)
+
+
+# --------------------------------------------------------------------------- the fixture book
+
+MANIFEST = json.loads((ROOT / "tests" / "fixtures" / "docsify-book.expected.json").read_text(encoding="utf-8"))
+
+
+def docsify_prompts() -> list[str]:
+    """Every prompt of the fixture docsify book as its authors wrote it, read here
+    from its pages: the bytes without the BOM, CRLF as LF; every fenced block
+    CommonMark reads whose language is text or none and whose first character is
+    '@'; a prompt the manifest lists as holding code blocks written with three
+    backticks, the lines between its opening and closing lines (counted by hand)."""
+    found = []
+    for page in sorted([*DOCSIFY_BOOK.glob("chapters/*.md"), *DOCSIFY_BOOK.glob("appendices/*.md")]):
+        lines = page.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+        for held in (p for p in MANIFEST["prompts_holding_code_blocks"] if p["file"] == page.relative_to(DOCSIFY_BOOK).as_posix()):
+            first, last = held["opening_line"], held["closing_line"]
+            found.append("\n".join(lines[first:last - 1]))
+            lines[first - 1:last] = [""] * (last - first + 1)
+        found += [token.content[:-1] for token in MarkdownIt("commonmark").parse("\n".join(lines))
+                  if token.type == "fence" and token.info.strip() in ("", "text") and token.content.startswith("@")]
+    return found
+
+
+@pytest.fixture(scope="module")
+def fixture_book(tmp_path_factory) -> Path:
+    """The fixture docsify book moved in with `skillbook import` and built with
+    `mkdocs build --strict` into its site/, as its authors will."""
+    root = make_site_project(tmp_path_factory.mktemp("fixture-book") / "book")
+    result = subprocess.run([SKILLBOOK, "import", str(DOCSIFY_BOOK), "--project", str(root)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = build_site(root, root / "site")
+    assert built.returncode == 0, built.stderr
+    return root
+
+
+def test_every_prompt_of_the_fixture_book_comes_byte_for_byte_from_the_project_and_its_site_over_stdio_and_http(
+        fixture_book):
+    expected = docsify_prompts()
+    # The reader above keeps what the book's mess holds: 28 prompts, trailing spaces, a tab, code fences inside.
+    assert len(expected) == MANIFEST["prompts"] == 28
+    assert any(line != line.rstrip() for text in expected for line in text.split("\n"))
+    assert any("\t" in text for text in expected) and sum("```sql" in text for text in expected) == 1
+
+    async def texts(client: Client) -> tuple[list[str], list[str]]:
+        names = [prompt.name for prompt in (await client.list_prompts()).prompts]
+        assert len(names) == 28
+        tools = [await tool_text(client, "get_prompt", id=name) for name in names]
+        prompts = [(await client.get_prompt(name)).messages[0].content.text for name in names]
+        return tools, prompts
+
+    async def test(site):
+        async with stdio(cwd=fixture_book) as client:
+            tools, prompts = await texts(client)
+            assert "28 prompts" in client.instructions and "error" not in client.instructions
+        assert sorted(tools) == sorted(prompts) == sorted(expected)
+        async with stdio("--url", site, cwd=fixture_book) as client:
+            tools, prompts = await texts(client)
+        assert sorted(tools) == sorted(prompts) == sorted(expected)
+
+    async def over_http(url):
+        async with Client(url) as client:
+            tools, prompts = await texts(client)
+        assert sorted(tools) == sorted(prompts) == sorted(expected)
+
+    with serve_folder(fixture_book / "site") as site:
+        run(test, site)
+    with http_server(fixture_book) as url:
+        run(over_http, url)
+
+
+def card(site: Path, prompt_id: str) -> tuple[list[tuple[str, ...]], list[SimpleNamespace]]:
+    """The prompt page's card as its copy button reads it: the parts of its
+    prompt (data-sb-parts) and the assistants the page offers (#sb-assistants)."""
+    page = (site / "prompts" / prompt_id / "index.html").read_text(encoding="utf-8")
+    parts = json.loads(unquote(html.unescape(re.search(r'<pre[^>]* data-sb-parts="([^"]*)"', page).group(1))))
+    assistants = json.loads(re.search(r'<script id="sb-assistants"[^>]*>(.*?)</script>', page, re.DOTALL).group(1))
+    return [tuple(part) for part in parts], [SimpleNamespace(**assistant) for assistant in assistants]
+
+
+def test_every_assistant_and_values_give_what_the_cards_copy_button_copies(fixture_book):
+    """get_prompt against the copy of each prompt page's card, for every assistant
+    the page offers, its placeholders filled: the copy worked out from the card's
+    parts by the rule tests/browser/test_reader_tools.py holds the copy button to."""
+    site = fixture_book / "site"
+    prompts = json.loads((site / "api" / "prompts.json").read_text(encoding="utf-8"))["prompts"]
+    assert sum(p["template"] for p in prompts) == MANIFEST["templates"] == 8
+
+    async def test():
+        compared = 0
+        async with stdio(cwd=fixture_book) as client:
+            for prompt in prompts:
+                parts, assistants = card(site, prompt["id"])
+                assert [a.name for a in assistants] == ["As written", "Claude Code", "Codex", "GitHub Copilot", "Cursor",
+                                                        "Any assistant, in words"]
+                values = {key: f"Value {n} <of> {key} & more" for n, key in enumerate(prompt["placeholders"])}
+                for assistant in assistants:
+                    for given in ({}, values) if values else ({},):
+                        got = await tool_text(client, "get_prompt", id=prompt["id"], assistant=assistant.name,
+                                              values=given)
+                        assert got == composed(parts, assistant, given), (prompt["id"], assistant.name, given)
+                        compared += 1
+                filled = (await client.get_prompt(prompt["id"], values)).messages[0].content.text
+                assert filled == composed(parts, assistants[0], values), prompt["id"]
+        assert compared == 28 * 6 + 8 * 6
+    run(test)
+
+
+def copied_as_markdown(site: Path, prompt_id: str) -> str:
+    """What the prompt page's "Copy as Markdown" copies, as written, by the rule
+    prompt-tools.js follows: the card's title, context (data-sb-markdown), its
+    prompt in a fence longer than any run of backticks it holds, and expected output."""
+    page = (site / "prompts" / prompt_id / "index.html").read_text(encoding="utf-8")
+    about = json.loads(unquote(html.unescape(re.search(r' data-sb-markdown="([^"]*)"', page).group(1))))
+    parts, assistants = card(site, prompt_id)
+    prompt = composed(parts, assistants[0])
+    fence = "`" * (max([2, *(len(run) for run in re.findall("`+", prompt))]) + 1)
+    lines = [f"## {about['title']}", ""]
+    if about["context"] is not None:
+        lines += [f"**Context:** {about['context']}", ""]
+    lines += [f"{fence}text", prompt, fence]
+    if about["expected"] is not None:
+        lines += ["", f"**Expected Output:** {about['expected']}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_every_prompt_resource_is_what_its_card_copies_as_markdown(fixture_book):
+    site = fixture_book / "site"
+    ids = [p["id"] for p in json.loads((site / "api" / "prompts.json").read_text(encoding="utf-8"))["prompts"]]
+    expected = {prompt_id: copied_as_markdown(site, prompt_id) for prompt_id in ids}
+    assert expected["reviewing-a-slow-query"].startswith("## Reviewing a Slow Query\n\n**Context:** A report page")
+    assert "\n````text\n@pytest-expert" in expected["reviewing-a-slow-query"]
+
+    async def test(url):
+        for args in ((), ("--url", url)):
+            async with stdio(*args, cwd=fixture_book) as client:
+                for prompt_id in ids:
+                    resource = (await client.read_resource(f"skillbook://prompt/{prompt_id}")).contents[0]
+                    assert (resource.mime_type, resource.text) == ("text/markdown", expected[prompt_id]), (args, prompt_id)
+
+    with serve_folder(site) as url:
+        run(test, url)
+
+
+def test_the_fixture_books_templates_filled_as_on_their_cards(fixture_book):
+    """Appendix B's templates filled by their placeholders' keys (the copies
+    tests/browser/test_templates.py types into the cards, written out by hand)."""
+    kickoff = {"language": "Azure", "project name": "Apollo", "list (Team roles)": "PM, two devs",
+               "list (In scope)": "billing API", "list (Out of scope)": "mobile app", "duration": "7 years",
+               "dev, staging, prod": "prod"}
+    kickoff_copy = ("Plan the kickoff of Apollo.\n\nTeam roles: PM, two devs\nIn scope: billing API\n"
+                    "Out of scope: mobile app\nHistorical data to migrate: 7 years\nTarget environment: prod")
+
+    async def test():
+        async with stdio(cwd=fixture_book) as client:
+            listed = {p.name: [a.name for a in p.arguments] for p in (await client.list_prompts()).prompts}
+            assert listed["project-kickoff"] == list(kickoff)
+            assert listed["framework-migration"] == ["framework", "language", "old framework", "number of modules", "date"]
+            assert await tool_text(client, "get_prompt", id="project-kickoff", values=kickoff) == "@azure-expert " + kickoff_copy
+            assert await tool_text(client, "get_prompt", id="project-kickoff", assistant="Claude Code",
+                                   values=kickoff) == "/azure-expert " + kickoff_copy
+            assert (await client.get_prompt("project-kickoff", kickoff)).messages[0].content.text == (
+                "@azure-expert " + kickoff_copy)
+            assert await tool_text(client, "get_prompt", id="framework-migration", assistant="Any assistant, in words",
+                                   values={"framework": "GitHub Actions", "language": "Rust", "old framework": "Jenkins",
+                                           "number of modules": "12", "date": "2027-03-01"}) == (
+                "Use the github-actions-expert skill. Plan the migration of our Rust service from Jenkins to GitHub "
+                "Actions:\n\nService size: 12\nDeadline: 2027-03-01\n\nPlease provide:\n1. A step-by-step migration "
+                "plan\n2. What can run side by side during the migration\n3. The risks and how to test for them")
+            assert await tool_text(client, "get_prompt", id="tests-for-failing-code", values={
+                "unit, integration, e2e": "integration", "feature name": "checkout", "dev, staging, prod": "staging",
+                "paste code here": "total = sum(items)\n  return total",
+                "error message": "TypeError: bad operand\n  at line 2"}) == (
+                "@skill-name Write integration tests for checkout, run in staging.\n\nThe code:\n\ntotal = sum(items)\n"
+                "  return total\n\nThe error it gives:\nTypeError: bad operand\n  at line 2")
+            assert await tool_text(client, "get_prompt", id="system-design", assistant="Codex", values={
+                "language": "Python 3", "feature name": "order search", "framework, language, version": "Django, Python, 5.1",
+                "list": "API, worker", "number": "300", "duration": "2 years"}) == (
+                "$python-3-expert Design the system behind order search, built with Django, Python, 5.1.\n\n"
+                "Components: API, worker\nExpected load: 300 requests per second\nHistorical data: 2 years\n\n"
+                "Please provide:\n1. A component diagram\n2. The data model")
+            assert await tool_error(client, "get_prompt", id="project-kickoff", values={"list": "PM"}) == (
+                "prompt 'project-kickoff' has no placeholder [list]; its placeholders: language, project name, "
+                "list (Team roles), list (In scope), list (Out of scope), duration, dev, staging, prod")
     run(test)
 
 
@@ -457,6 +657,9 @@ def test_a_book_with_errors_serves_what_is_valid_and_says_what_is_not(tmp_path):
             assert await tool_error(client, "get_skill", id="bad-skill") == (
                 "no skill has the id 'bad-skill'; list_skills finds skills by words")
     run(test)
+    # What `skillbook check` says of the same book, word for word.
+    check = subprocess.run([SKILLBOOK, "check"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert check.returncode == 1 and check.stderr.splitlines()[:3] == errors[:3]
     assert errors[:3] == [
         "docs/chapter-1-shipping.md:23: prompt 'Reviewing a Compose File' uses unknown skill '@dockr-expert'; "
         "did you mean '@docker-expert'?",
@@ -519,6 +722,23 @@ def test_over_streamable_http_on_127_0_0_1(project):
 
     with http_server(project) as url:
         run(test, url)
+        # A page of another site, reaching 127.0.0.1 through its own name or from the reader's browser, is refused.
+        assert answer(url, {"Host": "book.example"}) == 421
+        assert answer(url, {"Origin": "https://book.example"}) == 403
+        assert answer(url, {}) == 200
+
+
+def answer(url: str, headers: dict[str, str]) -> int:
+    """The status a first request (initialize) to the server gets with these headers."""
+    body = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}}
+    request = urllib.request.Request(url, json.dumps(body).encode(), method="POST", headers={
+        "Content-Type": "application/json", "Accept": "application/json, text/event-stream", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 # --------------------------------------------------------------------------- a published site (--url)
@@ -529,9 +749,22 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class Logged(Quiet):
+    """Serves a folder and records the path of every request in ``requested``."""
+
+    def __init__(self, *args, requested: list[str], **kwargs) -> None:
+        self.requested = requested
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path)
+        super().do_GET()
+
+
 @contextlib.contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+def serve_folder(folder: Path, requested: list[str] | None = None) -> Iterator[str]:
+    handler = functools.partial(Logged, directory=str(folder), requested=requested if requested is not None else [])
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -570,8 +803,11 @@ def test_a_published_site_serves_the_same_book(published):
                 "chart-with-helm", "chart-service", "write-dockerfile", "any-expert"]
             assert url in client.instructions
 
-    with serve_folder(published) as url:
+    requested: list[str] = []
+    with serve_folder(published, requested) as url:
         run(test, url)
+    # The book's two data files, once each, when the server starts: nothing else, from nowhere else.
+    assert requested == ["/api/skills.json", "/api/prompts.json"]
 
 
 def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
@@ -581,8 +817,10 @@ def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
     (tmp_path / "wrong" / "api" / "skills.json").write_text('{"skills": [{"id": "x"}]}', encoding="utf-8")
     (tmp_path / "empty").mkdir()
 
+    errors: list[str] = []
+
     async def test(site):
-        async with stdio("--url", site + "empty/", cwd=tmp_path) as client:
+        async with stdio("--url", site + "empty/", cwd=tmp_path, errors=errors) as client:
             assert await tool_error(client, "search_prompts", query="") == (
                 f"{site}empty/api/skills.json answered 404 File not found; is {site}empty/ the address of a "
                 "Skillbook site built with the book as data (api/*.json)?")
@@ -601,6 +839,31 @@ def test_a_site_that_answers_badly_is_an_error_for_the_client(tmp_path):
                 "them (at skills/0: 'url' is a required property)")
 
     with serve_folder(tmp_path) as site:
+        run(test, site)
+    # Whoever runs it by hand reads it too.
+    assert errors[0] == (f"skillbook mcp: the book could not be read yet; it is read again at the next request: "
+                         f"{site}empty/api/skills.json answered 404 File not found; is {site}empty/ the address of a "
+                         "Skillbook site built with the book as data (api/*.json)?")
+
+
+class Endless(Quiet):
+    """Answers with blanks, a MiB at a time, without end."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            while True:
+                self.wfile.write(b" " * 1024 * 1024)
+
+
+def test_a_site_answering_without_end_is_cut_at_32_mib(tmp_path):
+    async def test(site):
+        async with stdio("--url", site, cwd=tmp_path) as client:
+            assert await tool_error(client, "get_prompt", id="x") == (
+                f"{site}api/skills.json is larger than 33,554,432 bytes; is it a Skillbook site's data?")
+
+    with serve_handler(Endless) as site:
         run(test, site)
 
 
@@ -673,4 +936,30 @@ def test_a_site_that_comes_back_is_served_at_the_next_request(tmp_path, publishe
             assert [p.name for p in (await client.list_prompts()).prompts] == PROMPT_IDS
 
     with serve_folder(tmp_path) as site:
+        run(test, site)
+
+
+# --------------------------------------------------------------------------- the collection of skills
+
+
+def test_get_skill_gives_its_skill_md_and_install_folders_where_the_collection_is_configured(tmp_path):
+    root = make_collection_project(tmp_path / "book")
+    built = build_site(root, root / "site", site_url="https://book.example/")
+    assert built.returncode == 0, built.stderr
+    # The fixture collection's docker-expert (tests/fixtures/skills-collection), and each assistant's skills folder.
+    collection = {
+        "path": "skills/containers/docker-expert",
+        "skill_md": "https://github.com/owner/skills/blob/HEAD/skills/containers/docker-expert/SKILL.md",
+        "description": "Builds, debugs and hardens Docker images and containers. Use when a Dockerfile, an image or a "
+                       "running container misbehaves.",
+        "install_folders": {name: f"{folder}/docker-expert" for name, folder in DOCKER_INSTALLS.items()},
+    }
+
+    async def test(site):
+        for args in ((), ("--url", site)):
+            async with stdio(*args, cwd=root) as client:
+                assert (await structured(client, "get_skill", id="docker-expert"))["collection"] == collection, args
+                assert "collection" not in await structured(client, "get_skill", id="coolify"), args
+
+    with serve_folder(root / "site") as site:
         run(test, site)

@@ -188,6 +188,9 @@ def _mcp(args: argparse.Namespace) -> int:
     server = build_server(load)
     if server.shelf.loaded is not None:
         print(f"skillbook mcp: {summary(server.shelf.loaded)}", file=sys.stderr)
+    else:
+        print(f"skillbook mcp: the book could not be read yet; it is read again at the next request: "
+              f"{server.shelf.failure}", file=sys.stderr)
     if args.http:
         print(f"skillbook mcp: http://127.0.0.1:{args.port}/mcp", file=sys.stderr)
         server.run("streamable-http", host="127.0.0.1", port=args.port)

@@ -10,15 +10,17 @@ which reads the book from the project or from a published site."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.shared.exceptions import MCPError
-from mcp_types import INVALID_PARAMS, GetPromptResult, InputRequiredResult
-from mcp_types import Prompt as MCPPrompt
+from mcp.types import INVALID_PARAMS, GetPromptResult, InputRequiredResult
+from mcp.types import Prompt as MCPPrompt
 from pydantic import Field
 
 from skillbook.library import BookError, Library, summary
@@ -36,6 +38,8 @@ class Shelf:
         self._load = load
         self._library: Library | None = None
         self.on_load: Callable[[Library], None] = lambda library: None
+        # Why the last try to read the book failed, until one succeeds.
+        self.failure: str | None = None
 
     @property
     def loaded(self) -> Library | None:
@@ -43,7 +47,12 @@ class Shelf:
 
     def library(self) -> Library:
         if self._library is None:
-            self._library = self._load()
+            try:
+                self._library = self._load()
+            except BookError as error:
+                self.failure = str(error)
+                raise
+            self.failure = None
             self.on_load(self._library)
         return self._library
 
@@ -136,8 +145,26 @@ def _tool_library(shelf: Shelf) -> Library:
         raise ToolError(str(error)) from None
 
 
+ToolFunction = Callable[..., Any]
+
+
+def _tool(server: MCPServer, more: str = "") -> Callable[[ToolFunction], ToolFunction]:
+    """``server.tool()`` with the docstring as its description, without its indentation
+    (the SDK takes ``__doc__`` as it is, which Python 3.11 leaves indented), and ``more`` after it."""
+    def register(function: ToolFunction) -> ToolFunction:
+        return server.tool(description=" ".join(filter(None, [inspect.getdoc(function), more])))(function)
+    return register
+
+
+def _assistants(library: Library | None) -> str:
+    """The sentence naming the book's assistants, for get_prompt's description, once the book is read."""
+    if library is None:
+        return "An unknown assistant is an error that names the book's assistants."
+    return "The book's assistants: " + ", ".join(f"'{a.name}'" for a in library.assistants) + "."
+
+
 def _add_tools(server: MCPServer, shelf: Shelf) -> None:
-    @server.tool()
+    @_tool(server)
     def search_prompts(
         query: Annotated[str, Field(description="words to find in a prompt's title, skill, context or text, such as "
                                     "'debug container' or a skill id '@docker-expert'; empty for every prompt")],
@@ -156,13 +183,12 @@ def _add_tools(server: MCPServer, shelf: Shelf) -> None:
             raise ToolError(str(error)) from None
         return _with_problems(library, {"prompts": found})
 
-    @server.tool()
+    @_tool(server, _assistants(shelf.loaded))
     def get_prompt(
         id: Annotated[str, Field(description="the prompt's id, from search_prompts or get_skill")],
-        assistant: Annotated[str | None, Field(description="the assistant to write skill invocations for, one of the "
-                                               "book's: 'As written' (default, '@docker-expert'), and by default "
-                                               "'Claude Code', 'Codex', 'GitHub Copilot', 'Cursor', "
-                                               "'Any assistant, in words'")] = None,
+        assistant: Annotated[str | None, Field(description="the assistant to write skill invocations for, by name: "
+                                               "one of the book's, which this tool's description lists; by default "
+                                               "'As written', the book's own form ('@docker-expert')")] = None,
         values: Annotated[dict[str, str] | None, Field(description="text for the prompt's placeholders by name, such "
                                                        "as {\"language\": \"Go\"} for [language]; a placeholder "
                                                        "without a value stays as written")] = None,
@@ -174,7 +200,7 @@ def _add_tools(server: MCPServer, shelf: Shelf) -> None:
         except BookError as error:
             raise ToolError(str(error)) from None
 
-    @server.tool()
+    @_tool(server)
     def list_skills(
         query: Annotated[str | None, Field(description="words to find in a skill's id, purpose or best use")] = None,
         chapter: Annotated[str | None, Field(description="only the skills of this chapter number or appendix "
@@ -187,7 +213,7 @@ def _add_tools(server: MCPServer, shelf: Shelf) -> None:
         except BookError as error:
             raise ToolError(str(error)) from None
 
-    @server.tool()
+    @_tool(server)
     def get_skill(
         id: Annotated[str, Field(description="the skill's id, with or without '@', such as 'docker-expert'")],
     ) -> dict[str, Any]:
