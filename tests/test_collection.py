@@ -146,6 +146,36 @@ def test_a_hostile_collection_is_read_with_bounds_and_warned_about(tmp_path):
     ]
 
 
+
+def test_loops_deep_folders_pipes_and_other_encodings_are_warnings_not_crashes(tmp_path):
+    folder = tmp_path / "collection"
+    write(folder / "ok" / "SKILL.md", "---\nname: ok\ndescription: Fine.\n---\n")
+    (folder / "ok" / "up").symlink_to("..")  # a folder reached twice is walked once
+    (folder / "loop").mkdir()
+    (folder / "loop" / "SKILL.md").symlink_to("SKILL.md")  # a link to itself
+    (folder / "pipe").mkdir()
+    os.mkfifo(folder / "pipe" / "SKILL.md")
+    write(folder / "latin" / "SKILL.md", b"---\nname: latin\ndescription: caf\xe9\n---\n")
+    # 1,100 folders deep: past the recursion Python's folder walk allows (and
+    # pytest's removal of tmp_path: the test removes them itself).
+    subprocess.run(["mkdir", "-p", "deep/" + "d/" * 1100], cwd=folder, check=True)
+    try:
+        write(folder / "deep" / Path(*["d"] * 1100) / "SKILL.md", "---\nname: d\ndescription: Deep.\n---\n")
+        collection = collection_at(folder)
+        shown = messages(folder)
+    finally:
+        subprocess.run(["rm", "-rf", "deep"], cwd=folder, check=True)
+    assert sorted(collection.skills) == ["ok"]
+    assert shown == [
+        "deep/" + "d/" * 31 + "d:1: folders nested more than 32 levels deep are not read; move the files nearer the top",
+        "latin/SKILL.md:3: file is not UTF-8 (byte 0xe9 at offset 32); it reads as Windows-1252 (Western European): "
+        "run 'skillbook check --fix' to save it as UTF-8, or save it as UTF-8 in your editor",
+        "loop/SKILL.md:1: this symbolic link leads round in a loop, so it is not read or published; replace it with "
+        "the file or folder it should lead to",
+        "pipe/SKILL.md:1: this is not a regular file (a pipe or a device); replace it with a text file",
+    ]
+
+
 # -- options ------------------------------------------------------------------------------------
 
 
