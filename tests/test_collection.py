@@ -442,7 +442,8 @@ def test_each_install_command_fetches_the_skill_folder_alone(built, tmp_path, as
     source = tmp_path / "upstream"
     shutil.copytree(COLLECTION, source)
     git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
-    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "skills"]):
+    for command in (["init", "-q", "-b", "main"], ["config", "uploadpack.allowFilter", "true"],  # as GitHub does
+                    ["add", "-A"], ["commit", "-qm", "skills"]):
         subprocess.run([*git, *command], cwd=source, check=True)
     box = after(after(after(install_section(built, "docker-expert"))))
     command = json.loads(unquote(box.attrs["data-sb-install"]))[assistant]["command"]
@@ -452,9 +453,15 @@ def test_each_install_command_fetches_the_skill_folder_alone(built, tmp_path, as
            "GIT_CONFIG_VALUE_0": "https://github.com/owner/skills.git"}
     subprocess.run(["sh", "-c", command], cwd=work, env=env, check=True, capture_output=True)
     folder = DOCKER_INSTALLS[assistant]
+    skill_md = COLLECTION / "skills" / "containers" / "docker-expert" / "SKILL.md"
     assert sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()) == [f"{folder}/docker-expert/SKILL.md"]
-    assert (work / folder / "docker-expert" / "SKILL.md").read_bytes() == (
-        COLLECTION / "skills" / "containers" / "docker-expert" / "SKILL.md").read_bytes()
+    assert (work / folder / "docker-expert" / "SKILL.md").read_bytes() == skill_md.read_bytes()
+    # Run again once the collection changed, it replaces the installed copy (not a copy inside it).
+    (source / "skills" / "containers" / "docker-expert" / "SKILL.md").write_text("---\nname: docker-expert\ndescription: New.\n---\n")
+    subprocess.run([*git, "commit", "-qam", "new description"], cwd=source, check=True)
+    subprocess.run(["sh", "-c", command], cwd=work, env=env, check=True, capture_output=True)
+    assert sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()) == [f"{folder}/docker-expert/SKILL.md"]
+    assert (work / folder / "docker-expert" / "SKILL.md").read_text() == "---\nname: docker-expert\ndescription: New.\n---\n"
 
 
 def test_a_branch_is_named_in_links_and_commands(tmp_path):
@@ -462,9 +469,11 @@ def test_a_branch_is_named_in_links_and_commands(tmp_path):
     skill = CollectionSkill("git-workflow", "Branches.", "skills/git-workflow", None)
     assert collection.skill_md_url(skill) == "https://github.com/owner/skills/blob/release/skills/git-workflow/SKILL.md"
     assert collection.install_command(skill, ".claude/skills") == (
+        "rm -rf .claude/skills/.git-workflow-download && "
         "git clone --depth 1 --filter=blob:none --sparse --branch release https://github.com/owner/skills.git "
         ".claude/skills/.git-workflow-download && git -C .claude/skills/.git-workflow-download sparse-checkout set "
-        "skills/git-workflow && mv .claude/skills/.git-workflow-download/skills/git-workflow .claude/skills/git-workflow "
+        "skills/git-workflow && rm -rf .claude/skills/git-workflow && "
+        "mv .claude/skills/.git-workflow-download/skills/git-workflow .claude/skills/git-workflow "
         "&& rm -rf .claude/skills/.git-workflow-download")
 
 

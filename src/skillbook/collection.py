@@ -97,12 +97,15 @@ class Collection:
     def install_command(self, skill: CollectionSkill, skills_folder: str) -> str:
         """A command, for a POSIX shell with git, that fetches the skill's folder
         alone (a shallow, sparse clone without other files' contents) into
-        ``skills_folder`` of the project it runs in."""
+        ``skills_folder`` of the project it runs in. Run again, it replaces the
+        installed folder with the collection's (``mv`` would move it inside),
+        and a download an interrupted run left behind is cleared first."""
         download = f"{skills_folder}/.{skill.id}-download"
+        installed = f"{skills_folder}/{skill.id}"
         branch = f" --branch {self.branch}" if self.branch else ""
-        return (f"git clone --depth 1 --filter=blob:none --sparse{branch} {self.url}.git {download}"
+        return (f"rm -rf {download} && git clone --depth 1 --filter=blob:none --sparse{branch} {self.url}.git {download}"
                 f" && git -C {download} sparse-checkout set {skill.folder}"
-                f" && mv {download}/{skill.folder} {skills_folder}/{skill.id} && rm -rf {download}")
+                f" && rm -rf {installed} && mv {download}/{skill.folder} {installed} && rm -rf {download}")
 
 
 def load_collection(options: CollectionOptions) -> Collection:
