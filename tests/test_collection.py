@@ -338,6 +338,22 @@ def test_check_prints_the_collection_warnings_without_failing_strict(project):
     assert [line for line in result.stdout.splitlines() if "skills-collection" in line] == WARNINGS
 
 
+
+def test_a_collection_beside_the_project_is_named_from_it(tmp_path):
+    project = make_collection_project(tmp_path / "book")
+    shutil.move(project / "skills-collection", tmp_path / "skills-collection")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("path: skills-collection", "path: ../skills-collection"),
+                      encoding="utf-8")
+    beside = [f"../{warning}" for warning in WARNINGS]
+    check = skillbook("check", "--strict", cwd=project)
+    assert check.returncode == 0, check.stderr
+    assert [line for line in check.stdout.splitlines() if "skills-collection" in line] == beside
+    build = build_site(project, tmp_path / "site")
+    assert build.returncode == 0, build.stderr
+    assert [line.split("-  ", 1)[1] for line in build.stderr.splitlines() if "skills-collection" in line] == beside
+
+
 # -- the site ---------------------------------------------------------------------------------------
 
 
