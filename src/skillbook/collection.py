@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from skillbook.options import CollectionOptions
-from skillbook.problems import Problem, Severity
+from skillbook.problems import Problem, Resave, Severity
 from skillbook.skill_ids import SKILL_ID
 from skillbook.sources import MAX_PAGE_BYTES, decode, project_files, read_bytes, read_source
 from skillbook.text import YAML_FRONT_MATTER
@@ -126,6 +126,20 @@ def load_collection(options: CollectionOptions) -> Collection:
     return collection
 
 
+def _read(path: Path, problems: list[Problem]) -> str | None:
+    """A file of the collection, bounded as the book's own are. The collection is
+    another project's: a file that is not UTF-8 is for its authors to save again
+    (`skillbook check --fix` saves the book's own files only)."""
+    found: list[Problem] = []
+    text = read_source(path, found, MAX_PAGE_BYTES)
+    for problem in found:
+        if isinstance(problem.fix, Resave):
+            problem = replace(problem, fix=(), message=problem.message.split("; ", 1)[0] +
+                              "; it is left out until the collection saves it as UTF-8: tell its authors")
+        problems.append(problem)
+    return text
+
+
 def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Problem]) -> None:
     where = str(path)
     folder = path.parent.relative_to(root)
@@ -136,7 +150,7 @@ def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Pr
         problems.append(Problem(where, 1, f"the folder '{folder.as_posix()}' holds characters other than letters, digits, "
                                           "'.', '_' and '-', which an install command would have to quote; it is left out"))
         return
-    text = read_source(path, problems, MAX_PAGE_BYTES)
+    text = _read(path, problems)
     if text is None:
         return
     match = YAML_FRONT_MATTER.match(text)
@@ -187,7 +201,7 @@ def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Pr
 def _read_aliases(collection: Collection, path: Path, problems: list[Problem]) -> None:
     """A map of old name to new, in JSON or YAML."""
     where = str(path)
-    text = read_source(path, problems, MAX_PAGE_BYTES)
+    text = _read(path, problems)
     if text is None:
         return
     if path.suffix == ".json":
