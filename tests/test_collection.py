@@ -268,6 +268,12 @@ In the collection, used by no chapter (6), by category:
   containers: podman-expert
   kubernetes/networking: istio-expert
 
+New in the collection since the last report (0):
+  none
+
+Gone from the collection since the last report (0):
+  none
+
 Descriptions changed since the last report (0):
   none
 """
@@ -302,10 +308,20 @@ def test_changed_descriptions_since_the_last_report_are_listed(tmp_path):
     assert lock["descriptions"]["docker-expert"] == DOCKER_EXPERT
     write(project / "skills-collection" / "skills" / "kubernetes" / "helm-expert" / "SKILL.md",
           "---\nname: helm-expert\ndescription: Helm 4 charts.\n---\n")
+    write(project / "skills-collection" / "skills" / "cloud" / "aws" / "aws-cdk" / "SKILL.md",
+          "---\nname: aws-cdk\ndescription: CDK apps.\n---\n")
+    write(project / "skills-collection" / "skills" / "gitops" / "SKILL.md", "---\nname: gitops\ndescription: Flux.\n---\n")
+    shutil.rmtree(project / "skills-collection" / "skills" / "containers" / "docker-expert")
     result = skillbook("collection", cwd=project)
-    assert result.stdout.endswith("Descriptions changed since the last report (1):\n  helm-expert: Helm 4 charts.\n")
+    assert result.stdout.endswith(
+        "New in the collection since the last report (2):\n  aws-cdk (cloud/aws)\n  gitops (no category)\n\n"
+        "Gone from the collection since the last report (1):\n  docker-expert\n\n"
+        "Descriptions changed since the last report (1):\n  helm-expert: Helm 4 charts.\n")
     # Kept: the next report compares with this one.
-    assert skillbook("collection", cwd=project).stdout.endswith("Descriptions changed since the last report (0):\n  none\n")
+    assert skillbook("collection", cwd=project).stdout.endswith(
+        "New in the collection since the last report (0):\n  none\n\n"
+        "Gone from the collection since the last report (0):\n  none\n\n"
+        "Descriptions changed since the last report (0):\n  none\n")
 
 
 def test_a_book_without_a_collection_is_told_how_to_name_one(tmp_path):

@@ -236,6 +236,8 @@ class CollectionReport:
     missing: list[tuple[str, list[str]]]  # a book's skill and the collection's closest skills
     uncovered: list[tuple[str, str | None]]  # a collection skill no chapter uses, and its category
     changed: list[str]  # collection skills whose description changed since the last report
+    added: list[tuple[str, str | None]]  # collection skills new since the last report, and their category
+    removed: list[str]  # skills of the last report the collection no longer has
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -261,6 +263,12 @@ class CollectionReport:
             out.append(f"  {category}: {', '.join(by_category[category])}")
         if not self.uncovered:
             out.append("  none")
+        # What changed since the last report comes last: the weekly issue quotes it from
+        # its first heading on (.github/scripts/collection-issue.sh).
+        out += ["", f"New in the collection since the last report ({len(self.added)}):"]
+        out += [f"  {skill_id} ({category or 'no category'})" for skill_id, category in self.added] or ["  none"]
+        out += ["", f"Gone from the collection since the last report ({len(self.removed)}):"]
+        out += [f"  {skill_id}" for skill_id in self.removed] or ["  none"]
         out += ["", f"Descriptions changed since the last report ({len(self.changed)}):"]
         out += [f"  {skill_id}: {collection.skills[skill_id].description}" for skill_id in self.changed] or ["  none"]
         return out
@@ -272,14 +280,17 @@ def _named(collection: Collection, old: str, name: str) -> str:
 
 def collection_report(book_skills: list[str], collection: Collection, last: dict[str, str | None]) -> CollectionReport:
     """The book's skills against the collection; ``last`` holds the descriptions
-    of the last report (an empty map the first time, when nothing has changed)."""
+    of the last report (an empty map the first time, when nothing has changed,
+    nor been added or removed)."""
     found = sorted(s for s in book_skills if s in collection.skills)
     missing = [(s, collection.suggestions(s)) for s in sorted(book_skills) if s not in collection.skills]
     used = set(book_skills)
     uncovered = sorted(((s.id, s.category) for s in collection.skills.values() if s.id not in used),
                        key=lambda item: (item[1] or "", item[0]))
     changed = sorted(s.id for s in collection.skills.values() if s.id in last and last[s.id] != s.description)
-    return CollectionReport(found, missing, uncovered, changed)
+    added = sorted((s.id, s.category) for s in collection.skills.values() if last and s.id not in last)
+    removed = sorted(skill_id for skill_id in last if skill_id not in collection.skills)
+    return CollectionReport(found, missing, uncovered, changed, added, removed)
 
 
 def read_lock(path: Path, problems: list[Problem]) -> dict[str, str | None]:
