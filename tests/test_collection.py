@@ -128,10 +128,8 @@ def test_a_hostile_collection_is_read_with_bounds_and_warned_about(tmp_path):
     assert messages(folder) == [
         "Bad Name/SKILL.md:1: the folder 'Bad Name' holds characters other than letters, digits, '.', '_' and '-', "
         "which an install command would have to quote; it is left out",
-        "Upper/SKILL.md:1: the folder 'Upper' is not a skill name (lower-case letters, digits and single hyphens); "
-        "the skill is left out",
-        "Upper/SKILL.md:2: name 'Upper' is not 1 to 64 lower-case letters, digits and single hyphens; write "
-        "'name: Upper', its folder's name",
+        "Upper/SKILL.md:1: the folder 'Upper' is not a skill name (1 to 64 lower-case letters, digits and single "
+        "hyphens), which the folder an install creates must be; the skill is left out",
         "aliases.json:1: alias 'Bad': 'ok' is not a map of one skill name to another; it is not read",
         "big/SKILL.md:1: this file is larger than 512 KiB, the most a page may hold; split it into smaller files",
         "bomb/SKILL.md:3: YAML anchors (&name) and aliases (*name) are not allowed here: they can make a short file "
@@ -508,6 +506,40 @@ def test_a_branch_is_named_in_links_and_commands(tmp_path):
         "skills/git-workflow && rm -rf .claude/skills/git-workflow && "
         "mv .claude/skills/.git-workflow-download/skills/git-workflow .claude/skills/git-workflow "
         "&& rm -rf .claude/skills/.git-workflow-download")
+
+
+
+def test_gemini_cli_and_antigravity_listed_as_the_readme_shows_get_their_folders(tmp_path):
+    project = make_collection_project(tmp_path / "book")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("    assistants:\n"
+                     "      - name: Gemini CLI\n        invoke: \"Use the {skill} skill.\"\n"
+                     "        mention: \"the {skill} skill\"\n        skills_folder: .gemini/skills\n"
+                     "      - name: Antigravity\n        invoke: \"Use the {skill} skill.\"\n"
+                     "        mention: \"the {skill} skill\"\n        skills_folder: .agents/skills\n")
+    site = tmp_path / "site"
+    result = build_site(project, site)
+    assert result.returncode == 0, result.stderr
+    box = after(after(after(install_section(site, "helm-expert"))))
+    assert json.loads(unquote(box.attrs["data-sb-install"])) == {
+        name: {"folder": f"{folder}/helm-expert", "command": install(folder, "skills/kubernetes/helm-expert", "helm-expert")}
+        for name, folder in (("As written", ".agents/skills"), ("Gemini CLI", ".gemini/skills"),
+                             ("Antigravity", ".agents/skills"))}
+
+
+def test_a_name_longer_than_64_characters_is_refused(tmp_path):
+    long = "a" * 65
+    write(tmp_path / "collection" / long / "SKILL.md", f"---\nname: {long}\ndescription: Long.\n---\n")
+    write(tmp_path / "collection" / ("b" * 64) / "SKILL.md", f"---\nname: {'b' * 64}\ndescription: Longest.\n---\n")
+    assert sorted(collection_at(tmp_path / "collection").skills) == ["b" * 64]
+    assert messages(tmp_path / "collection") == [
+        f"{long}/SKILL.md:1: the folder '{long}' is not a skill name (1 to 64 lower-case letters, digits and single "
+        "hyphens), which the folder an install creates must be; the skill is left out"]
+    # A name unlike the rules in a folder that follows them: the fix named is the folder's.
+    write(tmp_path / "other" / "fine" / "SKILL.md", f"---\nname: {long}\ndescription: Long.\n---\n")
+    assert messages(tmp_path / "other") == [
+        f"fine/SKILL.md:2: name '{long}' is not 1 to 64 lower-case letters, digits and single hyphens; write "
+        "'name: fine', its folder's name"]
 
 
 # -- skillbook mcp ------------------------------------------------------------------------------------

@@ -167,6 +167,11 @@ def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Pr
         return
     lines = {key.value: key.start_mark.line + 2 for key, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
     skill_id = parts[-1]
+    if not NAME.match(skill_id) or len(skill_id) > MAX_NAME:
+        problems.append(Problem(where, 1, f"the folder '{skill_id}' is not a skill name (1 to {MAX_NAME} lower-case letters, "
+                                          "digits and single hyphens), which the folder an install creates must be; "
+                                          "the skill is left out"))
+        return
     name = data.get("name")
     if not isinstance(name, str) or not name:
         problems.append(Problem(where, lines.get("name", 2), f"missing 'name:'; write 'name: {skill_id}', its folder's name"))
@@ -176,10 +181,6 @@ def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Pr
     elif name != skill_id:
         problems.append(Problem(where, lines["name"], f"name '{name}' differs from its folder '{skill_id}'; assistants expect "
                                                      f"them equal: write 'name: {skill_id}' or rename the folder (listed as '{skill_id}')"))
-    if not NAME.match(skill_id) or len(skill_id) > MAX_NAME:
-        problems.append(Problem(where, 1, f"the folder '{skill_id}' is not a skill name (lower-case letters, digits and single "
-                                          "hyphens); the skill is left out"))
-        return
     description = data.get("description")
     if description is None or (isinstance(description, str) and not description.strip()):
         problems.append(Problem(where, lines.get("description", 2), "missing 'description:': say what the skill does and when to use it"))
