@@ -564,15 +564,17 @@ def test_duplicates_odd_values_and_broken_alias_files_are_warnings(tmp_path):
     write(folder / "two" / "same" / "SKILL.md", "---\nname: same\ndescription: Second.\n---\n")
     write(folder / "number" / "SKILL.md", "---\nname: number\ndescription: 42\n---\n")
     write(folder / "unnamed" / "SKILL.md", "---\ndescription: No name.\n---\n")
+    write(folder / "listed" / "SKILL.md", "---\nname: [listed]\ndescription: A list for a name.\n---\n")
     write(folder / "aliases.json", '{"old": ')
     write(folder / "skills" / "aliases.yml", "- old\n- new\n")
     write(folder / "skills" / "aliases.yaml", "old: [new]\n")
     collection = collection_at(folder)
     assert {s.id: s.description for s in collection.skills.values()} == {
-        "number": "42", "same": "First.", "unnamed": "No name."}
+        "listed": "A list for a name.", "number": "42", "same": "First.", "unnamed": "No name."}
     assert collection.aliases == {}
     assert messages(folder) == [
         "aliases.json:1: JSON syntax error: Expecting value; the aliases are not read",
+        "listed/SKILL.md:2: 'name:' must be text; write 'name: listed', its folder's name",
         "number/SKILL.md:3: 'description:' must be text; put it in quotes",
         "skills/aliases.yaml:1: alias 'old': '['new']' is not a map of one skill name to another; it is not read",
         "skills/aliases.yml:1: aliases must be a map of old name to new, such as {\"docker-pro\": \"docker-expert\"}",

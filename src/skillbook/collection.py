@@ -173,8 +173,10 @@ def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Pr
                                           "the skill is left out"))
         return
     name = data.get("name")
-    if not isinstance(name, str) or not name:
+    if name is None or name == "":
         problems.append(Problem(where, lines.get("name", 2), f"missing 'name:'; write 'name: {skill_id}', its folder's name"))
+    elif not isinstance(name, str):
+        problems.append(Problem(where, lines["name"], f"'name:' must be text; write 'name: {skill_id}', its folder's name"))
     elif len(name) > MAX_NAME or not NAME.match(name):
         problems.append(Problem(where, lines["name"], f"name '{name}' is not 1 to {MAX_NAME} lower-case letters, digits and "
                                                      f"single hyphens; write 'name: {skill_id}', its folder's name"))
