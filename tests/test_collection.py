@@ -212,6 +212,48 @@ def test_the_fix_the_missing_path_message_gives_works(tmp_path):
     assert options_problems(tmp_path, "    collection:\n      path: ../skills\n      repository: owner/skills\n") == []
 
 
+def test_an_empty_collection_folder_says_how_to_fill_it_and_the_fix_works(tmp_path):
+    """A book whose collection is a submodule, cloned without --recurse-submodules: its
+    folder is there but empty. The message's own command fills it."""
+    upstream = tmp_path / "upstream"
+    shutil.copytree(COLLECTION, upstream)
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "skills"]):
+        subprocess.run([*git, *command], cwd=upstream, check=True)
+    env = {**os.environ, "GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": f"url.{upstream.as_uri()}.insteadOf",
+           "GIT_CONFIG_VALUE_0": "https://github.com/owner/skills.git",
+           "GIT_CONFIG_KEY_1": "protocol.file.allow", "GIT_CONFIG_VALUE_1": "always"}
+    book = make_collection_project(tmp_path / "book")
+    shutil.rmtree(book / "skills-collection")
+    for command in (["init", "-q", "-b", "main"],
+                    ["submodule", "add", "-q", "https://github.com/owner/skills.git", "skills-collection"],
+                    ["add", "-A"], ["commit", "-qm", "book"]):
+        subprocess.run([*git, *command], cwd=book, env=env, check=True, capture_output=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(book), str(clone)], env=env, check=True)
+    assert (clone / "skills-collection").is_dir() and not any((clone / "skills-collection").iterdir())
+    line = (clone / "mkdocs.yml").read_text(encoding="utf-8").split("\n").index("      path: skills-collection") + 1
+    check = skillbook("check", cwd=clone)
+    assert check.returncode == 1
+    [message] = [line for line in check.stderr.splitlines() if "skills-collection" in line]
+    assert message == (
+        f"mkdocs.yml:{line}: the collection's folder skills-collection is empty; get it with 'git submodule update "
+        "--init skills-collection' if it is a submodule, or 'rmdir skills-collection && git clone "
+        "https://github.com/owner/skills.git skills-collection' (run beside mkdocs.yml)")
+    subprocess.run(message.split("get it with '")[1].split("'")[0], shell=True, cwd=clone, env=env, check=True,
+                   capture_output=True)
+    assert skillbook("check", "--strict", cwd=clone).returncode == 0
+    # Outside the project, a clone is the way; its command works too.
+    outside = tmp_path / "beside"
+    (outside / "skills").mkdir(parents=True)
+    [message] = options_problems(outside, "    collection:\n      path: ../skills\n      repository: owner/skills\n")
+    assert message == ("mkdocs.yml:5: the collection's folder ../skills is empty; get it with 'rmdir ../skills && "
+                       "git clone https://github.com/owner/skills.git ../skills' (run beside mkdocs.yml)")
+    subprocess.run(message.split("get it with '")[1].split("'")[0], shell=True, cwd=outside / "book", env=env,
+                   check=True, capture_output=True)
+    assert options_problems(outside, "    collection:\n      path: ../skills\n      repository: owner/skills\n") == []
+
+
 def test_collection_options_are_checked_at_their_line(tmp_path):
     assert options_problems(tmp_path, "    collection: ../skills\n") == [
         "mkdocs.yml:4: 'collection' must be a mapping; write 'collection:' with 'path: ../skills-collection' and "
