@@ -438,6 +438,9 @@ def test_a_skill_in_the_collection_shows_its_description_link_and_install_comman
     assert installs == {name: {"folder": f"{folder}/docker-expert", "command": install(folder, "skills/containers/docker-expert")}
                         for name, folder in DOCKER_INSTALLS.items()}
     # Without JavaScript: the first assistant's ("As written"), a folder most assistants read.
+    assert norm(after(box.find("p", "sb-tools")).text()) == (
+        "To install it into .agents/skills/docker-expert, or to replace the copy there with the collection's latest, "
+        "run in your project (a shell with git):")
     assert box.find("code", "sb-install__folder").text() == ".agents/skills/docker-expert"
     assert box.find("div", "sb-install__command").find("code").text() == install(".agents/skills", "skills/containers/docker-expert")
     assert [o.text() for o in box.find("select", "sb-assistant").find_all("option")] == list(DOCKER_INSTALLS)
