@@ -175,6 +175,17 @@ def test_loops_deep_folders_pipes_and_other_encodings_are_warnings_not_crashes(t
     ]
 
 
+
+def test_a_folder_holding_no_skill_md_is_warned_about(tmp_path):
+    folder = tmp_path / "collection"
+    write(folder / "README.md", "# Not a collection\n")
+    write(folder / ".claude" / "skills" / "hidden" / "SKILL.md", "---\nname: hidden\ndescription: Hidden.\n---\n")
+    assert collection_at(folder).skills == {}
+    assert [str(p.relative_to(tmp_path)) for p in collection_at(folder).problems] == [
+        "collection:1: warning: no SKILL.md in this folder or the folders under it (those whose name starts with '.' "
+        "are not read): is 'path:' the collection's clone?"]
+
+
 # -- options ------------------------------------------------------------------------------------
 
 

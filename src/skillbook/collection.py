@@ -114,9 +114,14 @@ def load_collection(options: CollectionOptions) -> Collection:
     collection = Collection(options.repository, options.branch)
     problems: list[Problem] = []
     root = options.folder
-    for path in project_files(root, root, problems, set(), hidden=False):
+    files = project_files(root, root, problems, set(), hidden=False)
+    for path in files:
         if path.name == SKILL_FILE:
             _add_skill(collection, root, path, problems)
+    if not any(path.name == SKILL_FILE for path in files):
+        # Read as is, the site would say that no skill can be installed.
+        problems.append(Problem(str(root), 1, f"no {SKILL_FILE} in this folder or the folders under it (those whose name "
+                                              "starts with '.' are not read): is 'path:' the collection's clone?"))
     for name in ("", "skills"):
         for alias_file in ALIAS_FILES:
             path = root / name / alias_file
