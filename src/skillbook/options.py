@@ -274,7 +274,11 @@ def _collection(key: yaml.Node, node: yaml.Node, config: Path, problems: list[Pr
                                 f"the collection's folder {values['path']} does not exist; get it with "
                                 f"'git clone{branch} {url} {values['path']}' (run beside {config.name}){submodule}"))
         return None
-    if not any(folder.iterdir()):
+    try:
+        empty = not any(folder.iterdir())
+    except OSError:  # unreadable: the collection's reader finds no SKILL.md in it, and says so
+        empty = False
+    if empty:
         # A submodule of a clone made without --recurse-submodules: read as is, it
         # would publish that no skill can be installed.
         submodule = f"'git submodule update --init {values['path']}' if it is a submodule, or " if inside else ""
