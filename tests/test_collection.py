@@ -128,10 +128,8 @@ def test_a_hostile_collection_is_read_with_bounds_and_warned_about(tmp_path):
     assert messages(folder) == [
         "Bad Name/SKILL.md:1: the folder 'Bad Name' holds characters other than letters, digits, '.', '_' and '-', "
         "which an install command would have to quote; it is left out",
-        "Upper/SKILL.md:1: the folder 'Upper' is not a skill name (lower-case letters, digits and single hyphens); "
-        "the skill is left out",
-        "Upper/SKILL.md:2: name 'Upper' is not 1 to 64 lower-case letters, digits and single hyphens; write "
-        "'name: Upper', its folder's name",
+        "Upper/SKILL.md:1: the folder 'Upper' is not a skill name (1 to 64 lower-case letters, digits and single "
+        "hyphens), which the folder an install creates must be; the skill is left out",
         "aliases.json:1: alias 'Bad': 'ok' is not a map of one skill name to another; it is not read",
         "big/SKILL.md:1: this file is larger than 512 KiB, the most a page may hold; split it into smaller files",
         "bomb/SKILL.md:3: YAML anchors (&name) and aliases (*name) are not allowed here: they can make a short file "
@@ -144,6 +142,48 @@ def test_a_hostile_collection_is_read_with_bounds_and_warned_about(tmp_path):
         "no-front/SKILL.md:1: no YAML front matter: a SKILL.md starts with '---', 'name:' and 'description:' lines, "
         "then '---'; the skill is left out",
     ]
+
+
+
+def test_loops_deep_folders_pipes_and_other_encodings_are_warnings_not_crashes(tmp_path):
+    folder = tmp_path / "collection"
+    write(folder / "ok" / "SKILL.md", "---\nname: ok\ndescription: Fine.\n---\n")
+    (folder / "ok" / "up").symlink_to("..")  # a folder reached twice is walked once
+    (folder / "loop").mkdir()
+    (folder / "loop" / "SKILL.md").symlink_to("SKILL.md")  # a link to itself
+    (folder / "pipe").mkdir()
+    os.mkfifo(folder / "pipe" / "SKILL.md")
+    write(folder / "latin" / "SKILL.md", b"---\nname: latin\ndescription: caf\xe9\n---\n")
+    # 1,100 folders deep: past the recursion Python's folder walk allows (and
+    # pytest's removal of tmp_path: the test removes them itself).
+    subprocess.run(["mkdir", "-p", "deep/" + "d/" * 1100], cwd=folder, check=True)
+    try:
+        write(folder / "deep" / Path(*["d"] * 1100) / "SKILL.md", "---\nname: d\ndescription: Deep.\n---\n")
+        collection = collection_at(folder)
+        shown = messages(folder)
+    finally:
+        subprocess.run(["rm", "-rf", "deep"], cwd=folder, check=True)
+    assert sorted(collection.skills) == ["ok"]
+    assert shown == [
+        "deep/" + "d/" * 31 + "d:1: folders nested more than 32 levels deep are not read; move the files nearer the top",
+        # `skillbook check --fix` saves the book's files, not the collection's.
+        "latin/SKILL.md:3: file is not UTF-8 (byte 0xe9 at offset 32); it is left out until the collection saves it "
+        "as UTF-8: tell its authors",
+        "loop/SKILL.md:1: this symbolic link leads round in a loop, so it is not read or published; replace it with "
+        "the file or folder it should lead to",
+        "pipe/SKILL.md:1: this is not a regular file (a pipe or a device); replace it with a text file",
+    ]
+
+
+
+def test_a_folder_holding_no_skill_md_is_warned_about(tmp_path):
+    folder = tmp_path / "collection"
+    write(folder / "README.md", "# Not a collection\n")
+    write(folder / ".claude" / "skills" / "hidden" / "SKILL.md", "---\nname: hidden\ndescription: Hidden.\n---\n")
+    assert collection_at(folder).skills == {}
+    assert [str(p.relative_to(tmp_path)) for p in collection_at(folder).problems] == [
+        "collection:1: warning: no SKILL.md in this folder or the folders under it (those whose name starts with '.' "
+        "are not read): is 'path:' the collection's clone?"]
 
 
 # -- options ------------------------------------------------------------------------------------
@@ -181,6 +221,48 @@ def test_the_fix_the_missing_path_message_gives_works(tmp_path):
            "GIT_CONFIG_VALUE_0": "https://github.com/owner/skills.git"}
     subprocess.run(command, shell=True, cwd=tmp_path / "book", env=env, check=True, capture_output=True)
     assert options_problems(tmp_path, "    collection:\n      path: ../skills\n      repository: owner/skills\n") == []
+
+
+def test_an_empty_collection_folder_says_how_to_fill_it_and_the_fix_works(tmp_path):
+    """A book whose collection is a submodule, cloned without --recurse-submodules: its
+    folder is there but empty. The message's own command fills it."""
+    upstream = tmp_path / "upstream"
+    shutil.copytree(COLLECTION, upstream)
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "skills"]):
+        subprocess.run([*git, *command], cwd=upstream, check=True)
+    env = {**os.environ, "GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": f"url.{upstream.as_uri()}.insteadOf",
+           "GIT_CONFIG_VALUE_0": "https://github.com/owner/skills.git",
+           "GIT_CONFIG_KEY_1": "protocol.file.allow", "GIT_CONFIG_VALUE_1": "always"}
+    book = make_collection_project(tmp_path / "book")
+    shutil.rmtree(book / "skills-collection")
+    for command in (["init", "-q", "-b", "main"],
+                    ["submodule", "add", "-q", "https://github.com/owner/skills.git", "skills-collection"],
+                    ["add", "-A"], ["commit", "-qm", "book"]):
+        subprocess.run([*git, *command], cwd=book, env=env, check=True, capture_output=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(book), str(clone)], env=env, check=True)
+    assert (clone / "skills-collection").is_dir() and not any((clone / "skills-collection").iterdir())
+    line = (clone / "mkdocs.yml").read_text(encoding="utf-8").split("\n").index("      path: skills-collection") + 1
+    check = skillbook("check", cwd=clone)
+    assert check.returncode == 1
+    [message] = [line for line in check.stderr.splitlines() if "skills-collection" in line]
+    assert message == (
+        f"mkdocs.yml:{line}: the collection's folder skills-collection is empty; get it with 'git submodule update "
+        "--init skills-collection' if it is a submodule, or 'rmdir skills-collection && git clone "
+        "https://github.com/owner/skills.git skills-collection' (run beside mkdocs.yml)")
+    subprocess.run(message.split("get it with '")[1].split("'")[0], shell=True, cwd=clone, env=env, check=True,
+                   capture_output=True)
+    assert skillbook("check", "--strict", cwd=clone).returncode == 0
+    # Outside the project, a clone is the way; its command works too.
+    outside = tmp_path / "beside"
+    (outside / "skills").mkdir(parents=True)
+    [message] = options_problems(outside, "    collection:\n      path: ../skills\n      repository: owner/skills\n")
+    assert message == ("mkdocs.yml:5: the collection's folder ../skills is empty; get it with 'rmdir ../skills && "
+                       "git clone https://github.com/owner/skills.git ../skills' (run beside mkdocs.yml)")
+    subprocess.run(message.split("get it with '")[1].split("'")[0], shell=True, cwd=outside / "book", env=env,
+                   check=True, capture_output=True)
+    assert options_problems(outside, "    collection:\n      path: ../skills\n      repository: owner/skills\n") == []
 
 
 def test_collection_options_are_checked_at_their_line(tmp_path):
@@ -237,6 +319,12 @@ In the collection, used by no chapter (6), by category:
   containers: podman-expert
   kubernetes/networking: istio-expert
 
+New in the collection since the last report (0):
+  none
+
+Gone from the collection since the last report (0):
+  none
+
 Descriptions changed since the last report (0):
   none
 """
@@ -271,10 +359,20 @@ def test_changed_descriptions_since_the_last_report_are_listed(tmp_path):
     assert lock["descriptions"]["docker-expert"] == DOCKER_EXPERT
     write(project / "skills-collection" / "skills" / "kubernetes" / "helm-expert" / "SKILL.md",
           "---\nname: helm-expert\ndescription: Helm 4 charts.\n---\n")
+    write(project / "skills-collection" / "skills" / "cloud" / "aws" / "aws-cdk" / "SKILL.md",
+          "---\nname: aws-cdk\ndescription: CDK apps.\n---\n")
+    write(project / "skills-collection" / "skills" / "gitops" / "SKILL.md", "---\nname: gitops\ndescription: Flux.\n---\n")
+    shutil.rmtree(project / "skills-collection" / "skills" / "containers" / "docker-expert")
     result = skillbook("collection", cwd=project)
-    assert result.stdout.endswith("Descriptions changed since the last report (1):\n  helm-expert: Helm 4 charts.\n")
+    assert result.stdout.endswith(
+        "New in the collection since the last report (2):\n  aws-cdk (cloud/aws)\n  gitops (no category)\n\n"
+        "Gone from the collection since the last report (1):\n  docker-expert\n\n"
+        "Descriptions changed since the last report (1):\n  helm-expert: Helm 4 charts.\n")
     # Kept: the next report compares with this one.
-    assert skillbook("collection", cwd=project).stdout.endswith("Descriptions changed since the last report (0):\n  none\n")
+    assert skillbook("collection", cwd=project).stdout.endswith(
+        "New in the collection since the last report (0):\n  none\n\n"
+        "Gone from the collection since the last report (0):\n  none\n\n"
+        "Descriptions changed since the last report (0):\n  none\n")
 
 
 def test_a_book_without_a_collection_is_told_how_to_name_one(tmp_path):
@@ -308,6 +406,22 @@ def test_check_prints_the_collection_warnings_without_failing_strict(project):
     assert [line for line in result.stdout.splitlines() if "skills-collection" in line] == WARNINGS
 
 
+
+def test_a_collection_beside_the_project_is_named_from_it(tmp_path):
+    project = make_collection_project(tmp_path / "book")
+    shutil.move(project / "skills-collection", tmp_path / "skills-collection")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("path: skills-collection", "path: ../skills-collection"),
+                      encoding="utf-8")
+    beside = [f"../{warning}" for warning in WARNINGS]
+    check = skillbook("check", "--strict", cwd=project)
+    assert check.returncode == 0, check.stderr
+    assert [line for line in check.stdout.splitlines() if "skills-collection" in line] == beside
+    build = build_site(project, tmp_path / "site")
+    assert build.returncode == 0, build.stderr
+    assert [line.split("-  ", 1)[1] for line in build.stderr.splitlines() if "skills-collection" in line] == beside
+
+
 # -- the site ---------------------------------------------------------------------------------------
 
 
@@ -335,6 +449,9 @@ def test_a_skill_in_the_collection_shows_its_description_link_and_install_comman
     assert installs == {name: {"folder": f"{folder}/docker-expert", "command": install(folder, "skills/containers/docker-expert")}
                         for name, folder in DOCKER_INSTALLS.items()}
     # Without JavaScript: the first assistant's ("As written"), a folder most assistants read.
+    assert norm(after(box.find("p", "sb-tools")).text()) == (
+        "To install it into .agents/skills/docker-expert, or to replace the copy there with the collection's latest, "
+        "run in your project (a shell with git):")
     assert box.find("code", "sb-install__folder").text() == ".agents/skills/docker-expert"
     assert box.find("div", "sb-install__command").find("code").text() == install(".agents/skills", "skills/containers/docker-expert")
     assert [o.text() for o in box.find("select", "sb-assistant").find_all("option")] == list(DOCKER_INSTALLS)
@@ -412,7 +529,8 @@ def test_each_install_command_fetches_the_skill_folder_alone(built, tmp_path, as
     source = tmp_path / "upstream"
     shutil.copytree(COLLECTION, source)
     git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
-    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "skills"]):
+    for command in (["init", "-q", "-b", "main"], ["config", "uploadpack.allowFilter", "true"],  # as GitHub does
+                    ["add", "-A"], ["commit", "-qm", "skills"]):
         subprocess.run([*git, *command], cwd=source, check=True)
     box = after(after(after(install_section(built, "docker-expert"))))
     command = json.loads(unquote(box.attrs["data-sb-install"]))[assistant]["command"]
@@ -422,9 +540,15 @@ def test_each_install_command_fetches_the_skill_folder_alone(built, tmp_path, as
            "GIT_CONFIG_VALUE_0": "https://github.com/owner/skills.git"}
     subprocess.run(["sh", "-c", command], cwd=work, env=env, check=True, capture_output=True)
     folder = DOCKER_INSTALLS[assistant]
+    skill_md = COLLECTION / "skills" / "containers" / "docker-expert" / "SKILL.md"
     assert sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()) == [f"{folder}/docker-expert/SKILL.md"]
-    assert (work / folder / "docker-expert" / "SKILL.md").read_bytes() == (
-        COLLECTION / "skills" / "containers" / "docker-expert" / "SKILL.md").read_bytes()
+    assert (work / folder / "docker-expert" / "SKILL.md").read_bytes() == skill_md.read_bytes()
+    # Run again once the collection changed, it replaces the installed copy (not a copy inside it).
+    (source / "skills" / "containers" / "docker-expert" / "SKILL.md").write_text("---\nname: docker-expert\ndescription: New.\n---\n")
+    subprocess.run([*git, "commit", "-qam", "new description"], cwd=source, check=True)
+    subprocess.run(["sh", "-c", command], cwd=work, env=env, check=True, capture_output=True)
+    assert sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file()) == [f"{folder}/docker-expert/SKILL.md"]
+    assert (work / folder / "docker-expert" / "SKILL.md").read_text() == "---\nname: docker-expert\ndescription: New.\n---\n"
 
 
 def test_a_branch_is_named_in_links_and_commands(tmp_path):
@@ -432,10 +556,46 @@ def test_a_branch_is_named_in_links_and_commands(tmp_path):
     skill = CollectionSkill("git-workflow", "Branches.", "skills/git-workflow", None)
     assert collection.skill_md_url(skill) == "https://github.com/owner/skills/blob/release/skills/git-workflow/SKILL.md"
     assert collection.install_command(skill, ".claude/skills") == (
+        "rm -rf .claude/skills/.git-workflow-download && "
         "git clone --depth 1 --filter=blob:none --sparse --branch release https://github.com/owner/skills.git "
         ".claude/skills/.git-workflow-download && git -C .claude/skills/.git-workflow-download sparse-checkout set "
-        "skills/git-workflow && mv .claude/skills/.git-workflow-download/skills/git-workflow .claude/skills/git-workflow "
+        "skills/git-workflow && rm -rf .claude/skills/git-workflow && "
+        "mv .claude/skills/.git-workflow-download/skills/git-workflow .claude/skills/git-workflow "
         "&& rm -rf .claude/skills/.git-workflow-download")
+
+
+
+def test_gemini_cli_and_antigravity_listed_as_the_readme_shows_get_their_folders(tmp_path):
+    project = make_collection_project(tmp_path / "book")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("    assistants:\n"
+                     "      - name: Gemini CLI\n        invoke: \"Use the {skill} skill.\"\n"
+                     "        mention: \"the {skill} skill\"\n        skills_folder: .gemini/skills\n"
+                     "      - name: Antigravity\n        invoke: \"Use the {skill} skill.\"\n"
+                     "        mention: \"the {skill} skill\"\n        skills_folder: .agents/skills\n")
+    site = tmp_path / "site"
+    result = build_site(project, site)
+    assert result.returncode == 0, result.stderr
+    box = after(after(after(install_section(site, "helm-expert"))))
+    assert json.loads(unquote(box.attrs["data-sb-install"])) == {
+        name: {"folder": f"{folder}/helm-expert", "command": install(folder, "skills/kubernetes/helm-expert", "helm-expert")}
+        for name, folder in (("As written", ".agents/skills"), ("Gemini CLI", ".gemini/skills"),
+                             ("Antigravity", ".agents/skills"))}
+
+
+def test_a_name_longer_than_64_characters_is_refused(tmp_path):
+    long = "a" * 65
+    write(tmp_path / "collection" / long / "SKILL.md", f"---\nname: {long}\ndescription: Long.\n---\n")
+    write(tmp_path / "collection" / ("b" * 64) / "SKILL.md", f"---\nname: {'b' * 64}\ndescription: Longest.\n---\n")
+    assert sorted(collection_at(tmp_path / "collection").skills) == ["b" * 64]
+    assert messages(tmp_path / "collection") == [
+        f"{long}/SKILL.md:1: the folder '{long}' is not a skill name (1 to 64 lower-case letters, digits and single "
+        "hyphens), which the folder an install creates must be; the skill is left out"]
+    # A name unlike the rules in a folder that follows them: the fix named is the folder's.
+    write(tmp_path / "other" / "fine" / "SKILL.md", f"---\nname: {long}\ndescription: Long.\n---\n")
+    assert messages(tmp_path / "other") == [
+        f"fine/SKILL.md:2: name '{long}' is not 1 to 64 lower-case letters, digits and single hyphens; write "
+        "'name: fine', its folder's name"]
 
 
 # -- skillbook mcp ------------------------------------------------------------------------------------
@@ -460,15 +620,17 @@ def test_duplicates_odd_values_and_broken_alias_files_are_warnings(tmp_path):
     write(folder / "two" / "same" / "SKILL.md", "---\nname: same\ndescription: Second.\n---\n")
     write(folder / "number" / "SKILL.md", "---\nname: number\ndescription: 42\n---\n")
     write(folder / "unnamed" / "SKILL.md", "---\ndescription: No name.\n---\n")
+    write(folder / "listed" / "SKILL.md", "---\nname: [listed]\ndescription: A list for a name.\n---\n")
     write(folder / "aliases.json", '{"old": ')
     write(folder / "skills" / "aliases.yml", "- old\n- new\n")
     write(folder / "skills" / "aliases.yaml", "old: [new]\n")
     collection = collection_at(folder)
     assert {s.id: s.description for s in collection.skills.values()} == {
-        "number": "42", "same": "First.", "unnamed": "No name."}
+        "listed": "A list for a name.", "number": "42", "same": "First.", "unnamed": "No name."}
     assert collection.aliases == {}
     assert messages(folder) == [
         "aliases.json:1: JSON syntax error: Expecting value; the aliases are not read",
+        "listed/SKILL.md:2: 'name:' must be text; write 'name: listed', its folder's name",
         "number/SKILL.md:3: 'description:' must be text; put it in quotes",
         "skills/aliases.yaml:1: alias 'old': '['new']' is not a map of one skill name to another; it is not read",
         "skills/aliases.yml:1: aliases must be a map of old name to new, such as {\"docker-pro\": \"docker-expert\"}",

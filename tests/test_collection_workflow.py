@@ -86,34 +86,46 @@ def test_the_steps_read_the_options_update_the_collection_and_report(tmp_path, u
 
 FAKE_GH = """#!/bin/sh
 echo "$*" >> "$GH_LOG"
+for last; do :; done
 case "$1 $2" in
   "issue list") printf '%s' "$OPEN_ISSUE" ;;
-  "issue create"|"issue edit") for last; do :; done; cp "$last" "$GH_BODY" ;;
+  "issue create") cp "$last" "$GH_BODY"; echo "https://github.com/owner/book/issues/8" ;;
+  "issue edit") cp "$last" "$GH_BODY" ;;
+  "issue comment") cp "$last" "$GH_COMMENT" ;;
 esac
 """
+UNCHANGED = ("Found in owner/skills (1):\n  @docker-expert\n\n"
+             "New in the collection since the last report (0):\n  none\n\n"
+             "Gone from the collection since the last report (0):\n  none\n\n"
+             "Descriptions changed since the last report (0):\n  none\n")
+CHANGED = ("Found in owner/skills (1):\n  @docker-expert\n\n"
+           "New in the collection since the last report (1):\n  aws-cdk (cloud/aws)\n\n"
+           "Gone from the collection since the last report (0):\n  none\n\n"
+           "Descriptions changed since the last report (0):\n  none\n")
 
 
-def run_issue_script(tmp_path: Path, open_issue: str) -> tuple[list[str], str]:
+def run_issue_script(tmp_path: Path, open_issue: str, report_text: str = UNCHANGED) -> tuple[list[str], str, str | None]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     gh = bin_dir / "gh"
     gh.write_text(FAKE_GH)
     gh.chmod(0o755)
     report, warnings = tmp_path / "report.txt", tmp_path / "warnings.txt"
-    report.write_text("Found in owner/skills (1):\n  @docker-expert\n")
+    report.write_text(report_text)
     warnings.write_text("skills-collection/skills/x/SKILL.md:3: warning: a problem\n")
-    log, body = tmp_path / "gh.log", tmp_path / "body.md"
-    log.unlink(missing_ok=True)
+    log, body, comment = tmp_path / "gh.log", tmp_path / "body.md", tmp_path / "comment.md"
+    for path in (log, body, comment):
+        path.unlink(missing_ok=True)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GH_LOG": str(log),
-           "GH_BODY": str(body), "OPEN_ISSUE": open_issue}
+           "GH_BODY": str(body), "GH_COMMENT": str(comment), "OPEN_ISSUE": open_issue}
     result = subprocess.run(["bash", str(ISSUE_SCRIPT), str(report), str(warnings)], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     calls = [line.rsplit(" --body-file ", 1)[0] for line in log.read_text().splitlines()]
-    return calls, body.read_text()
+    return calls, body.read_text(), comment.read_text() if comment.exists() else None
 
 
 def test_the_first_report_opens_the_issue(tmp_path):
-    calls, body = run_issue_script(tmp_path, "")
+    calls, body, comment = run_issue_script(tmp_path, "")
     assert calls == [
         f'issue list --state open --label skills-collection --json number,title --jq map(select(.title == "{TITLE}")) '
         "| .[0].number // empty",
@@ -123,13 +135,32 @@ def test_the_first_report_opens_the_issue(tmp_path):
     lines = body.split("\n")
     assert lines[1:] == [
         "Review the changes, update the chapters or the skills they name, and close this issue.", "",
-        "````text", "Found in owner/skills (1):", "  @docker-expert", "````", "",
+        "````text", *UNCHANGED.split("\n")[:-1], "````", "",
         "Problems in the collection's SKILL.md files:", "",
         "````text", "skills-collection/skills/x/SKILL.md:3: warning: a problem", "````", ""]
     assert lines[0].startswith("The collection was updated and `skillbook collection` run on ")
+    assert comment is None  # nothing new, gone or described anew
 
 
 def test_a_later_report_updates_the_open_issue(tmp_path):
-    calls, body = run_issue_script(tmp_path, "7")
+    calls, body, comment = run_issue_script(tmp_path, "7")
     assert calls[1:] == ["issue edit 7"]
     assert "  @docker-expert" in body
+    assert comment is None
+
+
+def test_each_weeks_changes_are_kept_in_a_comment(tmp_path):
+    """The body is replaced by each week's report: a week's changes stay in a comment
+    while the issue waits for review."""
+    changes = ["````text",
+               "New in the collection since the last report (1):", "  aws-cdk (cloud/aws)", "",
+               "Gone from the collection since the last report (0):", "  none", "",
+               "Descriptions changed since the last report (0):", "  none", "````", ""]
+    calls, body, comment = run_issue_script(tmp_path, "7", CHANGED)
+    assert calls[1:] == ["issue edit 7", "issue comment 7"]
+    assert comment.split("\n")[0].startswith("Changes found on ")
+    assert comment.split("\n")[1:] == ["", *changes]
+    calls, body, comment = run_issue_script(tmp_path, "", CHANGED)
+    assert calls[-2:] == [f"issue create --title {TITLE} --label skills-collection",
+                          "issue comment https://github.com/owner/book/issues/8"]
+    assert comment.split("\n")[1:] == ["", *changes]

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from skillbook.options import CollectionOptions
-from skillbook.problems import Problem, Severity
+from skillbook.problems import Problem, Resave, Severity
 from skillbook.skill_ids import SKILL_ID
 from skillbook.sources import MAX_PAGE_BYTES, decode, project_files, read_bytes, read_source
 from skillbook.text import YAML_FRONT_MATTER
@@ -97,12 +97,15 @@ class Collection:
     def install_command(self, skill: CollectionSkill, skills_folder: str) -> str:
         """A command, for a POSIX shell with git, that fetches the skill's folder
         alone (a shallow, sparse clone without other files' contents) into
-        ``skills_folder`` of the project it runs in."""
+        ``skills_folder`` of the project it runs in. Run again, it replaces the
+        installed folder with the collection's (``mv`` would move it inside),
+        and a download an interrupted run left behind is cleared first."""
         download = f"{skills_folder}/.{skill.id}-download"
+        installed = f"{skills_folder}/{skill.id}"
         branch = f" --branch {self.branch}" if self.branch else ""
-        return (f"git clone --depth 1 --filter=blob:none --sparse{branch} {self.url}.git {download}"
+        return (f"rm -rf {download} && git clone --depth 1 --filter=blob:none --sparse{branch} {self.url}.git {download}"
                 f" && git -C {download} sparse-checkout set {skill.folder}"
-                f" && mv {download}/{skill.folder} {skills_folder}/{skill.id} && rm -rf {download}")
+                f" && rm -rf {installed} && mv {download}/{skill.folder} {installed} && rm -rf {download}")
 
 
 def load_collection(options: CollectionOptions) -> Collection:
@@ -111,9 +114,14 @@ def load_collection(options: CollectionOptions) -> Collection:
     collection = Collection(options.repository, options.branch)
     problems: list[Problem] = []
     root = options.folder
-    for path in project_files(root, root, problems, set(), hidden=False):
+    files = project_files(root, root, problems, set(), hidden=False)
+    for path in files:
         if path.name == SKILL_FILE:
             _add_skill(collection, root, path, problems)
+    if not any(path.name == SKILL_FILE for path in files):
+        # Read as is, the site would say that no skill can be installed.
+        problems.append(Problem(str(root), 1, f"no {SKILL_FILE} in this folder or the folders under it (those whose name "
+                                              "starts with '.' are not read): is 'path:' the collection's clone?"))
     for name in ("", "skills"):
         for alias_file in ALIAS_FILES:
             path = root / name / alias_file
@@ -121,6 +129,20 @@ def load_collection(options: CollectionOptions) -> Collection:
                 _read_aliases(collection, path, problems)
     collection.problems = sorted((replace(p, severity=Severity.WARNING) for p in problems), key=lambda p: (p.path, p.line))
     return collection
+
+
+def _read(path: Path, problems: list[Problem]) -> str | None:
+    """A file of the collection, bounded as the book's own are. The collection is
+    another project's: a file that is not UTF-8 is for its authors to save again
+    (`skillbook check --fix` saves the book's own files only)."""
+    found: list[Problem] = []
+    text = read_source(path, found, MAX_PAGE_BYTES)
+    for problem in found:
+        if isinstance(problem.fix, Resave):
+            problem = replace(problem, fix=(), message=problem.message.split("; ", 1)[0] +
+                              "; it is left out until the collection saves it as UTF-8: tell its authors")
+        problems.append(problem)
+    return text
 
 
 def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Problem]) -> None:
@@ -133,7 +155,7 @@ def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Pr
         problems.append(Problem(where, 1, f"the folder '{folder.as_posix()}' holds characters other than letters, digits, "
                                           "'.', '_' and '-', which an install command would have to quote; it is left out"))
         return
-    text = read_source(path, problems, MAX_PAGE_BYTES)
+    text = _read(path, problems)
     if text is None:
         return
     match = YAML_FRONT_MATTER.match(text)
@@ -150,19 +172,22 @@ def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Pr
         return
     lines = {key.value: key.start_mark.line + 2 for key, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
     skill_id = parts[-1]
+    if not NAME.match(skill_id) or len(skill_id) > MAX_NAME:
+        problems.append(Problem(where, 1, f"the folder '{skill_id}' is not a skill name (1 to {MAX_NAME} lower-case letters, "
+                                          "digits and single hyphens), which the folder an install creates must be; "
+                                          "the skill is left out"))
+        return
     name = data.get("name")
-    if not isinstance(name, str) or not name:
+    if name is None or name == "":
         problems.append(Problem(where, lines.get("name", 2), f"missing 'name:'; write 'name: {skill_id}', its folder's name"))
+    elif not isinstance(name, str):
+        problems.append(Problem(where, lines["name"], f"'name:' must be text; write 'name: {skill_id}', its folder's name"))
     elif len(name) > MAX_NAME or not NAME.match(name):
         problems.append(Problem(where, lines["name"], f"name '{name}' is not 1 to {MAX_NAME} lower-case letters, digits and "
                                                      f"single hyphens; write 'name: {skill_id}', its folder's name"))
     elif name != skill_id:
         problems.append(Problem(where, lines["name"], f"name '{name}' differs from its folder '{skill_id}'; assistants expect "
                                                      f"them equal: write 'name: {skill_id}' or rename the folder (listed as '{skill_id}')"))
-    if not NAME.match(skill_id) or len(skill_id) > MAX_NAME:
-        problems.append(Problem(where, 1, f"the folder '{skill_id}' is not a skill name (lower-case letters, digits and single "
-                                          "hyphens); the skill is left out"))
-        return
     description = data.get("description")
     if description is None or (isinstance(description, str) and not description.strip()):
         problems.append(Problem(where, lines.get("description", 2), "missing 'description:': say what the skill does and when to use it"))
@@ -184,7 +209,7 @@ def _add_skill(collection: Collection, root: Path, path: Path, problems: list[Pr
 def _read_aliases(collection: Collection, path: Path, problems: list[Problem]) -> None:
     """A map of old name to new, in JSON or YAML."""
     where = str(path)
-    text = read_source(path, problems, MAX_PAGE_BYTES)
+    text = _read(path, problems)
     if text is None:
         return
     if path.suffix == ".json":
@@ -219,6 +244,8 @@ class CollectionReport:
     missing: list[tuple[str, list[str]]]  # a book's skill and the collection's closest skills
     uncovered: list[tuple[str, str | None]]  # a collection skill no chapter uses, and its category
     changed: list[str]  # collection skills whose description changed since the last report
+    added: list[tuple[str, str | None]]  # collection skills new since the last report, and their category
+    removed: list[str]  # skills of the last report the collection no longer has
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -244,6 +271,12 @@ class CollectionReport:
             out.append(f"  {category}: {', '.join(by_category[category])}")
         if not self.uncovered:
             out.append("  none")
+        # What changed since the last report comes last: the weekly issue quotes it from
+        # its first heading on (.github/scripts/collection-issue.sh).
+        out += ["", f"New in the collection since the last report ({len(self.added)}):"]
+        out += [f"  {skill_id} ({category or 'no category'})" for skill_id, category in self.added] or ["  none"]
+        out += ["", f"Gone from the collection since the last report ({len(self.removed)}):"]
+        out += [f"  {skill_id}" for skill_id in self.removed] or ["  none"]
         out += ["", f"Descriptions changed since the last report ({len(self.changed)}):"]
         out += [f"  {skill_id}: {collection.skills[skill_id].description}" for skill_id in self.changed] or ["  none"]
         return out
@@ -255,14 +288,17 @@ def _named(collection: Collection, old: str, name: str) -> str:
 
 def collection_report(book_skills: list[str], collection: Collection, last: dict[str, str | None]) -> CollectionReport:
     """The book's skills against the collection; ``last`` holds the descriptions
-    of the last report (an empty map the first time, when nothing has changed)."""
+    of the last report (an empty map the first time, when nothing has changed,
+    nor been added or removed)."""
     found = sorted(s for s in book_skills if s in collection.skills)
     missing = [(s, collection.suggestions(s)) for s in sorted(book_skills) if s not in collection.skills]
     used = set(book_skills)
     uncovered = sorted(((s.id, s.category) for s in collection.skills.values() if s.id not in used),
                        key=lambda item: (item[1] or "", item[0]))
     changed = sorted(s.id for s in collection.skills.values() if s.id in last and last[s.id] != s.description)
-    return CollectionReport(found, missing, uncovered, changed)
+    added = sorted((s.id, s.category) for s in collection.skills.values() if last and s.id not in last)
+    removed = sorted(skill_id for skill_id in last if skill_id not in collection.skills)
+    return CollectionReport(found, missing, uncovered, changed, added, removed)
 
 
 def read_lock(path: Path, problems: list[Problem]) -> dict[str, str | None]:

@@ -265,13 +265,26 @@ def _collection(key: yaml.Node, node: yaml.Node, config: Path, problems: list[Pr
     if "path" not in values or "repository" not in values:
         return None
     folder = (config.parent / values["path"]).resolve()
+    url = f"https://github.com/{values['repository']}.git"
+    branch = f" --branch {values['branch']}" if "branch" in values else ""
+    inside = folder.is_relative_to(config.parent.resolve())
     if not folder.is_dir():
-        url = f"https://github.com/{values['repository']}.git"
-        branch = f" --branch {values['branch']}" if "branch" in values else ""
-        inside = folder.is_relative_to(config.parent.resolve())
         submodule = f", or keep it in the project with 'git submodule add{branch} {url} {values['path']}'" if inside else ""
         problems.append(Problem(path, fields["path"].start_mark.line + 1,
                                 f"the collection's folder {values['path']} does not exist; get it with "
                                 f"'git clone{branch} {url} {values['path']}' (run beside {config.name}){submodule}"))
+        return None
+    try:
+        empty = not any(folder.iterdir())
+    except OSError:  # unreadable: the collection's reader finds no SKILL.md in it, and says so
+        empty = False
+    if empty:
+        # A submodule of a clone made without --recurse-submodules: read as is, it
+        # would publish that no skill can be installed.
+        submodule = f"'git submodule update --init {values['path']}' if it is a submodule, or " if inside else ""
+        problems.append(Problem(path, fields["path"].start_mark.line + 1,
+                                f"the collection's folder {values['path']} is empty; get it with {submodule}"
+                                f"'rmdir {values['path']} && git clone{branch} {url} {values['path']}' "
+                                f"(run beside {config.name})"))
         return None
     return CollectionOptions(values["path"], values["repository"], values.get("branch"), folder)

@@ -21,6 +21,9 @@ from skillbook.problems import Problem, Resave, Severity
 # about 40 KiB and the longest skill file about 3 KiB.
 MAX_PAGE_BYTES = 512 * 1024
 MAX_SKILL_BYTES = 64 * 1024
+# Folders nested deeper than this are not walked: a stranger's repository may
+# nest thousands, past the recursion Python's folder walk allows.
+MAX_FOLDER_DEPTH = 32
 
 
 def project_files(folder: Path, root: Path, problems: list[Problem], refused: set[str], hidden: bool = True) -> list[Path]:
@@ -32,6 +35,7 @@ def project_files(folder: Path, root: Path, problems: list[Problem], refused: se
     root = root.resolve()
     found: list[Path] = []
     walked: set[Path] = set()
+    top = len(folder.parts)
     for current, folders, files in os.walk(folder, followlinks=True):
         current_path = Path(current)
         real = current_path.resolve()
@@ -41,6 +45,11 @@ def project_files(folder: Path, root: Path, problems: list[Problem], refused: se
         walked.add(real)
         if not hidden:
             folders[:] = [name for name in folders if not name.startswith(".")]
+        if folders and len(current_path.parts) - top >= MAX_FOLDER_DEPTH:
+            problems.append(Problem(str(current_path / min(folders)), 1,
+                                    f"folders nested more than {MAX_FOLDER_DEPTH} levels deep are not read; "
+                                    "move the files nearer the top"))
+            folders[:] = []
         for name in sorted(folders):
             if _outside(current_path / name, root, problems, refused):
                 folders.remove(name)
@@ -52,7 +61,13 @@ def _outside(path: Path, root: Path, problems: list[Problem], refused: set[str])
     """Whether a symbolic link leads outside the project (reported as an error)."""
     if not path.is_symlink():
         return False
-    target = path.resolve()
+    try:
+        target = path.resolve()
+    except RuntimeError:  # a link that leads back to itself
+        problems.append(Problem(str(path), 1, "this symbolic link leads round in a loop, so it is not read or "
+                                              "published; replace it with the file or folder it should lead to"))
+        refused.add(str(path))
+        return True
     if target.is_relative_to(root):
         return False
     problems.append(Problem(

@@ -42,7 +42,9 @@ def shown_skills(page) -> list[str]:
     return page.locator(".sb-catalog tbody tr:visible td:first-child").all_inner_texts()
 
 
-def test_the_catalog_filters_by_collection_in_the_address(page, log, collection_server):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_catalog_filters_by_collection_in_the_address(page, log, collection_server, width):
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(collection_server.url("/skills/"))
     status = page.locator(".sb-filter__status")
     expect(status).to_have_text("All 14 skills")
@@ -65,6 +67,8 @@ def test_the_catalog_filters_by_collection_in_the_address(page, log, collection_
     choice.select_option(label="All skills")
     expect(status).to_have_text("All 14 skills")
     assert page.url.endswith("/skills/")
+    # The catalog scrolls only downwards, on a phone too.
+    assert page.evaluate("document.documentElement.scrollWidth") == width
     log.assert_clean()
 
 

@@ -20,11 +20,13 @@ MISSING = {
 
 def install(folder: str, skill_folder: str, skill_id: str = "docker-expert") -> str:
     """The command that installs ``skill_id`` from the collection's ``skill_folder`` into
-    an assistant's ``folder``: a sparse clone of that folder alone, moved into place."""
+    an assistant's ``folder``: a sparse clone of that folder alone, moved into place
+    (in place of a copy installed before)."""
     download = f"{folder}/.{skill_id}-download"
-    return (f"git clone --depth 1 --filter=blob:none --sparse https://github.com/owner/skills.git {download} && "
+    return (f"rm -rf {download} && "
+            f"git clone --depth 1 --filter=blob:none --sparse https://github.com/owner/skills.git {download} && "
             f"git -C {download} sparse-checkout set {skill_folder} && "
-            f"mv {download}/{skill_folder} {folder}/{skill_id} && rm -rf {download}")
+            f"rm -rf {folder}/{skill_id} && mv {download}/{skill_folder} {folder}/{skill_id} && rm -rf {download}")
 
 
 DOCKER_INSTALLS = {

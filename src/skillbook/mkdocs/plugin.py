@@ -31,6 +31,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -175,9 +176,10 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         self._renderer = Renderer(book, _template_dirs(config), self._renderer if serving else None, keep=serving)
         for problem in book.warnings:
             log.warning(str(problem))
-        # The collection is another project's: its problems are told, and fail no strict build.
+        # The collection is another project's: its problems are told, and fail no strict
+        # build. Its clone may lie beside the project: named as `skillbook check` names it.
         for problem in book.collection.problems if book.collection is not None else []:
-            log.info(str(problem.relative_to(root)))
+            log.info(str(replace(problem, path=os.path.relpath(problem.path, root))))
         if book.errors and self._command == "serve":
             for problem in book.errors:
                 log.error(str(problem))
