@@ -54,6 +54,25 @@ def test_a_link_to_a_missing_anchor_is_an_error_at_its_line_in_both(project, tmp
     assert built.returncode == 0, built.stderr[-2000:]
 
 
+def test_a_heading_holding_html_shown_as_text_has_the_anchor_the_page_gives_it(project, tmp_path):
+    # The page shows "<span>" and "<img ...>" as text, so they are part of the slug;
+    # "<kbd>" is markup, and only its text is. The anchor is written out as
+    # Python-Markdown's toc makes it from the heading the page shows.
+    chapter = project / "docs" / "chapter-1-testing.md"
+    heading = '## 1.2 Keys <span> and <kbd>Ctrl</kbd> <img src="x">\n'
+    chapter.write_text(CHAPTER_1 + f"\n{heading}\nSee [the keys](#12-keys-and-ctrl).\n")
+    checked, built = both(project, tmp_path)
+    message = ("docs/chapter-1-testing.md:19: warning: link to '#12-keys-and-ctrl', but this page has no such anchor; "
+               "did you mean '#12-keys-span-and-ctrl-img-srcx'?")
+    assert checked.returncode == 1 and message in checked.stdout
+    assert built.returncode == 1 and message in built.stderr
+    chapter.write_text(CHAPTER_1 + f"\n{heading}\nSee [the keys](#12-keys-span-and-ctrl-img-srcx).\n")
+    checked, built = both(project, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert 'id="12-keys-span-and-ctrl-img-srcx"' in (tmp_path / "site" / "chapter-1-testing" / "index.html").read_text()
+
+
 def test_a_second_extra_block_in_mkdocs_yml_is_an_error_at_its_line(project, tmp_path):
     config = project / "mkdocs.yml"
     good = config.read_text()

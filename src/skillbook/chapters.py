@@ -26,7 +26,7 @@ from skillbook.links import SCHEME, chapter_links, link_targets, remote_images
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt, Reference
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
-from skillbook.safety import unsafe_links
+from skillbook.safety import neutralise, unsafe_links
 from skillbook.skill_ids import FIRST_WORD_MENTION
 from skillbook.sources import check_encoding_damage
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
@@ -610,9 +610,10 @@ def _former_ids(content: str) -> list[str]:
 
 @functools.lru_cache(maxsize=16384)  # a heading's anchor is asked for by the chapter reader and the link check
 def heading_anchor(content: str) -> str:
-    """The anchor a heading gets: the id pinned in its attribute list, or its text's slug."""
+    """The anchor a heading gets: the id pinned in its attribute list, or the slug
+    of its text as the page shows it (HTML the page shows as text is part of it)."""
     title, pin = _title_and_pin(content)
-    return pin or slugify(plain_text(title))
+    return pin or slugify(plain_text(neutralise([title])[0] if "<" in title else title))
 
 
 def _title_and_pin(content: str) -> tuple[str, str | None]:
