@@ -54,6 +54,27 @@ def test_a_link_to_a_missing_anchor_is_an_error_at_its_line_in_both(project, tmp
     assert built.returncode == 0, built.stderr[-2000:]
 
 
+def test_serve_shows_a_link_to_a_missing_anchor_at_its_line_on_every_page(project):
+    chapter = project / "docs" / "chapter-1-testing.md"
+    message = ("docs/chapter-1-testing.md:17: warning: link to '#write-a-tset', but this page has no such anchor; "
+               "did you mean '#write-a-test'?")
+    with serving(project) as (_, port, log):
+
+        def page(path: str) -> str:
+            """a served page, as the browser reads its text"""
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=10) as response:
+                return response.read().decode().replace("&#39;", "'")
+
+        assert "Write a Test" in page("chapter-1-testing/") and "md-banner" not in page("chapter-1-testing/")
+        chapter.write_text(CHAPTER_1 + "\nSee [the prompt](#write-a-tset).\n")
+        wait_for(lambda: message in page("chapter-1-testing/"), timeout=60)
+        for path in ("", "skills/", "prompts/write-a-test/"):
+            assert "The book has 1 warning, which a strict build refuses" in page(path) and message in page(path), path
+        chapter.write_text(CHAPTER_1 + "\nSee [the prompt](#write-a-test).\n")
+        wait_for(lambda: "md-banner" not in page("chapter-1-testing/"), timeout=60)
+        assert message in log.read_text()
+
+
 def test_a_heading_holding_html_shown_as_text_has_the_anchor_the_page_gives_it(project, tmp_path):
     # The page shows "<span>" and "<img ...>" as text, so they are part of the slug;
     # "<kbd>" is markup, and only its text is. The anchor is written out as
