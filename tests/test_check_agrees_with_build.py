@@ -94,6 +94,28 @@ def test_a_heading_holding_html_shown_as_text_has_the_anchor_the_page_gives_it(p
     assert 'id="12-keys-span-and-ctrl-img-srcx"' in (tmp_path / "site" / "chapter-1-testing" / "index.html").read_text()
 
 
+def test_an_image_from_another_host_is_a_warning_at_its_line_in_both(project, tmp_path):
+    chapter = project / "docs" / "chapter-1-testing.md"
+    chapter.write_text(CHAPTER_1 + "\n![Build](https://img.example.org/build.svg)\n\n![Licence][licence] `![code][licence]`\n\n"
+                                   "[licence]: https://img.example.org/licence.svg\n")
+    checked, built = both(project, tmp_path)
+    fix = "which tells that host who reads the book; download it into docs/assets/ and link it from there"
+    messages = [f"docs/chapter-1-testing.md:17: warning: the image https://img.example.org/build.svg is loaded from "
+                f"another host whenever the page opens, {fix}",
+                f"docs/chapter-1-testing.md:19: warning: the image https://img.example.org/licence.svg is loaded from "
+                f"another host whenever the page opens, {fix}"]
+    assert checked.returncode == 1 and checked.stdout.splitlines()[:2] == messages
+    assert built.returncode == 1 and all(message in built.stderr for message in messages)
+    # Downloaded into docs/assets/ and linked from there, as the message says.
+    (project / "docs" / "assets").mkdir()
+    for name in ("build.svg", "licence.svg"):
+        (project / "docs" / "assets" / name).write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    chapter.write_text(CHAPTER_1 + "\n![Build](assets/build.svg)\n\n![Licence][licence]\n\n[licence]: assets/licence.svg\n")
+    checked, built = both(project, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert built.returncode == 0, built.stderr[-2000:]
+
+
 def test_a_second_extra_block_in_mkdocs_yml_is_an_error_at_its_line(project, tmp_path):
     config = project / "mkdocs.yml"
     good = config.read_text()

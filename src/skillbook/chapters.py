@@ -22,7 +22,7 @@ from markdown_it.token import Token
 
 from skillbook.fences import NestedFence, nested_fence
 from skillbook.limits import MAX_NESTING, token_lines, within_limits
-from skillbook.links import SCHEME, chapter_links, link_targets, remote_images
+from skillbook.links import SCHEME, chapter_links, link_targets, remote_images, remote_reference_images
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt, Reference
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
@@ -213,16 +213,18 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
 def _check_links(lines: list[str], code: set[int], path: str, offset: int, problems: list[Problem]) -> None:
     """Links that could run script in a reader's browser are refused; images from
     other hosts, which a page would load as it opens, are a warning."""
+    remote = [(index, image.target) for index, line in enumerate(lines) if index not in code and ":" in line
+              for image in remote_images(line)]
+    for index, target in sorted(remote + remote_reference_images(lines, code)):
+        problems.append(Problem(
+            path, offset + index + 1,
+            f"the image {target} is loaded from another host whenever the page opens, which tells that host "
+            "who reads the book; download it into docs/assets/ and link it from there",
+            Severity.WARNING,
+        ))
     for index, line in enumerate(lines):
         if index in code or ":" not in line:
             continue
-        for image in remote_images(line):
-            problems.append(Problem(
-                path, offset + index + 1,
-                f"the image {image.target} is loaded from another host whenever the page opens, which tells that host "
-                "who reads the book; download it into docs/assets/ and link it from there",
-                Severity.WARNING,
-            ))
         for target in unsafe_links(line):
             problems.append(Problem(
                 path, offset + index + 1,
