@@ -169,59 +169,11 @@ def test_a_link_that_could_run_script_is_an_error(tmp_path, link, named):
         "http(s) or mailto addresses; change or remove it"]
 
 
-# Tags an author leaves unpaired, everywhere an author writes: each would close
-# the theme's layout, or open an element that swallows it, if it reached the page.
-STRAY_HOME = """<div align="center">
-
-# Stray Tags
-
-</div>
-
-<!-- skillbook: book-stats -->
-
-Closers </div></main></article> and openers <section><table><tr><td> in prose.
-<p align="center">centred</p> <details><summary>Open</summary>
-
-<!-- skillbook: chapter-list -->
-"""
-STRAY_CHAPTER = """# Chapter 1: Testing </div>
-
-<!-- skillbook: skills-table -->
-
-<!-- skillbook: skill-introduction tester -->
-
-## 1.1 Prompts <span>
-
-#### Write a Test </article>
-
-**Context:** A parser with no tests <div> yet.
-
-```text
-@tester Write a test for the parser. </div></main>
-```
-
-**Expected Output:** A test in a <div class="note"> and a <section>.
-
-- a list item </li></ul> that closes early
-- <div class="tip" markdown>a kept pair</div>
-
-| Cell | Other |
-|---|---|
-| </td></tr></table> | <table><tr> |
-
-</div></div></section>
-</details></main>
-"""
-
-
 def test_no_stray_tag_reaches_any_page(tmp_path):
     from tests.support.pages import html_pages, misplaced_tags
+    from tests.support.stray_tags import write_stray_tags_book
 
-    root = make_site_project(tmp_path / "book")
-    skills = {"tester.yml": skill_yaml(
-        "tester", purpose='"Testing </div>"', best_for='"<section> fixtures"',
-        introduction='"Opens <div> and never closes it. </main>"', when_to_use='["a case </li></ul>", "<details> open"]')}
-    write_book(root, skills, {"chapter-1-testing.md": STRAY_CHAPTER, "index.md": STRAY_HOME})
+    root = write_stray_tags_book(make_site_project(tmp_path / "book"))
     site = root / "site"
     result = build_site(root, site)
     assert result.returncode == 0, result.stderr
