@@ -120,6 +120,15 @@ def test_a_prompt_simply_left_open_keeps_its_own_message(tmp_path):
     assert found == ["docs/chapter-1-databases.md:5: this code fence is not closed before line 8 ('**Expected Output:** "
                      "A review.'), so it swallows what lies between; add a closing ``` line where the block ends"]
     assert "nothing to fix" in check(tmp_path, "--fix").stdout
+    # The message's fix applied: the closing line goes before the line it names.
+    path = tmp_path / "docs" / "chapter-1-databases.md"
+    lines = path.read_text().split("\n")
+    before = int(re.search(r"not closed before line (\d+)", found[0]).group(1))
+    path.write_text("\n".join(lines[:before - 1] + ["```"] + lines[before - 1:]))
+    assert problems(tmp_path) == []
+    loaded = load_book(tmp_path / "docs", tmp_path / "skills")
+    assert loaded.prompts["query-review"].text == "@tester Review this query.\n"
+    assert loaded.prompts["query-review"].expected_output == "A review."
 
 
 WESTERN = "# Chapter 1: Databases\n\nCaf\xe9 prose \u2019quoted\u2019 \u2014 na\xefve r\xe9sum\xe9.\n"
