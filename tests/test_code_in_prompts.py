@@ -190,3 +190,45 @@ def test_the_site_carries_the_inner_fences_exactly(tmp_path):
         assert len(cards) == 1, page
         assert unquote(cards[0].parent.attrs["data-sb-prompt"]) == MEANT
         assert cards[0].text() == MEANT
+
+
+# The same mistake with a code block written without a language: CommonMark
+# closes the prompt at the pasted block's opening line, which a bare line also
+# closes. Prompts 1-4 as above; the prompt opens on line 5.
+BARE = HEAD + """```text
+@tester Review this query:
+
+```
+SELECT * FROM users WHERE id = 1;
+```
+
+Then suggest indexes.
+```
+
+**Expected Output:** A review.
+"""
+BARE_MEANT = "@tester Review this query:\n\n```\nSELECT * FROM users WHERE id = 1;\n```\n\nThen suggest indexes."
+
+
+def test_a_code_block_without_a_language_inside_a_prompt_is_a_warning_whose_fix_gives_the_prompt_meant(tmp_path):
+    book(tmp_path, BARE)
+    found = problems(tmp_path)
+    assert found == [
+        "docs/chapter-1-databases.md:5: warning: the ```text prompt at line 5 ends with a colon and closes at line 8, "
+        "and what follows up to line 13 reads as prose and a code block; if it is a code block pasted into the prompt, "
+        "open the prompt with four backticks (````text) and close it with ```` (line 13)"]
+    assert load_book(tmp_path / "docs", tmp_path / "skills").prompts["query-review"].text == "@tester Review this query:\n"
+    # Both readings are possible: --fix leaves it to the author.
+    assert "nothing to fix" in check(tmp_path, "--fix").stdout
+    path = tmp_path / "docs" / "chapter-1-databases.md"
+    lines = path.read_text().split("\n")
+    lines[4], lines[12] = "````text", "````"
+    path.write_text("\n".join(lines))
+    assert problems(tmp_path) == []
+    assert load_book(tmp_path / "docs", tmp_path / "skills").prompts["query-review"].text == BARE_MEANT
+
+
+def test_a_prompt_ending_with_a_colon_and_followed_by_an_example_block_in_a_language_is_no_warning(tmp_path):
+    book(tmp_path, HEAD + "```text\n@tester Review this query:\n```\n\nFor example:\n\n```sql\nSELECT 1;\n```\n\n"
+                          "**Expected Output:** A review.\n")
+    assert problems(tmp_path) == []

@@ -20,7 +20,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from skillbook.fences import NestedFence, nested_fence
+from skillbook.fences import NestedFence, code_pasted_after, fence_for, nested_fence
 from skillbook.limits import MAX_NESTING, token_lines, within_limits
 from skillbook.links import SCHEME, chapter_links, link_targets, remote_images, remote_reference_images
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt, Reference
@@ -340,6 +340,7 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
                 ))
             else:
                 _check_swallowed(token, path, offset, problems)
+                _check_pasted_after(token, lines, path, offset, problems)
             blocks.append(Block(BlockKind.FENCE, start, end, token.content, info=token.info.strip()))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             blocks.append(Block(BlockKind.LIST, start, end))
@@ -369,6 +370,30 @@ def _nested_problem(nested: NestedFence, lines: list[str], path: str, offset: in
         f"({longer}{outer.info.strip()}) and close it with {longer} (line {offset + nested.closing + 1})",
         fix=nested.edits(lines, offset),
     )
+
+
+def _check_pasted_after(fence: Token, lines: list[str], path: str, offset: int, problems: list[Problem]) -> None:
+    """A prompt that ends with a colon, closed by a fence line that its author
+    meant to open a code block inside it (one written without a language): the
+    code and the rest of the prompt read as prose and a code block. The lines
+    allow both readings, so it is a warning, with the fix for the one meant."""
+    assert fence.map is not None
+    if not _is_prompt(fence.info, fence.content):
+        return
+    pasted = code_pasted_after(lines, fence.map[0])
+    if pasted is None:
+        return
+    closing, meant = pasted
+    longer = fence_for("\n".join(lines[fence.map[0]:meant + 1]), fence.markup[0])
+    info = fence.info.strip()
+    problems.append(Problem(
+        path, offset + fence.map[0] + 1,
+        f"the {fence.markup}{info} prompt at line {offset + fence.map[0] + 1} ends with a colon and closes at line "
+        f"{offset + closing + 1}, and what follows up to line {offset + meant + 1} reads as prose and a code block; if it "
+        f"is a code block pasted into the prompt, open the prompt with {_NUMBERS.get(len(longer), len(longer))} "
+        f"{'backticks' if longer[0] == '`' else 'tildes'} ({longer}{info}) and close it with {longer} (line {offset + meant + 1})",
+        Severity.WARNING,
+    ))
 
 
 def _check_swallowed(fence: Token, path: str, offset: int, problems: list[Problem]) -> None:
