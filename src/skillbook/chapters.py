@@ -215,7 +215,8 @@ def _check_links(lines: list[str], code: set[int], path: str, offset: int, probl
     other hosts, which a page would load as it opens, are a warning."""
     remote = [(index, image.target) for index, line in enumerate(lines) if index not in code and ":" in line
               for image in remote_images(line)]
-    for index, target in sorted(remote + remote_reference_images(lines, code)):
+    by_reference = [(index, image.target) for index, image in remote_reference_images(lines, code)]
+    for index, target in sorted(remote + by_reference):
         problems.append(Problem(
             path, offset + index + 1,
             f"the image {target} is loaded from another host whenever the page opens, which tells that host "

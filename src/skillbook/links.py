@@ -116,10 +116,11 @@ def remote_images(line: str) -> list[Link]:
 REFERENCE_IMAGE = re.compile(r"!\[(?P<text>[^\[\]\n]*)\](?:\[(?P<label>[^\[\]\n]*)\])?")
 
 
-def remote_reference_images(lines: list[str], code: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, str]]:
+def remote_reference_images(lines: list[str], code: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, Link]]:
     """Reference-style images (``![badge][label]`` with ``[label]: https://...``
-    anywhere on the page) on other hosts, as (line index, target); lines in
-    ``code`` are code. Labels match regardless of case, as in CommonMark."""
+    anywhere on the page) on other hosts, as (line index, the image with the
+    target its label names); lines in ``code`` are code. Labels match regardless
+    of case, as in CommonMark."""
     definitions: dict[str, str] = {}
     for index, line in enumerate(lines):
         definition = REFERENCE_DEFINITION.match(line) if index not in code and "]:" in line else None
@@ -133,7 +134,7 @@ def remote_reference_images(lines: list[str], code: set[int] | frozenset[int] = 
         for match in REFERENCE_IMAGE.finditer(line):
             label = " ".join((match.group("label") or match.group("text")).split()).lower()
             if label in definitions and not in_code_span(line, match.start()) and line[match.end():match.end() + 1] != "(":
-                found.append((index, definitions[label]))
+                found.append((index, Link(match.start(), match.end(), True, match.group("text"), definitions[label], "")))
     return found
 
 
