@@ -232,3 +232,18 @@ def test_a_prompt_ending_with_a_colon_and_followed_by_an_example_block_in_a_lang
     book(tmp_path, HEAD + "```text\n@tester Review this query:\n```\n\nFor example:\n\n```sql\nSELECT 1;\n```\n\n"
                           "**Expected Output:** A review.\n")
     assert problems(tmp_path) == []
+
+
+def test_one_check_fix_saves_a_windows_1252_file_as_utf8_then_fixes_its_prompts(tmp_path):
+    # The file is read for its prompts only once it is UTF-8.
+    book(tmp_path, NAIVE.replace("Plain prose", "Caf\xe9 prose \u2019quoted\u2019").encode("cp1252"))
+    result = check(tmp_path, "--fix")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.replace(f"{tmp_path}/", "").splitlines()[:4] == [
+        "skillbook: fixed:",
+        "  docs/chapter-1-databases.md:1: saved as UTF-8 (it was cp1252)",
+        "  docs/chapter-1-databases.md:5: '```text' -> '````text'",
+        "  docs/chapter-1-databases.md:19: '```' -> '````'"]
+    assert "0 errors, 0 warnings" in result.stdout
+    assert load_book(tmp_path / "docs", tmp_path / "skills").prompts["query-review"].text == MEANT
+    assert "Caf\xe9 prose \u2019quoted\u2019" in (tmp_path / "docs" / "chapter-1-databases.md").read_text(encoding="utf-8")
