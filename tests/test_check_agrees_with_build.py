@@ -54,6 +54,68 @@ def test_a_link_to_a_missing_anchor_is_an_error_at_its_line_in_both(project, tmp
     assert built.returncode == 0, built.stderr[-2000:]
 
 
+def test_serve_shows_a_link_to_a_missing_anchor_at_its_line_on_every_page(project):
+    chapter = project / "docs" / "chapter-1-testing.md"
+    message = ("docs/chapter-1-testing.md:17: warning: link to '#write-a-tset', but this page has no such anchor; "
+               "did you mean '#write-a-test'?")
+    with serving(project) as (_, port, log):
+
+        def page(path: str) -> str:
+            """a served page, as the browser reads its text"""
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=10) as response:
+                return response.read().decode().replace("&#39;", "'")
+
+        assert "Write a Test" in page("chapter-1-testing/") and "md-banner" not in page("chapter-1-testing/")
+        chapter.write_text(CHAPTER_1 + "\nSee [the prompt](#write-a-tset).\n")
+        wait_for(lambda: message in page("chapter-1-testing/"), timeout=60)
+        for path in ("", "skills/", "prompts/write-a-test/"):
+            assert "The book has 1 warning, which a strict build refuses" in page(path) and message in page(path), path
+        chapter.write_text(CHAPTER_1 + "\nSee [the prompt](#write-a-test).\n")
+        wait_for(lambda: "md-banner" not in page("chapter-1-testing/"), timeout=60)
+        assert message in log.read_text()
+
+
+def test_a_heading_holding_html_shown_as_text_has_the_anchor_the_page_gives_it(project, tmp_path):
+    # The page shows "<span>" and "<img ...>" as text, so they are part of the slug;
+    # "<kbd>" is markup, and only its text is. The anchor is written out as
+    # Python-Markdown's toc makes it from the heading the page shows.
+    chapter = project / "docs" / "chapter-1-testing.md"
+    heading = '## 1.2 Keys <span> and <kbd>Ctrl</kbd> <img src="x">\n'
+    chapter.write_text(CHAPTER_1 + f"\n{heading}\nSee [the keys](#12-keys-and-ctrl).\n")
+    checked, built = both(project, tmp_path)
+    message = ("docs/chapter-1-testing.md:19: warning: link to '#12-keys-and-ctrl', but this page has no such anchor; "
+               "did you mean '#12-keys-span-and-ctrl-img-srcx'?")
+    assert checked.returncode == 1 and message in checked.stdout
+    assert built.returncode == 1 and message in built.stderr
+    chapter.write_text(CHAPTER_1 + f"\n{heading}\nSee [the keys](#12-keys-span-and-ctrl-img-srcx).\n")
+    checked, built = both(project, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert 'id="12-keys-span-and-ctrl-img-srcx"' in (tmp_path / "site" / "chapter-1-testing" / "index.html").read_text()
+
+
+def test_an_image_from_another_host_is_a_warning_at_its_line_in_both(project, tmp_path):
+    chapter = project / "docs" / "chapter-1-testing.md"
+    chapter.write_text(CHAPTER_1 + "\n![Build](https://img.example.org/build.svg)\n\n![Licence][licence] `![code][licence]`\n\n"
+                                   "[licence]: https://img.example.org/licence.svg\n")
+    checked, built = both(project, tmp_path)
+    fix = "which tells that host who reads the book; download it into docs/assets/ and link it from there"
+    messages = [f"docs/chapter-1-testing.md:17: warning: the image https://img.example.org/build.svg is loaded from "
+                f"another host whenever the page opens, {fix}",
+                f"docs/chapter-1-testing.md:19: warning: the image https://img.example.org/licence.svg is loaded from "
+                f"another host whenever the page opens, {fix}"]
+    assert checked.returncode == 1 and checked.stdout.splitlines()[:2] == messages
+    assert built.returncode == 1 and all(message in built.stderr for message in messages)
+    # Downloaded into docs/assets/ and linked from there, as the message says.
+    (project / "docs" / "assets").mkdir()
+    for name in ("build.svg", "licence.svg"):
+        (project / "docs" / "assets" / name).write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    chapter.write_text(CHAPTER_1 + "\n![Build](assets/build.svg)\n\n![Licence][licence]\n\n[licence]: assets/licence.svg\n")
+    checked, built = both(project, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert built.returncode == 0, built.stderr[-2000:]
+
+
 def test_a_second_extra_block_in_mkdocs_yml_is_an_error_at_its_line(project, tmp_path):
     config = project / "mkdocs.yml"
     good = config.read_text()

@@ -120,6 +120,15 @@ def test_a_prompt_simply_left_open_keeps_its_own_message(tmp_path):
     assert found == ["docs/chapter-1-databases.md:5: this code fence is not closed before line 8 ('**Expected Output:** "
                      "A review.'), so it swallows what lies between; add a closing ``` line where the block ends"]
     assert "nothing to fix" in check(tmp_path, "--fix").stdout
+    # The message's fix applied: the closing line goes before the line it names.
+    path = tmp_path / "docs" / "chapter-1-databases.md"
+    lines = path.read_text().split("\n")
+    before = int(re.search(r"not closed before line (\d+)", found[0]).group(1))
+    path.write_text("\n".join(lines[:before - 1] + ["```"] + lines[before - 1:]))
+    assert problems(tmp_path) == []
+    loaded = load_book(tmp_path / "docs", tmp_path / "skills")
+    assert loaded.prompts["query-review"].text == "@tester Review this query.\n"
+    assert loaded.prompts["query-review"].expected_output == "A review."
 
 
 WESTERN = "# Chapter 1: Databases\n\nCaf\xe9 prose \u2019quoted\u2019 \u2014 na\xefve r\xe9sum\xe9.\n"
@@ -181,3 +190,60 @@ def test_the_site_carries_the_inner_fences_exactly(tmp_path):
         assert len(cards) == 1, page
         assert unquote(cards[0].parent.attrs["data-sb-prompt"]) == MEANT
         assert cards[0].text() == MEANT
+
+
+# The same mistake with a code block written without a language: CommonMark
+# closes the prompt at the pasted block's opening line, which a bare line also
+# closes. Prompts 1-4 as above; the prompt opens on line 5.
+BARE = HEAD + """```text
+@tester Review this query:
+
+```
+SELECT * FROM users WHERE id = 1;
+```
+
+Then suggest indexes.
+```
+
+**Expected Output:** A review.
+"""
+BARE_MEANT = "@tester Review this query:\n\n```\nSELECT * FROM users WHERE id = 1;\n```\n\nThen suggest indexes."
+
+
+def test_a_code_block_without_a_language_inside_a_prompt_is_a_warning_whose_fix_gives_the_prompt_meant(tmp_path):
+    book(tmp_path, BARE)
+    found = problems(tmp_path)
+    assert found == [
+        "docs/chapter-1-databases.md:5: warning: the ```text prompt at line 5 ends with a colon and closes at line 8, "
+        "and what follows up to line 13 reads as prose and a code block; if it is a code block pasted into the prompt, "
+        "open the prompt with four backticks (````text) and close it with ```` (line 13)"]
+    assert load_book(tmp_path / "docs", tmp_path / "skills").prompts["query-review"].text == "@tester Review this query:\n"
+    # Both readings are possible: --fix leaves it to the author.
+    assert "nothing to fix" in check(tmp_path, "--fix").stdout
+    path = tmp_path / "docs" / "chapter-1-databases.md"
+    lines = path.read_text().split("\n")
+    lines[4], lines[12] = "````text", "````"
+    path.write_text("\n".join(lines))
+    assert problems(tmp_path) == []
+    assert load_book(tmp_path / "docs", tmp_path / "skills").prompts["query-review"].text == BARE_MEANT
+
+
+def test_a_prompt_ending_with_a_colon_and_followed_by_an_example_block_in_a_language_is_no_warning(tmp_path):
+    book(tmp_path, HEAD + "```text\n@tester Review this query:\n```\n\nFor example:\n\n```sql\nSELECT 1;\n```\n\n"
+                          "**Expected Output:** A review.\n")
+    assert problems(tmp_path) == []
+
+
+def test_one_check_fix_saves_a_windows_1252_file_as_utf8_then_fixes_its_prompts(tmp_path):
+    # The file is read for its prompts only once it is UTF-8.
+    book(tmp_path, NAIVE.replace("Plain prose", "Caf\xe9 prose \u2019quoted\u2019").encode("cp1252"))
+    result = check(tmp_path, "--fix")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.replace(f"{tmp_path}/", "").splitlines()[:4] == [
+        "skillbook: fixed:",
+        "  docs/chapter-1-databases.md:1: saved as UTF-8 (it was cp1252)",
+        "  docs/chapter-1-databases.md:5: '```text' -> '````text'",
+        "  docs/chapter-1-databases.md:19: '```' -> '````'"]
+    assert "0 errors, 0 warnings" in result.stdout
+    assert load_book(tmp_path / "docs", tmp_path / "skills").prompts["query-review"].text == MEANT
+    assert "Caf\xe9 prose \u2019quoted\u2019" in (tmp_path / "docs" / "chapter-1-databases.md").read_text(encoding="utf-8")

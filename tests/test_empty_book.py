@@ -10,7 +10,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import DOCS, build_site, make_site_project
+from tests.conftest import CHAPTER_1, DOCS, build_site, make_site_project, skill_yaml
+from tests.support.pages import norm, parse_html
 from tests.support.serve import serving, wait_for
 
 FIRST_CHAPTER = "This book has no chapters yet"
@@ -61,3 +62,15 @@ def test_serve_follows_a_book_whose_last_chapter_is_removed(tmp_path):
         chapter.write_text("# Chapter 1: Start again\n\nThe first words.\n")
         wait_for(lambda: "1 chapter" in home() and FIRST_CHAPTER not in home(), timeout=60)
         assert "Traceback" not in log.read_text()
+
+
+def test_the_first_chapter_skill_and_prompt_are_counted_as_one(tmp_path):
+    project = empty_book(tmp_path / "book")
+    (project / "skills" / "tester.yml").write_text(skill_yaml("tester"))
+    (project / "docs" / "chapter-1-testing.md").write_text(CHAPTER_1)
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    home = parse_html((tmp_path / "site" / "index.html").read_text())
+    stats = [norm(link.text()) for link in home.find_all("a") if link.parent.tag == "strong"]
+    assert stats == ["1 chapter", "1 skill", "1 prompt"]
+    assert "Chapter 1: Testing: 1 skill, 1 prompt" in norm(home.text())

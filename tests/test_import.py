@@ -874,6 +874,21 @@ def test_images_on_other_hosts_become_their_text_and_are_reported(report, import
     assert '<a href="https://github.com/skillbook/field-guide">Stars</a>' in home
 
 
+def test_images_on_other_hosts_written_by_reference_become_their_text_and_are_reported(tmp_path):
+    home = ("# Home\n\n[![npm][npm-badge]][npm] ![Licence][] `![code][npm-badge]`\n\n"
+            "[npm-badge]: https://img.example.org/npm.svg\n[npm]: https://www.npmjs.com/package/book\n"
+            "[licence]: https://img.example.org/licence.svg\n")
+    book = docsify_book(tmp_path / "book", {"README.md": home, "chapters/01-start.md": "# Chapter 1: Start\n"})
+    project = make_site_project(tmp_path / "project")
+    report = import_book([book], project)
+    assert [str(note) for note in report.remote_images] == [
+        f"{book}/README.md:3: https://img.example.org/licence.svg (now its text, 'Licence')",
+        f"{book}/README.md:3: https://img.example.org/npm.svg (now its text, 'npm')"]
+    assert (project / "docs" / "index.md").read_text(encoding="utf-8").split("\n")[2] == (
+        "[npm][npm] Licence `![code][npm-badge]`")
+    assert load_book(project / "docs", project / "skills").problems == []
+
+
 def test_with_repo_url_the_fixture_links_lead_to_the_repository(tmp_path):
     project = make_site_project(tmp_path / "book")
     config = project / "mkdocs.yml"

@@ -167,3 +167,22 @@ def test_a_link_that_could_run_script_is_an_error(tmp_path, link, named):
     assert [str(p.relative_to(tmp_path)) for p in book.problems] == [
         f"docs/chapter-1-testing.md:17: link to '{named}' is not allowed: links may go to pages of the book, "
         "http(s) or mailto addresses; change or remove it"]
+
+
+def test_no_stray_tag_reaches_any_page(tmp_path):
+    from tests.support.pages import html_pages, misplaced_tags
+    from tests.support.stray_tags import write_stray_tags_book
+
+    root = write_stray_tags_book(make_site_project(tmp_path / "book"))
+    site = root / "site"
+    result = build_site(root, site)
+    assert result.returncode == 0, result.stderr
+    pages = html_pages(site)
+    assert {"index.html", "chapter-1-testing/index.html", "prompts/write-a-test/index.html",
+            "skills/tester/index.html", "skills/index.html", "prompts/index.html"} <= set(pages)
+    broken = {page: found for page in pages if (found := misplaced_tags((site / page).read_text(encoding="utf-8")))}
+    assert broken == {}
+    chapter = (site / "chapter-1-testing" / "index.html").read_text(encoding="utf-8")
+    # Shown as text, as written, and the one pair an author may write kept.
+    assert "&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;" in chapter and "&lt;/div&gt;&lt;/div&gt;&lt;/section&gt;" in chapter
+    assert '<div class="tip" markdown>a kept pair</div>' in chapter

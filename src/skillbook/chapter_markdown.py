@@ -45,15 +45,19 @@ def chapter_markdown(book: Book, chapter: Chapter, render: RenderTemplate) -> st
 def page_markdown(book: Book, document: Document, replacements: list[LineReplacement], render: RenderTemplate) -> str:
     """A page's body with ``replacements`` and its directives spliced in."""
     chapter = document if isinstance(document, Chapter) else None
-    # The author's HTML is shown as text (skillbook.safety), before any of ours is added.
-    lines = neutralise(document.body.split("\n"), document.code_lines)
-    for index in sorted({link.line_index for link in document.chapter_links}):
-        lines[index] = mark_unwritten_chapters(book, lines[index], document.src_uri, render)
     replacements = list(replacements)
     for directive in (d for d in document.directives if renderable(book, d, chapter)):
         template = DIRECTIVES[directive.name].template
         text = render(template, document.src_uri, book=book, chapter=chapter, args=directive.args)
         replacements.append(LineReplacement(directive.start, directive.end, text))
+    # The author's HTML is shown as text (skillbook.safety), before any of ours is added.
+    # The lines a card replaces reach the page through its template, each part
+    # made safe on its own: a tag there pairs with none outside (a "<div>" in an
+    # expected output must not keep a stray "</div>" under the card).
+    replaced = {index for r in replacements for index in range(r.start, r.end)}
+    lines = neutralise(document.body.split("\n"), document.code_lines | replaced)
+    for index in sorted({link.line_index for link in document.chapter_links}):
+        lines[index] = mark_unwritten_chapters(book, lines[index], document.src_uri, render)
     # A blank line before lists right under a line of text, as GitHub reads them;
     # inside a card the card's own Markdown already has it.
     replacements.extend(

@@ -20,13 +20,13 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from skillbook.fences import NestedFence, nested_fence
+from skillbook.fences import NestedFence, code_pasted_after, fence_for, nested_fence
 from skillbook.limits import MAX_NESTING, token_lines, within_limits
-from skillbook.links import SCHEME, chapter_links, link_targets, remote_images
+from skillbook.links import SCHEME, chapter_links, link_targets, remote_images, remote_reference_images
 from skillbook.model import Chapter, ChapterLink, CodeMention, Directive, Document, Heading, PageLink, Prompt, Reference
 from skillbook.placeholders import names_no_skill, placeholders
 from skillbook.problems import Problem, Severity
-from skillbook.safety import unsafe_links
+from skillbook.safety import neutralise, unsafe_links
 from skillbook.skill_ids import FIRST_WORD_MENTION
 from skillbook.sources import check_encoding_damage
 from skillbook.text import line_count, prompt_slug, slugify, split_front_matter
@@ -213,16 +213,19 @@ def _read_page(document: Document, text: str, problems: list[Problem]) -> list[B
 def _check_links(lines: list[str], code: set[int], path: str, offset: int, problems: list[Problem]) -> None:
     """Links that could run script in a reader's browser are refused; images from
     other hosts, which a page would load as it opens, are a warning."""
+    remote = [(index, image.target) for index, line in enumerate(lines) if index not in code and ":" in line
+              for image in remote_images(line)]
+    by_reference = [(index, image.target) for index, image in remote_reference_images(lines, code)]
+    for index, target in sorted(remote + by_reference):
+        problems.append(Problem(
+            path, offset + index + 1,
+            f"the image {target} is loaded from another host whenever the page opens, which tells that host "
+            "who reads the book; download it into docs/assets/ and link it from there",
+            Severity.WARNING,
+        ))
     for index, line in enumerate(lines):
         if index in code or ":" not in line:
             continue
-        for image in remote_images(line):
-            problems.append(Problem(
-                path, offset + index + 1,
-                f"the image {image.target} is loaded from another host whenever the page opens, which tells that host "
-                "who reads the book; download it into docs/assets/ and link it from there",
-                Severity.WARNING,
-            ))
         for target in unsafe_links(line):
             problems.append(Problem(
                 path, offset + index + 1,
@@ -338,6 +341,7 @@ def _blocks(tokens: list[Token], lines: list[str], path: str, offset: int, probl
                 ))
             else:
                 _check_swallowed(token, path, offset, problems)
+                _check_pasted_after(token, lines, path, offset, problems)
             blocks.append(Block(BlockKind.FENCE, start, end, token.content, info=token.info.strip()))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             blocks.append(Block(BlockKind.LIST, start, end))
@@ -367,6 +371,30 @@ def _nested_problem(nested: NestedFence, lines: list[str], path: str, offset: in
         f"({longer}{outer.info.strip()}) and close it with {longer} (line {offset + nested.closing + 1})",
         fix=nested.edits(lines, offset),
     )
+
+
+def _check_pasted_after(fence: Token, lines: list[str], path: str, offset: int, problems: list[Problem]) -> None:
+    """A prompt that ends with a colon, closed by a fence line that its author
+    meant to open a code block inside it (one written without a language): the
+    code and the rest of the prompt read as prose and a code block. The lines
+    allow both readings, so it is a warning, with the fix for the one meant."""
+    assert fence.map is not None
+    if not _is_prompt(fence.info, fence.content):
+        return
+    pasted = code_pasted_after(lines, fence.map[0])
+    if pasted is None:
+        return
+    closing, meant = pasted
+    longer = fence_for("\n".join(lines[fence.map[0]:meant + 1]), fence.markup[0])
+    info = fence.info.strip()
+    problems.append(Problem(
+        path, offset + fence.map[0] + 1,
+        f"the {fence.markup}{info} prompt at line {offset + fence.map[0] + 1} ends with a colon and closes at line "
+        f"{offset + closing + 1}, and what follows up to line {offset + meant + 1} reads as prose and a code block; if it "
+        f"is a code block pasted into the prompt, open the prompt with {_NUMBERS.get(len(longer), len(longer))} "
+        f"{'backticks' if longer[0] == '`' else 'tildes'} ({longer}{info}) and close it with {longer} (line {offset + meant + 1})",
+        Severity.WARNING,
+    ))
 
 
 def _check_swallowed(fence: Token, path: str, offset: int, problems: list[Problem]) -> None:
@@ -610,9 +638,10 @@ def _former_ids(content: str) -> list[str]:
 
 @functools.lru_cache(maxsize=16384)  # a heading's anchor is asked for by the chapter reader and the link check
 def heading_anchor(content: str) -> str:
-    """The anchor a heading gets: the id pinned in its attribute list, or its text's slug."""
+    """The anchor a heading gets: the id pinned in its attribute list, or the slug
+    of its text as the page shows it (HTML the page shows as text is part of it)."""
     title, pin = _title_and_pin(content)
-    return pin or slugify(plain_text(title))
+    return pin or slugify(plain_text(neutralise([title])[0] if "<" in title else title))
 
 
 def _title_and_pin(content: str) -> tuple[str, str | None]:

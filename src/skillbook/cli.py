@@ -24,6 +24,8 @@ from skillbook.importer import import_book
 from skillbook.problems import Problem
 from skillbook.text import count
 
+# `check --fix`: a file saved as UTF-8, then the fences of its prompts, then a check.
+FIX_ROUNDS = 3
 # The port of `skillbook mcp --http`, beside `mkdocs serve`'s 8000.
 MCP_PORT = 8765
 
@@ -75,10 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER, args.root, args.root / "mkdocs.yml")
     if args.fix:
-        changes = apply_fixes(book.problems)
-        print("\n".join(["skillbook: fixed:", *(f"  {line}" for line in changes)]) if changes else "skillbook: nothing to fix")
-        if changes:
+        # A file saved as UTF-8 is read for the first time in the next round, which
+        # may find fixes of its own; each round fixes a kind of mistake for good.
+        changes: list[str] = []
+        for _ in range(FIX_ROUNDS):
+            done = apply_fixes(book.problems)
+            if not done:
+                break
+            changes += done
             book = load_book(_docs_dir(args.root), args.root / SKILLS_FOLDER, args.root, args.root / "mkdocs.yml")
+        print("\n".join(["skillbook: fixed:", *(f"  {line}" for line in changes)]) if changes else "skillbook: nothing to fix")
     for problem in book.problems:
         print(problem, file=sys.stderr if problem in book.errors else sys.stdout)
     if book.collection is not None:

@@ -118,3 +118,36 @@ def nested_fence(lines: list[str], opening: int) -> NestedFence | None:
                     return None
                 return NestedFence(opening, first_inner, index, outer, inner_fence, outer.char * (longest + 1))
     return None
+
+
+def code_pasted_after(lines: list[str], opening: int) -> tuple[int, int] | None:
+    """For a block opened on line ``opening`` whose text ends with a colon and is
+    closed by a bare fence line, the reading in which that line opened a code
+    block pasted into it without a language: what follows is text, then two bare
+    fence lines (the pasted block's closing line and the block's own), before any
+    heading or "Expected Output" label and with no fence naming a language
+    between. Returns (the line that closed the block, the line meant to close
+    it), or None when the lines allow no such reading."""
+    outer = fence_line(lines[opening])
+    closing = next((index for index in range(opening + 1, len(lines))
+                    if (fence := fence_line(lines[index])) is not None and outer is not None and fence.closes(outer)), None)
+    if outer is None or closing is None:
+        return None
+    text = [line for line in lines[opening + 1:closing] if line.strip()]
+    if not text or not text[-1].rstrip().endswith(":"):
+        return None
+    bare: list[int] = []
+    for index in range(closing + 1, len(lines)):
+        if PROSE_AFTER_PROMPT.match(lines[index]):
+            break
+        fence = fence_line(lines[index])
+        if fence is None or fence.char != outer.char or len(fence.markup) < len(outer.markup):
+            continue
+        if fence.info.strip():
+            return None
+        bare.append(index)
+        if len(bare) == 2:
+            break
+    if len(bare) < 2 or not any(line.strip() for line in lines[closing + 1:bare[0]]):
+        return None
+    return closing, bare[1]

@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from skillbook.chapters import Block, BlockKind, BodyReading, chapter_key, code_lines, list_items, parse_chapter, plain_text, read_body
-from skillbook.links import SCHEME, Link, links, remote_images, replace_links
+from skillbook.links import SCHEME, Link, links, remote_images, remote_reference_images, replace_links
 from skillbook.options import load_options
 from skillbook.problems import Problem
 from skillbook.skill_ids import MENTION_IN_CODE, mentioned_skill
@@ -617,10 +617,15 @@ def replace_remote_images(page: Page, report: ImportReport) -> None:
     the site never does: it becomes its text (a badge's link keeps its target)."""
     lines = page.text.split("\n")
     code = page.reading().code_lines
+    images: dict[int, list[Link]] = {}
     for index, line in enumerate(lines):
-        if index in code:
-            continue
-        for image in reversed(remote_images(line)):
+        if index not in code:
+            images[index] = remote_images(line)
+    for index, image in remote_reference_images(lines, code):  # ![badge][label], [label]: https://...
+        images[index].append(image)
+    for index, found in images.items():
+        line = lines[index]
+        for image in sorted(found, key=lambda image: image.start, reverse=True):
             text = image.text.strip() or "image"
             where = f"{page.source}:{page.source_line(index)}"
             report.remote_images.append(Note(where, f"{image.target} (now its text, '{text}')"))

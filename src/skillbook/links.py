@@ -112,6 +112,32 @@ def remote_images(line: str) -> list[Link]:
     return [link for link in links(line) if link.image and re.match(r"https?://", link.target, re.IGNORECASE)]
 
 
+# A reference-style image: ![text][label], ![label][] or ![label].
+REFERENCE_IMAGE = re.compile(r"!\[(?P<text>[^\[\]\n]*)\](?:\[(?P<label>[^\[\]\n]*)\])?")
+
+
+def remote_reference_images(lines: list[str], code: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, Link]]:
+    """Reference-style images (``![badge][label]`` with ``[label]: https://...``
+    anywhere on the page) on other hosts, as (line index, the image with the
+    target its label names); lines in ``code`` are code. Labels match regardless
+    of case, as in CommonMark."""
+    definitions: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        definition = REFERENCE_DEFINITION.match(line) if index not in code and "]:" in line else None
+        if definition is not None and re.match(r"https?://", _target(definition), re.IGNORECASE):
+            label = " ".join(line.strip()[1:line.strip().index("]")].split()).lower()
+            definitions.setdefault(label, _target(definition))
+    found = []
+    for index, line in enumerate(lines):
+        if not definitions or index in code or "![" not in line:
+            continue
+        for match in REFERENCE_IMAGE.finditer(line):
+            label = " ".join((match.group("label") or match.group("text")).split()).lower()
+            if label in definitions and not in_code_span(line, match.start()) and line[match.end():match.end() + 1] != "(":
+                found.append((index, Link(match.start(), match.end(), True, match.group("text"), definitions[label], "")))
+    return found
+
+
 def chapter_links(line: str) -> list[tuple[Link, str]]:
     """Links (not images) to chapter or appendix files, with the file each names."""
     found = []

@@ -77,9 +77,11 @@ class Renderer:
         """What stands at the address of a page whose file could not be read safely."""
         return self._render("page-in-error.md", src_uri, name=src_uri)
 
-    def errors_banner(self) -> str:
-        """What every page shows above its text while the book has errors (under ``mkdocs serve``)."""
-        return self._render("book-errors.md", "index.md", problems=self.book.errors)
+    def errors_banner(self, warnings: bool = False) -> str:
+        """What every page shows above its text while the book has errors (under
+        ``mkdocs serve``), and its warnings too when ``warnings`` is set."""
+        return self._render("book-errors.md", "index.md", problems=self.book.errors,
+                            warnings=self.book.warnings if warnings else [])
 
     # -- pages the author writes ------------------------------------------------------------
 

@@ -104,6 +104,40 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
+class _TagOrder(HTMLParser):
+    """Every closing tag that does not close the element open at that point."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, int]] = []
+        self.misplaced: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.open.append((tag, self.getpos()[0]))
+
+    def handle_startendtag(self, tag, attrs):
+        pass  # <hr />: opens nothing
+
+    def handle_endtag(self, tag):
+        if self.open and self.open[-1][0] == tag:
+            self.open.pop()
+        else:
+            inside = f"<{self.open[-1][0]}> of line {self.open[-1][1]}" if self.open else "nothing"
+            self.misplaced.append(f"line {self.getpos()[0]}: </{tag}> inside {inside}")
+
+
+def misplaced_tags(markup: str) -> list[str]:
+    """The closing tags of an HTML text that close something other than the
+    element open where they stand, and the elements left open at its end. The
+    theme writes every page well formed, so on a built page each one is an
+    author's tag that reached the page as markup and moved the layout."""
+    order = _TagOrder()
+    order.feed(markup)
+    order.close()
+    return order.misplaced + [f"<{tag}> of line {line} never closed" for tag, line in order.open]
+
+
 def parse_html(markup: str) -> Node:
     """The tree of an HTML text, under a ``#document`` node."""
     builder = _TreeBuilder()

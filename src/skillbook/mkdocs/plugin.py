@@ -333,16 +333,18 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         return written
 
     def banner(self) -> str | None:
-        """What every page shows while the book has errors, as HTML (converted once
-        a book, with the site's Markdown extensions)."""
+        """What every page shows while the book has errors, and under serve while it
+        has warnings (which a strict build refuses), as HTML (converted once a book,
+        with the site's Markdown extensions)."""
         renderer = self.renderer
-        if not renderer.book.errors:
+        serving = self._live is not None
+        if not renderer.book.errors and not (serving and renderer.book.warnings):
             return None
         if self._banner_html.renderer is not renderer:
             config = self._config
             assert config is not None, "on_pre_build keeps the configuration as it reads the book"
             converter = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
-            self._banner_html = _Banner(renderer, converter.convert(renderer.errors_banner()))
+            self._banner_html = _Banner(renderer, converter.convert(renderer.errors_banner(warnings=serving)))
         return self._banner_html.html
 
     def split_search_index(self, folder: Path) -> None:
