@@ -331,6 +331,15 @@ def test_parts_and_appendices_in_the_navigation(site):
     assert "Appendix A: Skill Index" in appendix[appendix.index("Appendices"):appendix.index("Skills catalog")]
 
 
+def test_a_templates_form_is_a_block_of_its_own(site):
+    """Appendix B's templates each get their form to fill in, never inside a
+    paragraph (a <details> in a <p> is no valid HTML, whatever browsers make of it)."""
+    pages = [page_html(site, p.relative_to(site).parent.as_posix()) for p in site.rglob("index.html")]
+    forms = sum(html.count('<details class="sb-fields"') for html in pages)
+    assert forms >= EXPECTED["templates"]
+    assert not [m for html in pages for m in re.findall(r"<p>\s*<details", html)]
+
+
 @pytest.mark.parametrize("rel, crumbs", [
     # Read from the fixture: Designing a Pull Request Workflow is a prompt of
     # 16.1; chapter 16 is in the third part of its sidebar.
