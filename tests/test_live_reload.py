@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -192,3 +193,33 @@ def test_a_changed_title_or_setting_renders_every_page_again(served, tmp_path):
     served.save("mkdocs.yml", _edit(config, "site_name: The Skillbook", "site_name: The Saved Skillbook"))
     assert "Site updated" not in served.log.read_text().rsplit("Detected file changes", 1)[1]
     served.assert_same_as_a_clean_build(tmp_path / "config")
+
+
+def test_a_save_made_while_the_search_index_is_made_goes_first(tmp_path):
+    """The first search after a start makes the index of every page (the whole
+    book's Markdown converted); a save made meanwhile is updated between a few
+    pages of it, not after all of them: the index answered holds the saved title.
+    (Were the save to wait for the index, the index would hold the old one.)"""
+    import threading
+
+    from skillbook.model import FULL_SEARCH_INDEX
+    from tests.conftest import CHAPTER_1, skill_yaml, write_book
+
+    skills = {"tester.yml": skill_yaml("tester"), **{f"skill-{i:03d}.yml": skill_yaml(f"skill-{i:03d}") for i in range(600)}}
+    project = write_book(make_site_project(tmp_path / "book"), skills, {"chapter-1-testing.md": CHAPTER_1})
+    with serving(project) as (_, port, log):
+        served = Served(project, port, log)
+        answers: list[tuple[int, bytes]] = []
+        index = threading.Thread(target=lambda: answers.append(served.get("search/search_index.json")))
+        index.start()
+        time.sleep(0.3)  # the request is in: the server converts the book's 600 skill pages
+        chapter = project / "docs" / "chapter-1-testing.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8").replace("# Chapter 1: Testing", "# Chapter 1: Zanzibar"),
+                           encoding="utf-8")
+        index.join(timeout=300)
+        status, titles = answers[0]
+        assert status == 200
+        assert "Chapter 1: Zanzibar" in [entry["title"] for entry in json.loads(titles)["docs"]]
+        status, whole = served.get(f"search/{FULL_SEARCH_INDEX}")
+    assert status == 200
+    assert "Chapter 1: Zanzibar" in [entry["title"] for entry in json.loads(whole)["docs"]]

@@ -62,6 +62,9 @@ log = logging.getLogger("mkdocs.plugins.skillbook")
 # page is rendered first).
 PLACEHOLDER = "<!-- rendered by mkdocs serve when requested -->\n"
 POLL_INTERVAL = 0.1  # seconds
+# Pages converted for the search index between two chances for a save to go
+# first: a save waits for these (about 50 ms on this machine), not the book.
+SEARCH_BATCH = 10
 
 
 class Builder(Protocol):
@@ -86,6 +89,9 @@ class LiveSite:
         self._last_banner: str | None = None
         self.redirects: list[str] = []
         self._lock = threading.RLock()
+        # Set while a save waits for the lock: the search index's conversion of
+        # the whole book lets it go first (see _convert_for_search).
+        self._save_waiting = threading.Event()
         self._config: MkDocsConfig | None = None
         self._files: Files | None = None
         self._nav: Navigation | None = None
@@ -207,6 +213,8 @@ class LiveSite:
                 relative = path[len(self._mount_path):] + ("index.html" if path.endswith("/") else "")
                 target = os.path.join(self._root, posixpath.normpath("/" + relative).lstrip("/"))
                 if target in self._pending:
+                    if self._pending.get(target) == self._write_search_index:
+                        self._convert_for_search()
                     with self._lock:
                         write = self._pending.get(target)
                         if write is not None:
@@ -218,7 +226,9 @@ class LiveSite:
 
     def rebuild(self) -> None:
         """What the server runs after a save."""
+        self._save_waiting.set()
         with self._lock:
+            self._save_waiting.clear()
             start = time.monotonic()
             changed = self._changed()
             if not changed:
@@ -428,6 +438,24 @@ class LiveSite:
             os.removedirs(os.path.dirname(path))
         except OSError:
             pass  # a folder still holding other files stays
+
+    def _convert_for_search(self) -> None:
+        """Every page's HTML and search entries, which the search index is made
+        of, a few pages at a time: a save made meanwhile (the first after the
+        start, say) waits for a few pages, not for the whole book's conversion."""
+        while True:
+            while self._save_waiting.is_set():
+                time.sleep(0.005)
+            with self._lock:
+                if internals.search_plugin(self.config) is None:
+                    return
+                todo = [file for file in self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+                        if file.src_uri not in self._search_entries]
+                for file in todo[:SEARCH_BATCH]:
+                    self._convert(_page(file))
+                    self._index(_page(file))
+            if len(todo) <= SEARCH_BATCH:
+                return
 
     def _write_search_index(self) -> None:
         """The search index of every page, as the search plugin writes it, then split
