@@ -85,7 +85,9 @@ def test_from_the_home_page_to_a_copied_template_with_the_keyboard_alone(book_pa
     assert len(template["placeholders"]) >= 5, template["placeholders"]
 
     page.goto(server.url("/"))
-    page.wait_for_load_state("networkidle")
+    # Material's and Skillbook's scripts have run on the page (`document$` hands
+    # it to this late subscriber after them).
+    page.evaluate("() => new Promise(done => document$.subscribe(() => done()))")
     tab_to(page, f"a[href$='{TEMPLATES}']")
     page.keyboard.press("Enter")
     page.get_by_role("heading", level=1, name="Appendix B: Prompt Templates").wait_for()
