@@ -4,7 +4,9 @@ palettes, computed from the built site's style sheets.
 The colours are read from the CSS the pages link, in their order: Material's
 custom properties on the root and on each palette (`[data-md-color-scheme=...]`,
 set on the body), resolved as a browser does, and the rules that colour the
-syntax highlighter's tokens (`.highlight .c` ...) and line numbers. Contrast is
+syntax highlighter's tokens (`.highlight .c` ...) and line numbers. Code sits
+on the code background, or on a highlighted line's tint (`hl_lines`), or, a
+diff's lines, on the red or green of a deletion or insertion. Contrast is
 WCAG 2's, on the colour as accessibility tools read it: a browser gives a
 colour's alpha to two decimals (#0000008a is read as 0.54), and axe-core,
 Lighthouse and the browsers' own tools blend that value. The browser tests
@@ -192,22 +194,80 @@ def test_the_stylesheets_are_read_whole(rules):
     assert palette(rules, "slate")["--md-code-bg-color"] == "hsla(225deg, 15%, 18%, 1)"
     assert parse_colour("#0000008a") == (0, 0, 0, 0.54)
     assert round(contrast(parse_colour("#717171"), parse_colour("#f5f5f5")), 2) == 4.48
+    assert declared(rules, ".highlight .hll", "background-color") == "var(--md-code-hl-color--light)"
+    assert palette(rules, "default")["--md-code-hl-color--light"] == "#4287ff1a"
     read = code_colours(rules)
     for selector in (".highlight .c1", ".highlight .s2", ".highlight .kd", ".highlight .mi", ".highlight .nf",
                      ".highlighttable .linenodiv pre"):
         assert selector in read, f"no colour read for {selector}"
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_code_colour_reaches_aa_contrast(rules, scheme):
+# The colours Material (9.x) gives highlighted code, written out from its style
+# sheets: each palette sets all of them.
+MATERIAL_CODE_COLOURS = tuple(f"--md-code-hl-{token}-color" for token in (
+    "comment", "constant", "function", "generic", "keyword", "name", "number", "operator", "punctuation",
+    "special", "string", "variable"))
+
+
+def declared(rules: list[Rule], selector: str, name: str) -> str:
+    """The last value ``name`` is given by a rule for exactly ``selector``."""
+    values = [rule.declarations[name] for rule in rules if selector in rule.selectors and name in rule.declarations]
+    assert values, f"no {name} for {selector} in the style sheets"
+    return values[-1]
+
+
+def code_backgrounds(rules: list[Rule], scheme: str) -> dict[str, tuple[tuple[float, ...], dict[str, str]]]:
+    """Where code's text sits, each opaque background with the custom properties
+    the text there computes: the code background, and a highlighted line's tint
+    over it, inside which the palette may set other colours."""
     properties = palette(rules, scheme)
     page = parse_colour(properties["--md-default-bg-color"])
-    background = over(parse_colour(properties["--md-code-bg-color"]), page)
+    code = over(parse_colour(properties["--md-code-bg-color"]), page)
+    line = computed(rules, lambda s: s == f"[data-md-color-scheme={scheme}] .highlight .hll", properties)
+    tint = over(parse_colour(resolve(declared(rules, ".highlight .hll", "background-color"), line)), code)
+    return {"code background": (code, properties), "highlighted line": (tint, line)}
+
+
+def reading(value: str, properties: dict[str, str], background: tuple[float, ...]) -> float:
+    return contrast(over(parse_colour(resolve(value, properties)), background), background)
+
+
+def floored(ratio: float) -> str:
+    return f"{math.floor(ratio * 100) / 100:.2f}:1"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_code_colour_reaches_aa_contrast(rules, scheme):
     failures = []
-    for selector, value in code_colours(rules).items():
-        colour = over(parse_colour(resolve(value, properties)), background)
-        ratio = contrast(colour, background)
-        if ratio < AA_NORMAL_TEXT:
-            failures.append(f"{selector}: {resolve(value, properties)} reads at {math.floor(ratio * 100) / 100:.2f}:1")
+    for where, (background, properties) in code_backgrounds(rules, scheme).items():
+        for selector, value in code_colours(rules).items():
+            if (ratio := reading(value, properties, background)) < AA_NORMAL_TEXT:
+                failures.append(f"{selector} on a {where}: {resolve(value, properties)} reads at {floored(ratio)}")
     assert len(code_colours(rules)) >= 50
     assert not failures, f"under {AA_NORMAL_TEXT}:1 on code in the {scheme} palette:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_highlighting_colour_of_the_palette_reaches_aa_contrast(rules, scheme):
+    """Every `--md-code-hl-*-color` the palette defines, whether or not a token of
+    the book uses it, on the code background and on a highlighted line."""
+    backgrounds = code_backgrounds(rules, scheme)
+    defined = sorted(name for name in backgrounds["code background"][1] if re.fullmatch(r"--md-code-hl-[a-z]+-color", name))
+    assert defined == sorted(MATERIAL_CODE_COLOURS)
+    failures = [
+        f"{name} on a {where}: {resolve(f'var({name})', properties)} reads at {floored(ratio)}"
+        for where, (background, properties) in backgrounds.items() for name in defined
+        if (ratio := reading(f"var({name})", properties, background)) < AA_NORMAL_TEXT
+    ]
+    assert not failures, f"under {AA_NORMAL_TEXT}:1 in the {scheme} palette:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_diff_reads_at_aa_contrast_on_its_deletions_and_insertions(rules, scheme):
+    """A diff's changed line is one token (`.gd`, `.gi`) in the code's own colour,
+    on a red or green tint."""
+    code, properties = code_backgrounds(rules, scheme)["code background"]
+    for token in (".highlight .gd", ".highlight .gi"):
+        tint = over(parse_colour(resolve(declared(rules, token, "background-color"), properties)), code)
+        ratio = reading("var(--md-code-fg-color)", properties, tint)
+        assert ratio >= AA_NORMAL_TEXT, f"{token} in the {scheme} palette reads at {floored(ratio)}"

@@ -47,6 +47,13 @@ SETTLED = """async () => {
   await Promise.all(finite.map(a => a.finished.catch(() => null)))
   await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))
 }"""
+# Material adds copy buttons and other controls from script, and so do Skillbook's
+# scripts: audit the page as readers get it, once all of them have run on it.
+# `document$` hands the page to each script as it subscribes (at the load of
+# the page, in the order of the scripts), and to this late one after them. Not
+# the network gone quiet: on a loaded machine the search worker's script was
+# seen as still loading 20 s after the page had loaded, and the audit timed out.
+SET_UP = """() => new Promise(done => document$.subscribe(() => requestAnimationFrame(() => done())))"""
 RUN_AXE = """async () => {
   const rules = Object.fromEntries(axe.getRules().map(rule => [rule.ruleId, {enabled: !rule.tags.includes("wcag2aaa")}]))
   return axe.run(document, {rules, resultTypes: ["violations"]})
@@ -61,8 +68,7 @@ def audit(page, axe_source: str, url: str) -> list[str]:
     """Open ``url`` once, then run axe in each palette at each size; returns what
     fails, one entry per palette and size."""
     page.goto(url)
-    # Material adds copy buttons and other controls from script: audit the page as readers get it.
-    page.wait_for_load_state("networkidle")
+    page.evaluate(SET_UP)
     page.add_script_tag(content=axe_source)
     failures = []
     for palette, (media, scheme) in PALETTES.items():
