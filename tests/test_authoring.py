@@ -332,3 +332,18 @@ def test_problems_of_other_pages_are_reported(tmp_path):
         f"{tmp_path}/docs/index.md:3: empty directive; write '<!-- skillbook: NAME -->'",
         f"{tmp_path}/docs/index.md:5: code fence '```' is never closed, so the rest of the file reads as code; add a closing ``` line",
     ]
+
+
+def test_numbered_code_lines_are_numbers_not_a_column_of_links(tmp_path):
+    """A number per line, 16 px apart, as links would be targets too small to tap
+    (WCAG 2.5.8, axe's target-size): they are text, the code as written."""
+    numbered = CHAPTER_1 + '\n## 1.2 Code\n\n```python linenums="1"\nfirst = 1\nsecond = 2\nthird = 3\n```\n'
+    root = write_book(make_site_project(tmp_path / "book"), {"tester.yml": skill_yaml("tester")},
+                      {"chapter-1-testing.md": numbered})
+    result = build_site(root, tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = read(tmp_path / "site", "chapter-1-testing")
+    numbers = re.search(r'<td class="linenos">(.*?)</td>', page, re.DOTALL)
+    assert numbers is not None, "the code block numbers its lines"
+    assert re.findall(r">\s*(\d+)\s*<", numbers.group(1)) == ["1", "2", "3"]
+    assert "<a " not in numbers.group(1)
