@@ -163,6 +163,12 @@ class LiveSite:
         path = page.file.abs_dest_path
         self._pending[path] = lambda: self._render(page)
 
+    def write_when_requested(self, path: str, write: Callable[[], None]) -> None:
+        """A file of the site (a page's preview image) written when a browser first
+        asks for it rather than at the start: images for the whole book would
+        delay the server's start by seconds."""
+        self._pending[path] = write
+
     def end_build(self, redirects: list[str]) -> None:
         if self._capturing and internals.search_plugin(self.config) is not None:
             internals.pause_search(self.config, False)  # it cleans each page up as it is rendered

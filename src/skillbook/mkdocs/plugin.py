@@ -12,7 +12,10 @@ which knows nothing of MkDocs.
 - ``on_env``: a prompt page's previous and next pages are the prompts around it
   in its chapter; the theme's templates get the assistants readers choose among
   and the book's errors.
-- ``on_post_build``: write the pages that send former ids' addresses on.
+- ``on_page_context``: the page's link preview image (``skillbook.previews``),
+  from the cache or drawn, and its address for the theme's meta tags.
+- ``on_post_build``: write the pages that send former ids' addresses on, and
+  remove the cached preview images no page used.
 
 Under ``mkdocs serve`` an error in the book is shown on every page and in the
 log, every page is built from what is valid, and the next save that fixes it
@@ -33,7 +36,8 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
+from urllib.parse import quote
 
 import markdown
 from jinja2 import Environment
@@ -58,6 +62,7 @@ from skillbook.mkdocs import internals
 from skillbook.mkdocs.atomic import AtomicSite
 from skillbook.mkdocs.live import LiveSite
 from skillbook.mkdocs.navigation import closed_parts
+from skillbook.previews import HEIGHT, WIDTH, Card, PreviewCache, image_path, page_kind, palette_primary
 from skillbook.published import LOCK_FILE, update_lock
 from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri, skill_uri
 from skillbook.text import count
@@ -94,6 +99,9 @@ REQUIRED_EXTENSIONS = {
     "pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg},
 }
 
+# Where the link preview images are kept between builds, relative to mkdocs.yml.
+PREVIEWS_CACHE = Path(".cache", "skillbook", "previews")
+
 # An entry of mkdocs.yml's ``nav:``: a page's path, or a title over a page's path or
 # a section's paths.
 NavEntry = str | dict[str, str | list[str]]
@@ -124,6 +132,7 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         # The chapter a skill or prompt page shows as where it sits, while that page is rendered.
         self._shown_as_active: list[Page] = []
         self._site = AtomicSite()
+        self._previews: PreviewCache | None = None
 
     @property
     def renderer(self) -> Renderer:
@@ -160,6 +169,8 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         self._site.stage(config)
         if self._live is not None:
             self._live.begin_build(config)
+        # Git-ignored (.cache/), beside mkdocs.yml as Material's own plugins keep theirs.
+        self._previews = PreviewCache(Path(config.config_file_path).parent / PREVIEWS_CACHE)
         return config
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:
@@ -284,7 +295,29 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         if home is not None and home is not page:
             home.active = True  # MkDocs marks its part active too
             self._shown_as_active.append(home)
+        if self.renderer.book.options.previews:
+            # MkDocs types the context with its own keys only; the theme reads this one too.
+            cast(dict[str, object], context)["skillbook_preview"] = self._preview(page, config)
         return context
+
+    def _preview(self, page: Page, config: MkDocsConfig) -> dict[str, object]:
+        """The page's card, written into the site (under serve, when a browser
+        first asks for it), and what the theme's meta tags say of it: its
+        address, absolute as Open Graph wants it, only when ``site_url`` is set
+        (as Material's social plugin does), its size and its text alternative."""
+        assert self._previews is not None, "on_config makes the cache"
+        cache, src_uri = self._previews, page.file.src_uri
+        title = page.meta.get("title") or (page.title if not page.is_homepage else None) or config.site_name
+        background = palette_primary(config.theme.get("palette"))
+        card = Card(Markup(str(title)).striptags(), page_kind(self.renderer.book, src_uri), config.site_name, background)
+        path = image_path(src_uri)
+        target = Path(config.site_dir) / path
+        if self._live is not None:
+            self._live.write_when_requested(str(target), lambda: cache.publish(card, target))
+        else:
+            cache.publish(card, target)
+        url = config.site_url.rstrip("/") + "/" + quote(path) if config.site_url else None
+        return {"url": url, "alt": card.alt, "width": WIDTH, "height": HEIGHT}
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         while self._shown_as_active:
@@ -298,6 +331,8 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         loads the pages' titles first (see split_search_index)."""
         redirects = self.write_redirects(config)
         self.split_search_index(Path(config.site_dir) / "search")
+        if self._command == "build" and self._previews is not None and self.renderer.book.options.previews:
+            self._previews.prune()
         if self._live is not None:
             self._live.end_build(redirects)
         elif update_lock(Path(config.config_file_path).parent / LOCK_FILE, self.renderer.book.chapters, self.renderer.book.skills):
