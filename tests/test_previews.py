@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from skillbook.options import load_options
 from skillbook.previews import MATERIAL_PRIMARY, Card, render, title_lines
 from skillbook.problems import Problem
 from tests.conftest import CHAPTER_1, ROOT, build_site, make_site_project, skill_yaml, write_book
-from tests.support.pages import parse_file
+from tests.support.pages import parse_file, parse_html
 
 ADDRESS = "https://books.example.org/skillbook/"
 SITE_NAME = "The Skillbook"  # mkdocs.yml's site_name
@@ -252,3 +253,21 @@ def test_without_site_url_the_images_are_made_but_not_named(tmp_path):
     assert (root / "site" / "assets" / "previews" / "prompts" / "write-a-test.png").is_file()
     assert json.dumps(tags)  # the other tags are there
     assert tags["og:title"] == f"Write a Test - {SITE_NAME}"
+
+
+def test_under_serve_an_image_is_made_when_it_is_asked_for(tmp_path):
+    from tests.support.serve import serving
+
+    root = small_book(tmp_path / "book")
+    cache = root / ".cache" / "skillbook" / "previews"
+    with serving(root) as (_, port, _log):
+        address = f"http://127.0.0.1:{port}/"
+        assert not cache.exists() or not list(cache.iterdir())  # none made at the start
+        with urllib.request.urlopen(address + "prompts/hostile/", timeout=30) as response:
+            tags = {m.attrs.get("property") or m.attrs.get("name", ""): m.attrs.get("content", "")
+                    for m in parse_html(response.read().decode("utf-8")).find_all("meta")}
+        assert tags["og:image"].startswith(address)
+        with urllib.request.urlopen(tags["og:image"], timeout=30) as response:
+            card = Image.open(io.BytesIO(response.read()))
+            assert (response.headers["Content-Type"], card.format, card.size) == ("image/png", "PNG", (1200, 630))
+        assert len(list(cache.iterdir())) == 1
