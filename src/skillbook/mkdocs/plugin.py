@@ -34,6 +34,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
@@ -133,6 +134,11 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         self._shown_as_active: list[Page] = []
         self._site = AtomicSite()
         self._previews: PreviewCache | None = None
+        # A build draws preview images in a thread of their own: Pillow draws and
+        # compresses without holding the interpreter, so that the drawing runs
+        # beside the rendering of pages rather than after it.
+        self._drawing: ThreadPoolExecutor | None = None
+        self._drawn: list[Future[None]] = []
 
     @property
     def renderer(self) -> Renderer:
@@ -315,7 +321,9 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         if self._live is not None:
             self._live.write_when_requested(str(target), lambda: cache.publish(card, target))
         else:
-            cache.publish(card, target)
+            if self._drawing is None:
+                self._drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillbook-previews")
+            self._drawn.append(self._drawing.submit(cache.publish, card, target))
         url = config.site_url.rstrip("/") + "/" + quote(path) if config.site_url else None
         return {"url": url, "alt": card.alt, "width": WIDTH, "height": HEIGHT}
 
@@ -331,6 +339,9 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         loads the pages' titles first (see split_search_index)."""
         redirects = self.write_redirects(config)
         self.split_search_index(Path(config.site_dir) / "search")
+        drawn, self._drawn = self._drawn, []
+        for image in drawn:
+            image.result()  # an image that could not be written fails the build
         if self._command == "build" and self._previews is not None and self.renderer.book.options.previews:
             self._previews.prune()
         if self._live is not None:
@@ -345,9 +356,15 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
     on_post_build = CombinedEvent(_write_extras, _publish)
 
     def on_build_error(self, *, error: Exception) -> None:
+        for image in self._drawn:
+            image.cancel()
+        wait(self._drawn)  # the one being drawn, before its folder goes
+        self._drawn.clear()
         self._site.discard()
 
     def on_shutdown(self) -> None:
+        if self._drawing is not None:
+            self._drawing.shutdown(cancel_futures=True)
         self._site.shutdown()
 
     # -- what an update under serve does as a full build (live.Builder) -------------------
