@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageFont
 
 from skillbook.options import load_options
-from skillbook.previews import MATERIAL_PRIMARY, Card, render, title_lines
+from skillbook.previews import MATERIAL_PRIMARY, Card, card_title, render, title_lines
 from skillbook.problems import Problem
 from tests.conftest import CHAPTER_1, ROOT, build_site, make_site_project, skill_yaml, write_book
 from tests.support.pages import parse_file, parse_html
@@ -271,3 +271,13 @@ def test_under_serve_an_image_is_made_when_it_is_asked_for(tmp_path):
             card = Image.open(io.BytesIO(response.read()))
             assert (response.headers["Content-Type"], card.format, card.size) == ("image/png", "PNG", (1200, 630))
         assert len(list(cache.iterdir())) == 1
+
+
+@pytest.mark.parametrize("title, kind, drawn", [
+    ("Chapter 3: Containers", "Chapter 3", "Containers"),
+    ("Chapter 3:", "Chapter 3", "Chapter 3:"),
+    ("Chapter 30: Clouds", "Chapter 3", "Chapter 30: Clouds"),
+    ("  Two\tlines\nhere\u200b ", "Prompt", "Two lines here"),
+])
+def test_the_title_drawn_is_one_line_without_the_kind_it_repeats(title, kind, drawn):
+    assert card_title(title, kind) == drawn

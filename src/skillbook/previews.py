@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -154,14 +154,18 @@ def image_path(src_uri: str) -> str:
 PREVIEWS_FOLDER = "assets/previews"
 
 
+def one_line(text: str) -> str:
+    """Text as the card draws it: one line, white space and control characters
+    (which a font has no glyph for) as single spaces, at most TITLE_LIMIT long."""
+    text = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text[:TITLE_LIMIT])
+    return " ".join(text.split())
+
+
 def card_title(title: str, kind: str) -> str:
-    """The title drawn: one line of text (white space and control characters as
-    spaces), without a leading "Chapter 3:" the kind already shows."""
-    text = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in title[:TITLE_LIMIT])
-    text = " ".join(text.split())
-    if text.startswith(kind + ":") and text[len(kind) + 1:].strip():
-        text = text[len(kind) + 1:].strip()
-    return text
+    """The title drawn, without a leading "Chapter 3:" that the kind above it shows."""
+    text = one_line(title)
+    rest = text.removeprefix(kind + ":").strip()
+    return rest if rest and rest != text else text
 
 
 # -- drawing ------------------------------------------------------------------------------------
@@ -249,20 +253,20 @@ INK = 255  # the text's value on the canvas; the palette makes it the text colou
 TITLE_TOP = 175
 
 
-@cache
+@lru_cache(maxsize=4)  # the kinds of most pages (Prompt, Skill); a chapter's is its own
 def _frame(kind: str, site_name: str) -> Image.Image:
     """What cards of one kind share: the kind above, the site's name below, and a
-    short rule under the kind (decoration, at half strength). Drawn once."""
+    short rule under the kind (decoration, at half strength)."""
     canvas = Image.new("L", (WIDTH, HEIGHT), 0)
     draw = ImageDraw.Draw(canvas)
-    draw.text((MARGIN, 70), _one_line(card_title(kind, ""), _font(KIND_SIZE)), font=_font(KIND_SIZE), fill=INK)
+    draw.text((MARGIN, 70), _fitted(one_line(kind), _font(KIND_SIZE)), font=_font(KIND_SIZE), fill=INK)
     draw.rectangle((MARGIN, 132, MARGIN + 96, 137), fill=128)
-    site = _one_line(card_title(site_name, ""), _font(SITE_SIZE))
+    site = _fitted(one_line(site_name), _font(SITE_SIZE))
     draw.text((MARGIN, HEIGHT - 70 - SITE_SIZE), site, font=_font(SITE_SIZE), fill=INK)
     return canvas
 
 
-def _one_line(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> str:
+def _fitted(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> str:
     """The text on one line of the card, cut short by an ellipsis if too long."""
     width = WIDTH - 2 * MARGIN
     if not text or _fits(font, text, width):
