@@ -256,11 +256,11 @@ def test_without_site_url_the_images_are_made_but_not_named(tmp_path):
 
 
 def test_under_serve_an_image_is_made_when_it_is_asked_for(tmp_path):
-    from tests.support.serve import serving
+    from tests.support.serve import serving, wait_for
 
     root = small_book(tmp_path / "book")
     cache = root / ".cache" / "skillbook" / "previews"
-    with serving(root) as (_, port, _log):
+    with serving(root) as (_, port, log):
         address = f"http://127.0.0.1:{port}/"
         assert not cache.exists() or not list(cache.iterdir())  # none made at the start
         with urllib.request.urlopen(address + "prompts/hostile/", timeout=30) as response:
@@ -268,9 +268,20 @@ def test_under_serve_an_image_is_made_when_it_is_asked_for(tmp_path):
                     for m in parse_html(response.read().decode("utf-8")).find_all("meta")}
         assert tags["og:image"].startswith(address)
         with urllib.request.urlopen(tags["og:image"], timeout=30) as response:
-            card = Image.open(io.BytesIO(response.read()))
+            first = response.read()
+            card = Image.open(io.BytesIO(first))
             assert (response.headers["Content-Type"], card.format, card.size) == ("image/png", "PNG", (1200, 630))
         assert len(list(cache.iterdir())) == 1
+
+        # A save that changes the title: the image asked for again, before its page, shows the new title.
+        reloads = log.read_text().count("Reloading browsers")
+        chapter = root / "docs" / "chapter-1-testing.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8").replace(HOSTILE_TITLE, "Fixed it"), encoding="utf-8")
+        wait_for(lambda: log.read_text().count("Reloading browsers") > reloads, timeout=120)
+        with urllib.request.urlopen(tags["og:image"], timeout=30) as response:
+            second = response.read()
+        assert second != first
+        assert second == render(Card("Fixed it", "Prompt", SITE_NAME, INDIGO))
 
 
 @pytest.mark.parametrize("title, kind, drawn", [

@@ -98,6 +98,10 @@ class LiveSite:
         self._unconverted: set[str] = set()
         # Files of the site to write before they are served: path -> what writes it.
         self._pending: dict[str, Callable[[], None]] = {}
+        # Files made from a page: path -> the page's file, written first when pending;
+        # and the page's file -> those files.
+        self._made_from: dict[str, str] = {}
+        self._made_of: dict[str, set[str]] = {}
         self._layout: Layout | None = None
         self._sources: dict[str, Stamp] = {}
         self._full_builder: Callable[[], None] | None = None
@@ -162,12 +166,17 @@ class LiveSite:
     def defer(self, page: Page) -> None:
         path = page.file.abs_dest_path
         self._pending[path] = lambda: self._render(page)
+        # Its image is made again too, once the page is rendered (which says how).
+        for made in self._made_of.get(path, ()):
+            self._pending.setdefault(made, _nothing)
 
-    def write_when_requested(self, path: str, write: Callable[[], None]) -> None:
-        """A file of the site (a page's preview image) written when a browser first
-        asks for it rather than at the start: images for the whole book would
-        delay the server's start by seconds."""
+    def write_when_requested(self, path: str, write: Callable[[], None], page: Page) -> None:
+        """A file of the site made from a page (its preview image), written when a
+        browser first asks for it rather than at the start: images for the whole
+        book would delay the server's start by seconds."""
         self._pending[path] = write
+        self._made_from[path] = page.file.abs_dest_path
+        self._made_of.setdefault(page.file.abs_dest_path, set()).add(path)
 
     def end_build(self, redirects: list[str]) -> None:
         if self._capturing and internals.search_plugin(self.config) is not None:
@@ -214,13 +223,21 @@ class LiveSite:
                 target = os.path.join(self._root, posixpath.normpath("/" + relative).lstrip("/"))
                 if target in self._pending:
                     with self._lock:
-                        write = self._pending.get(target)
-                        if write is not None:
-                            write()  # should it fail, the next request tries again
-                            if self._pending.get(target) is write:
-                                del self._pending[target]
+                        # A page's image is made from the page as it is now: a page
+                        # a save left to render is rendered first.
+                        page = self._made_from.get(target)
+                        if page is not None and page in self._pending:
+                            self._write_pending(page)
+                        self._write_pending(target)
             return app(environ, start_response)
         return serve
+
+    def _write_pending(self, target: str) -> None:
+        write = self._pending.get(target)
+        if write is not None:
+            write()  # should it fail, the next request tries again
+            if self._pending.get(target) is write:
+                del self._pending[target]
 
     def rebuild(self) -> None:
         """What the server runs after a save."""
@@ -484,6 +501,10 @@ class _DeferredTemplate:
 # Plugins whose work an update repeats as a full build would: Material's search
 # (its entries are kept by page); and Skillbook (LiveSite._unknown_plugins).
 KNOWN_PLUGINS = {"search", "material/search"}
+
+
+def _nothing() -> None:
+    """What a file made from a page waits for: the page, rendered first, replaces it."""
 
 
 def _content(file: File) -> bytes | None:

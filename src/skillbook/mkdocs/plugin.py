@@ -319,7 +319,7 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         path = image_path(src_uri)
         target = Path(config.site_dir) / path
         if self._live is not None:
-            self._live.write_when_requested(str(target), lambda: cache.publish(card, target))
+            self._live.write_when_requested(str(target), lambda: cache.publish(card, target), page)
         else:
             if self._drawing is None:
                 self._drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillbook-previews")
