@@ -76,6 +76,9 @@ class Builder(Protocol):
     def split_search_index(self, folder: Path) -> None:
         """The search index split into the pages' titles and the whole index."""
 
+    def made_with(self, page: Page, config: MkDocsConfig) -> list[str]:
+        """The files of the site made as the page is rendered."""
+
 
 class LiveSite:
     """The site of a running `mkdocs serve`, as its last build left it."""
@@ -98,10 +101,8 @@ class LiveSite:
         self._unconverted: set[str] = set()
         # Files of the site to write before they are served: path -> what writes it.
         self._pending: dict[str, Callable[[], None]] = {}
-        # Files made from a page: path -> the page's file, written first when pending;
-        # and the page's file -> those files.
+        # Files made as a page is rendered: path -> the page's file, written first when pending.
         self._made_from: dict[str, str] = {}
-        self._made_of: dict[str, set[str]] = {}
         self._layout: Layout | None = None
         self._sources: dict[str, Stamp] = {}
         self._full_builder: Callable[[], None] | None = None
@@ -166,17 +167,17 @@ class LiveSite:
     def defer(self, page: Page) -> None:
         path = page.file.abs_dest_path
         self._pending[path] = lambda: self._render(page)
-        # Its image is made again too, once the page is rendered (which says how).
-        for made in self._made_of.get(path, ()):
+        # Files made as it is rendered (its preview image) are made from the page as
+        # it will be: asked for first, they wait for it.
+        for made in self._builder.made_with(page, self.config):
+            self._made_from[made] = path
             self._pending.setdefault(made, _nothing)
 
-    def write_when_requested(self, path: str, write: Callable[[], None], page: Page) -> None:
-        """A file of the site made from a page (its preview image), written when a
-        browser first asks for it rather than at the start: images for the whole
-        book would delay the server's start by seconds."""
+    def write_when_requested(self, path: str, write: Callable[[], None]) -> None:
+        """A file of the site made as a page is rendered (its preview image),
+        written when a browser first asks for it rather than at the start: images
+        for the whole book would delay the server's start by seconds."""
         self._pending[path] = write
-        self._made_from[path] = page.file.abs_dest_path
-        self._made_of.setdefault(page.file.abs_dest_path, set()).add(path)
 
     def end_build(self, redirects: list[str]) -> None:
         if self._capturing and internals.search_plugin(self.config) is not None:
@@ -504,7 +505,7 @@ KNOWN_PLUGINS = {"search", "material/search"}
 
 
 def _nothing() -> None:
-    """What a file made from a page waits for: the page, rendered first, replaces it."""
+    """A file made with a page until the page is rendered, which says how to make it."""
 
 
 def _content(file: File) -> bytes | None:

@@ -319,7 +319,7 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         path = image_path(src_uri)
         target = Path(config.site_dir) / path
         if self._live is not None:
-            self._live.write_when_requested(str(target), lambda: cache.publish(card, target), page)
+            self._live.write_when_requested(str(target), lambda: cache.publish(card, target))
         else:
             if self._drawing is None:
                 self._drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillbook-previews")
@@ -383,6 +383,12 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
             path.write_text(self.renderer.redirect_page(target, url), encoding="utf-8")
             written.append(str(path))
         return written
+
+    def made_with(self, page: Page, config: MkDocsConfig) -> list[str]:
+        """The files of the site made as a page is rendered: its preview image."""
+        if not self.renderer.book.options.previews:
+            return []
+        return [str(Path(config.site_dir) / image_path(page.file.src_uri))]
 
     def banner(self) -> str | None:
         """What every page shows while the book has errors, as HTML (converted once
