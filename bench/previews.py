@@ -9,7 +9,7 @@ with `skillbook import`, as `make bench` does) in rounds, each of:
 - the book again (a cached build: no card drawn);
 
 and reports the median wall and CPU time (user + system, of the build process
-and its threads) of each, their ratios to the build without previews, and the
+and its threads) and peak memory (max RSS) of each, their ratios to the build without previews, and the
 cost of one card drawn in-process: the mean of every page's card, and where
 its time goes (drawing the title, compressing the PNG).
 
@@ -40,15 +40,15 @@ from skillbook.previews import Card, page_kind, primary_colour, render  # noqa: 
 CACHE = Path(".cache", "skillbook", "previews")
 
 
-def build(root: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of `mkdocs build` of a project."""
+def build(root: Path) -> tuple[float, float, float]:
+    """Wall and CPU seconds and peak memory (MiB) of `mkdocs build` of a project."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(root / "site")],
                                cwd=root, env=mkdocs_env())
     _, status, usage = os.wait4(process.pid, 0)
     if os.waitstatus_to_exitcode(status):
         raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), process.args)
-    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def cards(root: Path) -> list[Card]:
@@ -94,7 +94,7 @@ def main() -> int:
         (off / "mkdocs.yml").write_text(config.replace("extra:\n  skillbook:\n", "extra:\n  skillbook:\n    previews: false\n", 1)
                                         if "extra:\n  skillbook:\n" in config else config + "extra:\n  skillbook:\n    previews: false\n",
                                         encoding="utf-8")
-        times: dict[str, list[tuple[float, float]]] = {"plain Material": [], "previews off": [], "clean": [], "cached": []}
+        times: dict[str, list[tuple[float, float, float]]] = {"plain Material": [], "previews off": [], "clean": [], "cached": []}
         for _ in range(args.repeat):
             times["plain Material"].append(build(plain))
             times["previews off"].append(build(off))
@@ -105,9 +105,11 @@ def main() -> int:
         pages = len(list((book / "site").rglob("index.html")))
         wall = {name: statistics.median(t[0] for t in runs) for name, runs in times.items()}
         cpu = {name: statistics.median(t[1] for t in runs) for name, runs in times.items()}
-        print(f"{'build':16} {'wall':>8} {'/ off':>6} {'CPU':>8} {'/ off':>6}")
+        memory = {name: statistics.median(t[2] for t in runs) for name, runs in times.items()}
+        print(f"{'build':16} {'wall':>8} {'/ off':>6} {'CPU':>8} {'/ off':>6} {'memory':>9} {'/ off':>6}")
         for name in times:
-            print(f"{name:16} {wall[name]:7.2f}s {wall[name] / wall['previews off']:6.2f} {cpu[name]:7.2f}s {cpu[name] / cpu['previews off']:6.2f}")
+            print(f"{name:16} {wall[name]:7.2f}s {wall[name] / wall['previews off']:6.2f} {cpu[name]:7.2f}s {cpu[name] / cpu['previews off']:6.2f}"
+                  f" {memory[name]:6.0f}MiB {memory[name] / memory['previews off']:6.2f}")
         print(f"{len(images)} images for {pages} index.html pages, {sum(p.stat().st_size for p in images) / len(images) / 1024:.1f} KiB on average")
         print(card_cost(cards(book)))
     return 0

@@ -58,6 +58,6 @@ def test_previews_benchmark_runs_at_a_tiny_scale():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     for name in ("plain Material", "previews off", "clean", "cached"):
-        assert re.search(rf"^{name} +\d+\.\d\ds +\d+\.\d\d +\d+\.\d\ds +\d+\.\d\d$", result.stdout, re.MULTILINE), result.stdout
+        assert re.search(rf"^{name} +\d+\.\d\ds +\d+\.\d\d +\d+\.\d\ds +\d+\.\d\d +\d+MiB +\d+\.\d\d$", result.stdout, re.MULTILINE), result.stdout
     assert re.search(r"^\d+ images for \d+ index.html pages, \d+\.\d KiB on average$", result.stdout, re.MULTILINE), result.stdout
     assert re.search(r"^card: \d+\.\d\d ms CPU each", result.stdout, re.MULTILINE), result.stdout
