@@ -27,10 +27,15 @@ from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from skillbook.book import Book
 from skillbook.model import PROMPT_LIBRARY, SKILLS_CATALOG, prompt_uri, skill_uri
+
+# Pillow is imported when a card is drawn: a build whose cards are all cached
+# does without it (4 MiB of memory).
+if TYPE_CHECKING:
+    from PIL import Image, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 # Changes with anything the drawing does, so that cached images of an older
@@ -175,6 +180,8 @@ def card_title(title: str, kind: str) -> str:
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """Pillow's own scalable font (Aileron Regular, bundled with Pillow's
     FreeType build), loaded once a size."""
+    from PIL import ImageFont
+
     return ImageFont.load_default(size=size)
 
 
@@ -235,6 +242,8 @@ def title_lines(title: str) -> tuple[int, list[str]]:
 
 def render(card: Card) -> bytes:
     """The card as PNG bytes."""
+    from PIL import ImageDraw
+
     canvas = _frame(card.kind, card.site_name).copy()
     draw = ImageDraw.Draw(canvas)
     size, lines = title_lines(card_title(card.title, card.kind) or card.kind)
@@ -257,6 +266,8 @@ TITLE_TOP = 175
 def _frame(kind: str, site_name: str) -> Image.Image:
     """What cards of one kind share: the kind above, the site's name below, and a
     short rule under the kind (decoration, at half strength)."""
+    from PIL import Image, ImageDraw
+
     canvas = Image.new("L", (WIDTH, HEIGHT), 0)
     draw = ImageDraw.Draw(canvas)
     draw.text((MARGIN, 70), _fitted(one_line(kind), _font(KIND_SIZE)), font=_font(KIND_SIZE), fill=INK)
@@ -291,6 +302,10 @@ class PreviewCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._used: set[str] = set()
+
+    def has(self, card: Card) -> bool:
+        """Whether the card is drawn already."""
+        return (self.folder / f"{card.key}.png").is_file()
 
     def image(self, card: Card) -> Path:
         """The card's image in the cache, drawn if it is not there yet."""

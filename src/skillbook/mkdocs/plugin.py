@@ -134,9 +134,9 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         self._shown_as_active: list[Page] = []
         self._site = AtomicSite()
         self._previews: PreviewCache | None = None
-        # A build draws preview images in a thread of their own: Pillow draws and
-        # compresses without holding the interpreter, so that the drawing runs
-        # beside the rendering of pages rather than after it.
+        # A build draws preview images not cached yet in a thread of their own:
+        # Pillow draws and compresses without holding the interpreter, so that the
+        # drawing runs beside the rendering of pages rather than after it.
         self._drawing: ThreadPoolExecutor | None = None
         self._drawn: list[Future[None]] = []
 
@@ -320,6 +320,8 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         target = Path(config.site_dir) / path
         if self._live is not None:
             self._live.write_when_requested(str(target), lambda: cache.publish(card, target))
+        elif cache.has(card):
+            cache.publish(card, target)
         else:
             if self._drawing is None:
                 self._drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillbook-previews")
