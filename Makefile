@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the accessibility tests, from npm into the git-ignored node_modules/.
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: serve build test test-properdocs a11y check bench bench-search bench-pages coverage mutation clean
+.PHONY: serve build test test-properdocs a11y check bench bench-search bench-pages bench-previews coverage mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -53,6 +53,9 @@ mutation: $(STAMP)  ## Mutation testing of the core with mutmut, one process (on
 
 bench: $(STAMP)  ## Build time, memory, scaling, mkdocs serve start and save-to-reload times on a generated large book
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py
+
+bench-previews: $(STAMP)  ## Build time with link preview images (clean and cached) against without them, and the cost of one card
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/previews.py
 
 bench-pages: $(STAMP)  ## Lighthouse mobile performance of the library, catalog, a chapter and a prompt page
 	test -x node_modules/.bin/lighthouse || npm install --no-save --no-audit --no-fund --prefix . lighthouse@12 >/dev/null

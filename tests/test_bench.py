@@ -49,3 +49,15 @@ def test_search_benchmark_runs_at_a_tiny_scale():
         deep_link = rf"^{size} +\d+ /\?q=<id> opened, from the navigation, .*: median \d+ ms, worst \d+ ms of 1$"
         assert any(re.match(deep_link, line) for line in lines), result.stdout
     assert re.match(r"^(ok  |FAIL) every id first", lines[-1]), lines[-1]
+
+
+def test_previews_benchmark_runs_at_a_tiny_scale():
+    result = subprocess.run(
+        [sys.executable, "bench/previews.py", "--chapters", "3", "--repeat", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env=mkdocs_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("plain Material", "previews off", "clean", "cached"):
+        assert re.search(rf"^{name} +\d+\.\d\ds +\d+\.\d\d +\d+\.\d\ds +\d+\.\d\d +\d+MiB +\d+\.\d\d$", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^\d+ images for \d+ index.html pages, \d+\.\d KiB on average$", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^card: \d+\.\d\d ms CPU each", result.stdout, re.MULTILINE), result.stdout

@@ -570,7 +570,7 @@ PARTS_BOOK = {"chapter-1-one.md": "# Chapter 1: One\n", "chapter-2-two.md": "# C
      ["mkdocs.yml:4: part 'One' needs 'chapters:' as a list of chapter numbers, such as 'chapters: [1, 2]'"]),
     ("extra:\n  skillbook:\n    parts:\n      - title: One\n        chapters: [1, 2]\n      - title: Two\n        chapters: [2]\n",
      ["mkdocs.yml:6: chapter 2 is in part 'One' already; list it in one part"]),
-    ("extra:\n  skillbook:\n    sections: []\n", ["mkdocs.yml:3: unknown Skillbook option 'sections'; known: parts, assistants, collection"]),
+    ("extra:\n  skillbook:\n    sections: []\n", ["mkdocs.yml:3: unknown Skillbook option 'sections'; known: parts, assistants, collection, previews"]),
     ("extra:\n  skillbook: [parts]\n", ["mkdocs.yml:2: 'skillbook:' under 'extra:' must be a mapping, such as 'parts:'"]),
     ("extra:\n  skillbook:\n    parts:\n      - title: One\n        chapters: [1, 3]\n",
      ["docs/chapter-2-two.md:1: warning: chapter 2 is in no part; add 2 to the 'chapters:' of a part under "

@@ -17,6 +17,7 @@ it), while ``extra`` is free for a theme's and a book's own settings::
         collection:
           path: ../skills-collection
           repository: owner/name
+        previews: false   # no link preview images (skillbook.previews)
 
 The file is read here, as YAML nodes, so that each problem names its line;
 MkDocs' own tags (``!ENV``, ``!!python/name``) are left unread."""
@@ -107,6 +108,8 @@ class BookOptions:
     parts: list[Part] = field(default_factory=list)
     assistants: tuple[Assistant, ...] = DEFAULT_ASSISTANTS
     collection: CollectionOptions | None = None
+    # Each page's link preview image (skillbook.previews); on unless set to false.
+    previews: bool = True
     path: str = "mkdocs.yml"  # where they were read from
 
 
@@ -139,9 +142,11 @@ def load_options(config_file: Path | str, problems: list[Problem]) -> BookOption
             options.assistants = _assistants(value, str(path), problems)
         elif key.value == "collection":
             options.collection = _collection(key, value, path, problems)
+        elif key.value == "previews":
+            options.previews = _switch(key.value, value, str(path), problems)
         else:
             problems.append(Problem(str(path), key.start_mark.line + 1,
-                                    f"unknown Skillbook option '{key.value}'; known: parts, assistants, collection"))
+                                    f"unknown Skillbook option '{key.value}'; known: parts, assistants, collection, previews"))
     return options
 
 
@@ -170,6 +175,14 @@ def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if not isinstance(node, yaml.MappingNode):
         return None
     return next((value for k, value in reversed(node.value) if k.value == key), None)
+
+
+def _switch(name: str, node: yaml.Node, path: str, problems: list[Problem]) -> bool:
+    """An option that is on or off: YAML's true or false (yes, no, on, off too); on otherwise."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+        return node.value.lower() in ("true", "yes", "on")
+    problems.append(Problem(path, node.start_mark.line + 1, f"'{name}' must be true or false, such as '{name}: false'"))
+    return True
 
 
 def _parts(node: yaml.Node, path: str, problems: list[Problem]) -> list[Part]:

@@ -79,6 +79,9 @@ class Builder(Protocol):
     def split_search_index(self, folder: Path) -> None:
         """The search index split into the pages' titles and the whole index."""
 
+    def made_with(self, page: Page, config: MkDocsConfig) -> list[str]:
+        """The files of the site made as the page is rendered."""
+
 
 class LiveSite:
     """The site of a running `mkdocs serve`, as its last build left it."""
@@ -104,6 +107,8 @@ class LiveSite:
         self._unconverted: set[str] = set()
         # Files of the site to write before they are served: path -> what writes it.
         self._pending: dict[str, Callable[[], None]] = {}
+        # Files made as a page is rendered: path -> the page's file, written first when pending.
+        self._made_from: dict[str, str] = {}
         self._layout: Layout | None = None
         self._sources: dict[str, Stamp] = {}
         self._full_builder: Callable[[], None] | None = None
@@ -168,6 +173,17 @@ class LiveSite:
     def defer(self, page: Page) -> None:
         path = page.file.abs_dest_path
         self._pending[path] = lambda: self._render(page)
+        # Files made as it is rendered (its preview image) are made from the page as
+        # it will be: asked for first, they wait for it.
+        for made in self._builder.made_with(page, self.config):
+            self._made_from[made] = path
+            self._pending.setdefault(made, _nothing)
+
+    def write_when_requested(self, path: str, write: Callable[[], None]) -> None:
+        """A file of the site made as a page is rendered (its preview image),
+        written when a browser first asks for it rather than at the start: images
+        for the whole book would delay the server's start by seconds."""
+        self._pending[path] = write
 
     def end_build(self, redirects: list[str]) -> None:
         if self._capturing and internals.search_plugin(self.config) is not None:
@@ -216,13 +232,21 @@ class LiveSite:
                     if self._pending.get(target) == self._write_search_index:
                         self._convert_for_search()
                     with self._lock:
-                        write = self._pending.get(target)
-                        if write is not None:
-                            write()  # should it fail, the next request tries again
-                            if self._pending.get(target) is write:
-                                del self._pending[target]
+                        # A page's image is made from the page as it is now: a page
+                        # a save left to render is rendered first.
+                        page = self._made_from.get(target)
+                        if page is not None and page in self._pending:
+                            self._write_pending(page)
+                        self._write_pending(target)
             return app(environ, start_response)
         return serve
+
+    def _write_pending(self, target: str) -> None:
+        write = self._pending.get(target)
+        if write is not None:
+            write()  # should it fail, the next request tries again
+            if self._pending.get(target) is write:
+                del self._pending[target]
 
     def rebuild(self) -> None:
         """What the server runs after a save."""
@@ -506,6 +530,10 @@ class _DeferredTemplate:
 # Plugins whose work an update repeats as a full build would: Material's search
 # (its entries are kept by page); and Skillbook (LiveSite._unknown_plugins).
 KNOWN_PLUGINS = {"search", "material/search"}
+
+
+def _nothing() -> None:
+    """A file made with a page until the page is rendered, which says how to make it."""
 
 
 def _content(file: File) -> bytes | None:

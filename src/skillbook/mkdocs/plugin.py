@@ -12,7 +12,10 @@ which knows nothing of MkDocs.
 - ``on_env``: a prompt page's previous and next pages are the prompts around it
   in its chapter; the theme's templates get the assistants readers choose among
   and the book's errors.
-- ``on_post_build``: write the pages that send former ids' addresses on.
+- ``on_page_context``: the page's link preview image (``skillbook.previews``),
+  from the cache or drawn, and its address for the theme's meta tags.
+- ``on_post_build``: write the pages that send former ids' addresses on, and
+  remove the cached preview images no page used.
 
 Under ``mkdocs serve`` an error in the book is shown on every page and in the
 log, every page is built from what is valid, and the next save that fixes it
@@ -31,9 +34,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
+from urllib.parse import quote
 
 import markdown
 from jinja2 import Environment
@@ -58,6 +63,7 @@ from skillbook.mkdocs import internals
 from skillbook.mkdocs.atomic import AtomicSite
 from skillbook.mkdocs.live import LiveSite
 from skillbook.mkdocs.navigation import closed_parts
+from skillbook.previews import HEIGHT, WIDTH, Card, PreviewCache, image_path, page_kind, palette_primary
 from skillbook.published import LOCK_FILE, update_lock
 from skillbook.render import PROMPT_LIBRARY, SKILLS_CATALOG, Renderer, prompt_uri, skill_uri
 from skillbook.text import count
@@ -94,6 +100,9 @@ REQUIRED_EXTENSIONS = {
     "pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg},
 }
 
+# Where the link preview images are kept between builds, relative to mkdocs.yml.
+PREVIEWS_CACHE = Path(".cache", "skillbook", "previews")
+
 # An entry of mkdocs.yml's ``nav:``: a page's path, or a title over a page's path or
 # a section's paths.
 NavEntry = str | dict[str, str | list[str]]
@@ -124,6 +133,12 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         # The chapter a skill or prompt page shows as where it sits, while that page is rendered.
         self._shown_as_active: list[Page] = []
         self._site = AtomicSite()
+        self._previews: PreviewCache | None = None
+        # A build draws preview images not cached yet in a thread of their own:
+        # Pillow draws and compresses without holding the interpreter, so that the
+        # drawing runs beside the rendering of pages rather than after it.
+        self._drawing: ThreadPoolExecutor | None = None
+        self._drawn: list[Future[None]] = []
 
     @property
     def renderer(self) -> Renderer:
@@ -160,6 +175,8 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         self._site.stage(config)
         if self._live is not None:
             self._live.begin_build(config)
+        # Git-ignored (.cache/), beside mkdocs.yml as Material's own plugins keep theirs.
+        self._previews = PreviewCache(Path(config.config_file_path).parent / PREVIEWS_CACHE)
         return config
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:
@@ -284,7 +301,33 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         if home is not None and home is not page:
             home.active = True  # MkDocs marks its part active too
             self._shown_as_active.append(home)
+        if self.renderer.book.options.previews:
+            # MkDocs types the context with its own keys only; the theme reads this one too.
+            cast(dict[str, object], context)["skillbook_preview"] = self._preview(page, config)
         return context
+
+    def _preview(self, page: Page, config: MkDocsConfig) -> dict[str, object]:
+        """The page's card, written into the site (under serve, when a browser
+        first asks for it), and what the theme's meta tags say of it: its
+        address, absolute as Open Graph wants it, only when ``site_url`` is set
+        (as Material's social plugin does), its size and its text alternative."""
+        assert self._previews is not None, "on_config makes the cache"
+        cache, src_uri = self._previews, page.file.src_uri
+        title = page.meta.get("title") or (page.title if not page.is_homepage else None) or config.site_name
+        background = palette_primary(config.theme.get("palette"))
+        card = Card(Markup(str(title)).striptags(), page_kind(self.renderer.book, src_uri), config.site_name, background)
+        path = image_path(src_uri)
+        target = Path(config.site_dir) / path
+        if self._live is not None:
+            self._live.write_when_requested(str(target), lambda: cache.publish(card, target))
+        elif cache.has(card):
+            cache.publish(card, target)
+        else:
+            if self._drawing is None:
+                self._drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillbook-previews")
+            self._drawn.append(self._drawing.submit(cache.publish, card, target))
+        url = config.site_url.rstrip("/") + "/" + quote(path) if config.site_url else None
+        return {"url": url, "alt": card.alt, "width": WIDTH, "height": HEIGHT}
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         while self._shown_as_active:
@@ -298,6 +341,11 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         loads the pages' titles first (see split_search_index)."""
         redirects = self.write_redirects(config)
         self.split_search_index(Path(config.site_dir) / "search")
+        drawn, self._drawn = self._drawn, []
+        for image in drawn:
+            image.result()  # an image that could not be written fails the build
+        if self._command == "build" and self._previews is not None and self.renderer.book.options.previews:
+            self._previews.prune()
         if self._live is not None:
             self._live.end_build(redirects)
         elif update_lock(Path(config.config_file_path).parent / LOCK_FILE, self.renderer.book.chapters, self.renderer.book.skills):
@@ -310,9 +358,15 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
     on_post_build = CombinedEvent(_write_extras, _publish)
 
     def on_build_error(self, *, error: Exception) -> None:
+        for image in self._drawn:
+            image.cancel()
+        wait(self._drawn)  # the one being drawn, before its folder goes
+        self._drawn.clear()
         self._site.discard()
 
     def on_shutdown(self) -> None:
+        if self._drawing is not None:
+            self._drawing.shutdown(cancel_futures=True)
         self._site.shutdown()
 
     # -- what an update under serve does as a full build (live.Builder) -------------------
@@ -331,6 +385,12 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
             path.write_text(self.renderer.redirect_page(target, url), encoding="utf-8")
             written.append(str(path))
         return written
+
+    def made_with(self, page: Page, config: MkDocsConfig) -> list[str]:
+        """The files of the site made as a page is rendered: its preview image."""
+        if not self.renderer.book.options.previews:
+            return []
+        return [str(Path(config.site_dir) / image_path(page.file.src_uri))]
 
     def banner(self) -> str | None:
         """What every page shows while the book has errors, and under serve while it
