@@ -44,7 +44,10 @@ def read_lock(path: Path, problems: list[Problem]) -> PublishedIds | None:
         problems.append(Problem(str(path), error.lineno, f"{LOCK_FILE} is not valid JSON ({error.msg}); "
                                                          "fix it, or delete it and build again to write it anew"))
         return None
-    lines = text.split("\n")
+    # The line of each id, for messages: the first line that is just that id.
+    line_of: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        line_of.setdefault(line.strip().rstrip(","), number)
     ids = PublishedIds()
     for kind, found in (("prompts", ids.prompts), ("skills", ids.skills)):
         listed = data.get(kind, []) if isinstance(data, dict) else None
@@ -53,7 +56,7 @@ def read_lock(path: Path, problems: list[Problem]) -> PublishedIds | None:
                                                   "delete the file and build again to write it anew"))
             return None
         for item in listed:
-            found[item] = next((n for n, line in enumerate(lines, start=1) if line.strip().rstrip(",") == json.dumps(item)), 1)
+            found[item] = line_of.get(json.dumps(item), 1)
     return ids
 
 
