@@ -375,6 +375,8 @@ def test_every_part_lists_its_chapters_on_every_page(site, rel, own_part):
                     and visible(li.find("label")).startswith(f"Part {'I' * number if number < 4 else 'IV'}: {part['title']}"))
         toggle = item.find("input")
         assert toggle is not None and "md-nav__toggle" in toggle.classes
+        if number != own_part:  # named apart from the page's own sections of the same title
+            assert item.find("nav").attrs["aria-label"] == f"Chapters of Part {'I' * number}: {part['title']}"
         assert ("checked" in toggle.attrs) == (number == own_part), f"{rel}: part {number}"
         # (The page's own part also holds its table of contents.)
         links = list(dict.fromkeys(link_target(site, rel, a.attrs["href"]) for a in item.find_all("a")

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation, Section
 
@@ -53,10 +53,17 @@ def closed_parts(env: Environment, config: MkDocsConfig, nav: Navigation) -> Map
         "config": config, "nav": nav, "page": None, "base_url": _ROOT,
         "features": [feature for feature in features if feature != "navigation.prune"],
     }
-    # Material's indentation, one space each: the same page to a browser, a
-    # quarter of the bytes in each of the book's pages.
-    return {
-        f"__nav_{index}": ClosedPart(_SPACES.sub(" ", template.render(context, nav_item=item, path=f"__nav_{index}")))
-        for index, item in enumerate(nav.items, 1)
-        if isinstance(item, Section) and not item.active
-    }
+    parts = {}
+    for index, item in enumerate(nav.items, 1):
+        if not isinstance(item, Section) or item.active:
+            continue
+        path = f"__nav_{index}"
+        # Material's indentation, one space each: the same page to a browser, a
+        # quarter of the bytes in each of the book's pages.
+        html = _SPACES.sub(" ", template.render(context, nav_item=item, path=path))
+        # The part's list is a landmark named by the part, as is a section of the
+        # page's contents of the same title (the prompt library's parts): landmarks
+        # need names of their own.
+        html = html.replace(f'aria-labelledby="{path}_label"', f'aria-label="Chapters of {escape(item.title)}"', 1)
+        parts[path] = ClosedPart(html)
+    return parts
