@@ -463,6 +463,11 @@ class LiveSite:
         except OSError:
             pass  # a folder still holding other files stays
 
+    def _index_page(self, file: File) -> None:
+        """A page's HTML and its search entries, if not made yet."""
+        self._convert(_page(file))
+        self._index(_page(file))
+
     def _convert_for_search(self) -> None:
         """Every page's HTML and search entries, which the search index is made
         of, a few pages at a time: a save made meanwhile (the first after the
@@ -476,8 +481,7 @@ class LiveSite:
                 todo = [file for file in self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
                         if file.src_uri not in self._search_entries]
                 for file in todo[:SEARCH_BATCH]:
-                    self._convert(_page(file))
-                    self._index(_page(file))
+                    self._index_page(file)
             if len(todo) <= SEARCH_BATCH:
                 return
 
@@ -489,8 +493,7 @@ class LiveSite:
             return
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for file in doc_files:
-            self._convert(_page(file))
-            self._index(_page(file))
+            self._index_page(file)  # those _convert_for_search left, or a save changed since
         entries = [entry for file in doc_files for entry in self._search_entries.get(file.src_uri, [])]
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "search_index.json"), "w", encoding="utf-8") as out:
