@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar, cast
 from pathlib import Path
 
+from skillbook import build_cache
+from skillbook.build_cache import BuildCache
 from skillbook.chapters import chapter_key, parse_chapter, parse_document
 from skillbook.collection import Collection, load_collection
 from skillbook.directives import DIRECTIVES
@@ -221,6 +223,8 @@ class Book:
 
 # What a source file is read into: a skill (None when its file has errors), a chapter or another page.
 Parsed = TypeVar("Parsed", bound=Skill | Document | None)
+# The cache's kind of entry for a parsed source file.
+PARSED = "parsed"
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,7 @@ class ParsedFile:
     """A source file's text, what it was read into, and the problems found in it."""
 
     text: str
+    reader: str
     result: Skill | Document | None
     problems: list[Problem]
 
@@ -236,21 +241,39 @@ class ParsedSources:
     """What each source file was read into, with the problems found in it, kept
     with the file's text: a book loaded again (under ``mkdocs serve``, on every
     save) parses only the files whose text changed. Parsed skills and chapters
-    are never changed afterwards, so two books may share them."""
+    are never changed afterwards, so two books may share them. With a
+    :class:`BuildCache`, what was parsed is kept across runs too, by the file's
+    path, text and reader."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: BuildCache | None = None) -> None:
         self._parsed: dict[str, ParsedFile] = {}
+        self._store = store
 
-    def parse(self, path: Path, text: str, problems: list[Problem], parse: Callable[[list[Problem]], Parsed]) -> Parsed:
-        """``parse(problems)``'s result for the file at ``path`` holding ``text``."""
+    def parse(
+        self, path: Path, text: str, problems: list[Problem], parse: Callable[[list[Problem]], Parsed], reader: str,
+    ) -> Parsed:
+        """``parse(problems)``'s result for the file at ``path`` holding ``text``;
+        ``reader`` names what ``parse`` reads it as, with what it depends on
+        besides the path and the text."""
         key = str(path)
         kept = self._parsed.get(key)
-        if kept is None or kept.text != text:
-            found: list[Problem] = []
-            kept = self._parsed[key] = ParsedFile(text, parse(found), found)
+        if kept is None or kept.text != text or kept.reader != reader:
+            kept = self._parsed[key] = self._read(path, text, parse, reader)
         problems.extend(kept.problems)
         # A path is always read by the same reader: a skill file's into a skill, a page's into a page.
         return cast(Parsed, kept.result)
+
+    def _read(self, path: Path, text: str, parse: Callable[[list[Problem]], Parsed], reader: str) -> ParsedFile:
+        entry_key = build_cache.key(str(path), text, reader)
+        stored = self._store.get_model(PARSED, entry_key) if self._store is not None else None
+        if stored is not None:
+            result, found = stored
+            return ParsedFile(text, reader, result, found)
+        found = []
+        result = parse(found)
+        if self._store is not None:
+            self._store.put_model(PARSED, entry_key, (result, found))
+        return ParsedFile(text, reader, result, found)
 
 
 def load_book(
@@ -277,7 +300,7 @@ def load_book(
     else:
         for path in filter(is_skill_file, project_files(skills_dir, root, problems, refused)):
             text = read_source(path, problems, MAX_SKILL_BYTES)
-            skill = None if text is None else parsed.parse(path, text, problems, functools.partial(parse_skill, path, text))
+            skill = None if text is None else parsed.parse(path, text, problems, functools.partial(parse_skill, path, text), "skill")
             if skill is None:
                 invalid.add(path.stem)
             elif skill.id in skills:
@@ -308,11 +331,13 @@ def load_book(
                     "or its prompts stay plain code",
                     Severity.WARNING,
                 ))
-            documents[src_uri] = parsed.parse(path, text, problems, lambda found: parse_document(src_uri, str(path), text, found))
+            documents[src_uri] = parsed.parse(
+                path, text, problems, lambda found: parse_document(src_uri, str(path), text, found), f"page {src_uri}",
+            )
             if documents[src_uri].refused:
                 refused.add(str(path))
             continue
-        chapter = parsed.parse(path, text, problems, lambda found: parse_chapter(path.name, str(path), text, found))
+        chapter = parsed.parse(path, text, problems, lambda found: parse_chapter(path.name, str(path), text, found), "chapter")
         if chapter.refused:
             refused.add(str(path))
         other = next((c for c in chapters if c.key == chapter.key), None)

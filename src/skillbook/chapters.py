@@ -105,6 +105,9 @@ DESCRIPTION_LENGTH = 300
 DESCRIPTION_MINIMUM = 60
 
 
+# Asked of every chapter each time `mkdocs serve` updates the site after a save:
+# a chapter's body is read once, not at every save.
+@functools.lru_cache(maxsize=4096)
 def description(body: str) -> str | None:
     """A page's summary for link previews: the plain text of its first paragraph
     (outside lists and quotes) of at least 60 characters, cut at a word within

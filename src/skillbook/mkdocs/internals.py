@@ -6,6 +6,10 @@ private page and template builders, set the configuration's current page as
 its build does, pause Material's search while pages are deferred, and take
 over the live-reload server's rebuilds, observer and WSGI application.
 
+The build cache (``cache.py``) takes a page's rendering from the cache, which
+sets what ``Page.render`` sets (some of it private), and the search plugin's
+entries for a page.
+
 These were checked against the versions in ``CHECKED``. On any other, `serve`
 refuses to start with live reload (``check_version``) rather than risk serving
 a page that differs from the one `mkdocs build` writes; `mkdocs build` uses
@@ -27,6 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 if TYPE_CHECKING:  # the server's modules are imported by `mkdocs serve` only
     from wsgiref.types import WSGIApplication
@@ -116,6 +121,59 @@ def build_theme_template(name: str, env: Any, files: Files, config: MkDocsConfig
     _build_theme_template(name, env, files, config, nav)
 
 
+# -- a page's rendering, from the build cache -------------------------------------------------
+
+# What ``Page.render`` sets, in JSON's types (see rendering and restore_rendering).
+Rendering = dict[str, Any]
+# A page's rendering as the cache gives it: (page, config, files, MkDocs' own rendering).
+CachedRender = Callable[[Page, MkDocsConfig, Files, Callable[[], None]], None]
+
+
+def render_through(page: Page, render: CachedRender) -> None:
+    """MkDocs' build renders this page's Markdown through ``render``, which may call
+    MkDocs' own rendering or restore an earlier one (restore_rendering)."""
+    own = page.render
+
+    def through(config: MkDocsConfig, files: Files) -> None:
+        render(page, config, files, lambda: own(config, files))
+
+    page.render = through  # type: ignore[method-assign]
+
+
+def rendering(page: Page) -> Rendering:
+    """What rendering the page's Markdown set on it."""
+    def anchor(link: AnchorLink) -> list[Any]:
+        return [link.title, link.id, link.level, [anchor(child) for child in link.children]]
+
+    return {
+        "content": page.content,
+        "toc": [anchor(link) for link in page.toc],
+        "title": page._title_from_render,
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links_to_anchors": (
+            None if page.links_to_anchors is None
+            else {file.src_uri: links for file, links in page.links_to_anchors.items()}
+        ),
+    }
+
+
+def restore_rendering(page: Page, files: Files, stored: Rendering) -> None:
+    """Set on the page what rendering its Markdown set before (rendering)."""
+    def anchor(title: str, id_: str, level: int, children: list[Any]) -> AnchorLink:
+        link = AnchorLink(title, id_, level)
+        link.children = [anchor(*child) for child in children]
+        return link
+
+    page.content = stored["content"]
+    page.toc = TableOfContents([anchor(*link) for link in stored["toc"]])
+    page._title_from_render = stored["title"]
+    page.present_anchor_ids = set(stored["anchors"])
+    links = stored["links_to_anchors"]
+    if links is not None:
+        by_uri = files.src_uris
+        page.links_to_anchors = {by_uri[uri]: anchors for uri, anchors in links.items() if uri in by_uri}
+
+
 # -- Material's search plugin ----------------------------------------------------------------
 
 
@@ -140,6 +198,26 @@ def search_entries(config: MkDocsConfig, page: Page) -> list[SearchEntry]:
     index.add_entry_from_context(page)
     entries: list[SearchEntry] = index.entries
     return entries
+
+
+def search_settings(config: MkDocsConfig) -> dict[str, Any]:
+    """The search plugin's options, which its entries depend on."""
+    search = search_plugin(config)
+    return dict(search.config) if search is not None else {}
+
+
+def index_through(config: MkDocsConfig, entries: Callable[[Page], list[SearchEntry]]) -> None:
+    """The search plugin indexes each page it is given with ``entries(page)``
+    rather than reading the page itself."""
+    search = search_plugin(config)
+    if search is None:
+        return
+    index = search.search_index
+
+    def add_entry_from_context(page: Page) -> None:
+        index.entries.extend(entries(page))
+
+    index.add_entry_from_context = add_entry_from_context
 
 
 def search_index(config: MkDocsConfig, entries: list[SearchEntry]) -> str:

@@ -79,6 +79,9 @@ class Builder(Protocol):
     def split_search_index(self, folder: Path) -> None:
         """The search index split into the pages' titles and the whole index."""
 
+    def search_entries(self, page: Page, config: MkDocsConfig) -> list[internals.SearchEntry]:
+        """The page's entries in the search index."""
+
     def made_with(self, page: Page, config: MkDocsConfig) -> list[str]:
         """The files of the site made as the page is rendered."""
 
@@ -195,7 +198,7 @@ class LiveSite:
         self._capturing = False
         self.redirects = redirects
         self._last_banner = self._builder.banner()
-        self._layout = _layout(self.nav, self.files)
+        self._layout = layout(self.nav, self.files)
         self._sources = self._scan()
 
     # -- serving ----------------------------------------------------------------------------
@@ -350,8 +353,8 @@ class LiveSite:
         config.plugins.on_env(self.env, config=config, files=files)
 
         self._write_data_files(old, files)
-        layout = _layout(nav, files)
-        layout_changed, self._layout = layout != self._layout, layout
+        shown = layout(nav, files)
+        layout_changed, self._layout = shown != self._layout, shown
         # The book's errors are shown on every page (added to the finished page).
         for file in files.documentation_pages() if layout_changed or banner_changed else changed:
             self._write_placeholder(file)
@@ -421,7 +424,7 @@ class LiveSite:
         search reads out of the content)."""
         if internals.search_plugin(self.config) is None or page.file.src_uri in self._search_entries:
             return
-        self._search_entries[page.file.src_uri] = internals.search_entries(self.config, page)
+        self._search_entries[page.file.src_uri] = self._builder.search_entries(page, self.config)
 
     def _render(self, page: Page) -> None:
         """A page's HTML, as MkDocs' build writes it."""
@@ -587,7 +590,7 @@ class Layout(NamedTuple):
     pages: tuple[PageShown, ...]
 
 
-def _layout(nav: Navigation, files: Files) -> Layout:
+def layout(nav: Navigation, files: Files) -> Layout:
     """What every page shows of the others: the navigation (titles, addresses,
     and the front matter Material reads there, such as icons), and each page's
     title, address and previous and next pages (Material's footer)."""

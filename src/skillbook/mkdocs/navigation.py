@@ -34,6 +34,9 @@ class ClosedPart:
     def __init__(self, html: str) -> None:
         self._html = html
 
+    def __repr__(self) -> str:  # what it shows: the build cache keys pages by it
+        return f"ClosedPart({self._html!r})"
+
     def at(self, base_url: str) -> Markup:
         """The part's HTML for a page whose way to the site's root is ``base_url``."""
         # "." on the home page, ".." below it, "/" on the 404 page (which any address may show).

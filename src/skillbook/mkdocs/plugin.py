@@ -60,7 +60,10 @@ from skillbook.chapters import description
 from skillbook.data import data_files
 from skillbook.model import FULL_SEARCH_INDEX, Chapter, Prompt
 from skillbook.mkdocs import internals
+from skillbook.build_cache import BuildCache
+from skillbook.mkdocs import cache as build_cache
 from skillbook.mkdocs.atomic import AtomicSite
+from skillbook.mkdocs.cache import PageCache
 from skillbook.mkdocs.live import LiveSite
 from skillbook.mkdocs.navigation import closed_parts
 from skillbook.previews import HEIGHT, WIDTH, Card, PreviewCache, image_path, page_kind, palette_primary
@@ -139,6 +142,9 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         # drawing runs beside the rendering of pages rather than after it.
         self._drawing: ThreadPoolExecutor | None = None
         self._drawn: list[Future[None]] = []
+        # What builds keep for the next (cache.py): opened at the first build, unless told not to.
+        self._cache: BuildCache | None = None
+        self._pages: PageCache | None = None
 
     @property
     def renderer(self) -> Renderer:
@@ -177,13 +183,28 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
             self._live.begin_build(config)
         # Git-ignored (.cache/), beside mkdocs.yml as Material's own plugins keep theirs.
         self._previews = PreviewCache(Path(config.config_file_path).parent / PREVIEWS_CACHE)
+        self._open_cache(config)
         return config
+
+    def _open_cache(self, config: MkDocsConfig) -> None:
+        """The build cache, opened once a run (a server's rebuilds share it)."""
+        if self._cache is None:
+            use, why = build_cache.wanted(os.environ)
+            log.info(f"Skillbook's cache: {'used, ' if use else ''}{why}")
+            if not use:
+                return
+            self._cache = build_cache.open_cache(config)
+            self._parsed = ParsedSources(self._cache)
+        self._pages = PageCache(self._cache, config)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:
         return self._live.install(server, builder) if self._live is not None else server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self._config = config
+        pages = self._pages
+        if pages is not None:  # the search plugin has its index by now
+            internals.index_through(config, lambda page: pages.search_entries(page, config))
         root = Path(config.config_file_path).parent
         book = load_book(config.docs_dir, root / SKILLS_FOLDER, root, config.config_file_path, self._parsed)
         # Paths relative to the project, as `skillbook check` prints them there.
@@ -240,6 +261,8 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self._nav = nav
+        if self._pages is not None:
+            self._pages.site_files(files)
         if self._live is not None:
             self._live.capture_nav(nav, files)
         return nav
@@ -248,6 +271,8 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         renderer = self.renderer
         src_uri = page.file.src_uri
         chapter = renderer.book.chapter_by_uri(src_uri)
+        if self._pages is not None:
+            self._pages.watch(page)
         if src_uri in self._generated:
             return markdown  # its front matter was escaped as it was rendered
         # Material writes front matter values (title, description) into the HTML as
@@ -290,7 +315,9 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
                 before, after = book.neighbours(prompt)
                 page.previous_page, page.next_page = page_of(before), page_of(after)
         # Under serve, a full build leaves pages to be rendered when requested.
-        return self._live.deferred(env) if self._live is not None else env
+        if self._live is not None:
+            return self._live.deferred(env)
+        return self._pages.templates(env, config, self._nav, files) if self._pages is not None and self._nav is not None else env
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         """A skill or prompt page is not in the navigation: its chapter (a prompt's
@@ -346,6 +373,10 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
             image.result()  # an image that could not be written fails the build
         if self._command == "build" and self._previews is not None and self.renderer.book.options.previews:
             self._previews.prune()
+        if self._cache is not None:
+            if self._command == "build":
+                self._cache.drop_unused()
+            log.info(f"Skillbook's cache ({self._cache.path}): {self._cache.summary()}")
         if self._live is not None:
             self._live.end_build(redirects)
         elif update_lock(Path(config.config_file_path).parent / LOCK_FILE, self.renderer.book.chapters, self.renderer.book.skills):
@@ -367,6 +398,8 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
     def on_shutdown(self) -> None:
         if self._drawing is not None:
             self._drawing.shutdown(cancel_futures=True)
+        if self._cache is not None:
+            self._cache.close()
         self._site.shutdown()
 
     # -- what an update under serve does as a full build (live.Builder) -------------------
@@ -385,6 +418,12 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
             path.write_text(self.renderer.redirect_page(target, url), encoding="utf-8")
             written.append(str(path))
         return written
+
+    def search_entries(self, page: Page, config: MkDocsConfig) -> list[internals.SearchEntry]:
+        """The page's entries in the search index, from the cache when it has them."""
+        if self._pages is not None:
+            return self._pages.search_entries(page, config)
+        return internals.search_entries(config, page)
 
     def made_with(self, page: Page, config: MkDocsConfig) -> list[str]:
         """The files of the site made as a page is rendered: its preview image."""
