@@ -94,17 +94,19 @@ def test_a_page_whose_reads_hold_is_reused(tmp_path):
     before = Renderer(book, TEMPLATES, keep=True)
     _pages(before)
     rendered: list[str] = []
-    reusing = Renderer(_book(tmp_path, SKILLS | {"alpha-tester.yml": skill_yaml("alpha-tester", order="2", purpose="Saved")},
-                             parsed=parsed), TEMPLATES, before)
+    saved = _book(tmp_path, SKILLS | {"alpha-tester.yml": skill_yaml("alpha-tester", order="2", purpose="Saved")}, parsed=parsed)
+    reusing = Renderer(saved, TEMPLATES, before)
     render = reusing._render
     reusing._render = lambda template, uri, **context: rendered.append(uri) or render(template, uri, **context)  # type: ignore[method-assign]
-    _pages(reusing)
-    # The catalogs always; alpha-tester's page, its prompt's page and the chapter with
+    pages = _pages(reusing)
+    # The skills catalog, alpha-tester's page, its prompt's page and the chapter with
     # its table show its purpose; every skill page of chapter 1 reads the chapter's
-    # table (for its neighbours), which holds alpha-tester. Chapter 2's pages are reused.
-    assert sorted(set(rendered)) == ["chapter-1-testing.md", "prompts/index.md", "prompts/write-a-test.md",
+    # table (for its neighbours), which holds alpha-tester. Chapter 2's pages and the
+    # prompt library (which shows no skill's purpose) are reused.
+    assert sorted(set(rendered)) == ["chapter-1-testing.md", "prompts/write-a-test.md",
                                      "skills/alpha-tester.md", "skills/beta-tester.md", "skills/gamma-tester.md",
                                      "skills/index.md"]
+    assert pages == _pages(Renderer(saved, TEMPLATES))
 
 
 def test_a_read_holds_while_the_book_answers_it_the_same(tmp_path):

@@ -30,16 +30,20 @@ class Redirect(NamedTuple):
 
 
 def generated_pages(book: Book, cache: RenderCache, render: RenderTemplate) -> list[GeneratedPage]:
-    """Every page the book adds, its skill and prompt pages reused from ``cache`` where their inputs hold."""
+    """Every page the book adds, reused from ``cache`` where their inputs hold."""
     def skill_page(book: Book, skill: Skill) -> str:
         return render("skill-page.md", skill_uri(skill.id), book=book, skill=skill)
 
     def prompt_page(book: Book, prompt: Prompt) -> str:
         return render("prompt-page.md", prompt_uri(prompt.id), book=book, prompt=prompt)
 
+    def catalog(book: Book, template: str, uri: str) -> str:
+        return render(template, uri, book=book)
+
+    # The catalogs read every skill or prompt, and stay as they were after a save that changed none.
     pages = [
-        GeneratedPage(SKILLS_CATALOG, render("skills-catalog.md", SKILLS_CATALOG)),
-        GeneratedPage(PROMPT_LIBRARY, render("prompt-library.md", PROMPT_LIBRARY)),
+        GeneratedPage(SKILLS_CATALOG, cache.page(SKILLS_CATALOG, book, catalog, "skills-catalog.md", SKILLS_CATALOG)),
+        GeneratedPage(PROMPT_LIBRARY, cache.page(PROMPT_LIBRARY, book, catalog, "prompt-library.md", PROMPT_LIBRARY)),
     ]
     for skill in sorted(book.skills.values(), key=lambda s: s.id):
         uri = skill_uri(skill.id)

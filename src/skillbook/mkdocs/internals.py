@@ -246,15 +246,17 @@ def unindexed(config: MkDocsConfig) -> Iterator[None]:
 
 def take_over_server(
     server: LiveReloadServer, config: MkDocsConfig, rebuild: Callable[[], None],
-    serve: Callable[[WSGIApplication], WSGIApplication], poll_interval: float,
+    serve: Callable[[WSGIApplication], WSGIApplication], poll_interval: float, settle: float,
 ) -> Served:
     """The server runs ``rebuild`` after a save, answers through the WSGI app
     ``serve`` wraps around its own, and sees saves from the system's file events,
     or every ``poll_interval`` seconds where there are none (watch.py; MkDocs
-    looks every half second). The paths `mkdocs serve` watched before move to the
+    looks every half second), and rebuilds once no other save came for ``settle``
+    seconds (MkDocs waits 0.1 s). The paths `mkdocs serve` watched before move to the
     new observer; those it watches next (mkdocs.yml's ``watch:``) go there.
     Returns the server's site folder and the path it serves it under."""
     server.builder = rebuild
+    server.build_delay = settle
     app = server.get_app()
     assert app is not None, "LiveReloadServer sets its application as it is made"
     server.set_app(serve(app))

@@ -62,6 +62,9 @@ log = logging.getLogger("mkdocs.plugins.skillbook")
 # page is rendered first).
 PLACEHOLDER = "<!-- rendered by mkdocs serve when requested -->\n"
 POLL_INTERVAL = 0.1  # seconds
+# How long the server waits for another save before it updates the site: a save
+# is one event (watch.py), so this only gathers saves of several files at once.
+SETTLE = 0.02  # seconds
 # Pages converted for the search index between two chances for a save to go
 # first: a save waits for these (about 50 ms on this machine), not the book.
 SEARCH_BATCH = 10
@@ -213,7 +216,7 @@ class LiveSite:
         # Saves arrive as the system's file events; where there are none, they are
         # looked for every POLL_INTERVAL seconds rather than MkDocs' half second
         # (about 3 ms of work a look on the bench book).
-        self._root, self._mount_path = internals.take_over_server(server, self.config, self.rebuild, self._app, POLL_INTERVAL)
+        self._root, self._mount_path = internals.take_over_server(server, self.config, self.rebuild, self._app, POLL_INTERVAL, SETTLE)
         return server
 
     def _unknown_plugins(self, config: MkDocsConfig) -> list[str]:

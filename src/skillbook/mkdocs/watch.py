@@ -32,6 +32,11 @@ SAVES: list[type[FileSystemEvent]] = [
     FileModifiedEvent, FileClosedEvent, FileCreatedEvent, FileMovedEvent, FileDeletedEvent,
     DirCreatedEvent, DirMovedEvent, DirDeletedEvent, EventsLostEvent,
 ]
+# Where the system tells when a file written is closed (inotify), a save is that
+# event, once, rather than each of the writes before it: the server rebuilds as
+# soon as it sees one (live.SETTLE), with the file whole.
+CLOSED_ON_SAVE = Observer.__name__ == "InotifyObserver"  # the platform's observer, named without importing the others
+SAVES_SEEN = [event for event in SAVES if not (CLOSED_ON_SAVE and event is FileModifiedEvent)]
 FORCE_POLLING = "SKILLBOOK_WATCH"
 
 
@@ -57,7 +62,7 @@ class SaveObserver(Observer):  # type: ignore[misc, valid-type]  # the platform'
         if os.path.isfile(path):
             event_handler, path, recursive = _OneFile(event_handler, path), os.path.dirname(path), False
         watch: ObservedWatch = super().schedule(
-            event_handler, path, recursive=recursive, event_filter=event_filter or SAVES, follow_symlink=follow_symlink)
+            event_handler, path, recursive=recursive, event_filter=event_filter or SAVES_SEEN, follow_symlink=follow_symlink)
         return watch
 
 
