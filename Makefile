@@ -65,4 +65,4 @@ bench-search: $(STAMP)  ## Every skill id of the bench book typed into search in
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/search.py
 
 clean:
-	rm -rf site $(VENV) .pytest_cache node_modules mutants htmlcov .coverage .coverage.*
+	rm -rf site $(VENV) .pytest_cache node_modules mutants htmlcov .coverage .coverage.* .cache/skillbook

@@ -12,13 +12,16 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from skillbook.build_cache import CACHE_FILE, BuildCache, Unkeyable, fingerprint, key
+from skillbook import load_book
+from skillbook.book import ParsedSources
+from skillbook.build_cache import CACHE_FILE, BuildCache, Unkeyable, environment, fingerprint, key
 from skillbook.model import Skill
-from tests.conftest import MKDOCS, ROOT, mkdocs_env, skill_yaml
+from tests.conftest import CHAPTER_1, MKDOCS, ROOT, mkdocs_env, skill_yaml, write_book
 
 # -- the cache file ---------------------------------------------------------------------------
 
@@ -34,8 +37,16 @@ def test_keys_are_stable_and_tell_every_input_apart():
     assert key(None) != key("None")
     assert fingerprint(twemoji) == '"tests.test_build_cache.test_keys_are_stable_and_tell_every_input_apart.<locals>.twemoji"'
     assert fingerprint({3, 1, 2}) == "[1,2,3]"
+    assert fingerprint(Path("docs/a.md")) == '"docs/a.md"'
+    # Another object by its type and what it shows (a date in the front matter).
+    assert fingerprint(date(2026, 12, 7)) == '"datetime.date:datetime.date(2026, 12, 7)"'
     with pytest.raises(Unkeyable):
         fingerprint(object())
+
+
+def test_the_environment_is_the_same_in_every_run_of_one_installation():
+    assert environment() == environment()
+    assert re.fullmatch(r"[0-9a-f]{64}", environment())
 
 
 def test_an_entry_is_read_back_and_survives_a_restart(tmp_path):
@@ -50,6 +61,38 @@ def test_an_entry_is_read_back_and_survives_a_restart(tmp_path):
     assert again.get_data("rendered", "k") == {"content": "<p>é</p>", "toc": []}
     assert again.summary() == "rendered: 1 reused, 0 made"
     again.close()
+
+
+def test_an_entry_another_process_keeps_the_file_from_is_left_unwritten(tmp_path, monkeypatch):
+    monkeypatch.setattr("skillbook.build_cache.BUSY_TIMEOUT", 0.05)
+    path = tmp_path / "build.sqlite"
+    cache = BuildCache(path, "environment")
+    assert cache.summary() == "nothing"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another build writing
+    cache.put_data("rendered", "k", 1)
+    other.execute("ROLLBACK")
+    other.close()
+    assert cache.get_data("rendered", "k") is None
+    assert cache.summary() == "nothing"
+    cache.close()
+
+
+def test_a_source_file_parsed_once_is_read_back_in_the_next_run(tmp_path):
+    write_book(tmp_path, {"tester.yml": skill_yaml("tester")}, {"chapter-1-testing.md": CHAPTER_1})
+    cache = BuildCache(tmp_path / "build.sqlite", "environment")
+    first = load_book(tmp_path / "docs", tmp_path / "skills", tmp_path, parsed=ParsedSources(cache))
+    assert cache.summary() == "parsed: 0 reused, 2 made"
+    # The next run: nothing parsed in memory, everything from the cache, equal to a parse.
+    again = load_book(tmp_path / "docs", tmp_path / "skills", tmp_path, parsed=ParsedSources(cache))
+    assert cache.summary() == "parsed: 2 reused, 2 made"
+    assert again.skills == first.skills and again.chapters == first.chapters
+    # A file whose text changed is parsed again.
+    (tmp_path / "skills" / "tester.yml").write_text(skill_yaml("tester", purpose="Revised"), encoding="utf-8")
+    changed = load_book(tmp_path / "docs", tmp_path / "skills", tmp_path, parsed=ParsedSources(cache))
+    assert changed.skills["tester"].purpose == "Revised"
+    assert cache.summary() == "parsed: 3 reused, 3 made"
+    cache.close()
 
 
 def test_a_cache_made_in_another_environment_is_emptied(tmp_path):
