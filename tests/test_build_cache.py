@@ -130,6 +130,19 @@ def test_a_build_drops_what_it_did_not_use(tmp_path):
     assert rows == [("indexed", "new"), ("rendered", "kept")]
 
 
+def test_a_servers_start_drops_only_the_kinds_it_uses(tmp_path):
+    path = tmp_path / "build.sqlite"
+    cache = BuildCache(path, "environment")
+    for kind in ("parsed", "rendered", "written"):
+        cache.put_data(kind, "old", 1)
+    cache.close()
+    cache = BuildCache(path, "environment")
+    cache.drop_unused(kinds=("parsed", "rendered"))
+    cache.close()
+    rows = sqlite3.connect(path).execute("SELECT kind, key FROM entries").fetchall()
+    assert rows == [("written", "old")]
+
+
 def test_only_the_books_model_is_read_back_from_the_cache(tmp_path):
     cache = BuildCache(tmp_path / "build.sqlite", "environment")
     skill = Skill(id="docker-expert", path="skills/docker-expert.yml", purpose="Containers", best_for="Images", chapters=[16])

@@ -93,3 +93,21 @@ def test_a_system_without_events_for_a_path_falls_back_to_looking(tmp_path, monk
     assert "Saves are looked for every 0.1 s (no file events here:" in caplog.text
     monkeypatch.setenv("SKILLBOOK_WATCH", "poll")
     assert isinstance(save_observer([str(tmp_path)], 0.1), PollingObserver)
+
+
+def test_a_file_being_written_is_seen_once_it_is_closed(tmp_path):
+    # A save is the file closed after writing: the server, which updates the site
+    # 0.02 s after a save, never reads half a chapter while the editor writes it.
+    project = _project(tmp_path / "book")
+    with serving(project) as (_, port, log):
+        chapter = next((project / "docs").glob("chapter-16-*.md"))
+        saved = chapter.read_text(encoding="utf-8").replace("# Chapter 16: ", "# Chapter 16: Closed: ", 1)
+        seen = _settled(log)
+        with chapter.open("w", encoding="utf-8") as out:
+            out.write(saved[: len(saved) // 2])
+            out.flush()
+            time.sleep(1.5)  # written in part, still open
+            assert _changes(log) == seen, log.read_text()[-2000:]
+            out.write(saved[len(saved) // 2:])
+        wait_for(lambda: "Closed:" in _page(port, chapter.stem + "/"), timeout=60)
+        assert _settled(log) == seen + 1, log.read_text()[-2000:]

@@ -25,7 +25,7 @@ import sqlite3
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -164,14 +164,19 @@ class BuildCache:
         and Python's built-in types."""
         self.put(kind, entry_key, pickle.dumps(value, protocol=5))
 
-    def drop_unused(self) -> None:
-        """Drop the entries this run did not use (at the end of a whole build, so
-        that the file holds the book as it is, not every version saved before)."""
+    def drop_unused(self, kinds: Iterable[str] | None = None) -> None:
+        """Drop the entries this run did not use, of these kinds (by default all):
+        at the end of a whole build, so that the file holds the book as it is,
+        not every version saved before."""
         with self._lock, _transaction(self._db):
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))")
             self._db.execute("DELETE FROM used")
             self._db.executemany("INSERT INTO used VALUES (?, ?)", self._used)
-            self._db.execute("DELETE FROM entries WHERE (kind, key) NOT IN (SELECT kind, key FROM used)")
+            dropped = "DELETE FROM entries WHERE (kind, key) NOT IN (SELECT kind, key FROM used)"
+            if kinds is None:
+                self._db.execute(dropped)
+            else:
+                self._db.executemany(dropped + " AND kind = ?", ((kind,) for kind in kinds))
 
     def close(self) -> None:
         with self._lock:

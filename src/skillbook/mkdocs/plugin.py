@@ -55,7 +55,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from skillbook import SKILLS_FOLDER, Book, load_book
-from skillbook.book import ParsedSources
+from skillbook.book import PARSED, ParsedSources
 from skillbook.chapters import description
 from skillbook.data import data_files
 from skillbook.model import FULL_SEARCH_INDEX, Chapter, Prompt
@@ -374,8 +374,10 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
         if self._command == "build" and self._previews is not None and self.renderer.book.options.previews:
             self._previews.prune()
         if self._cache is not None:
-            if self._command == "build":
+            if self._live is None:
                 self._cache.drop_unused()
+            else:  # the server's start, which leaves the pages and search entries to the browser's requests
+                self._cache.drop_unused(kinds=(PARSED, build_cache.RENDERED))
             log.info(f"Skillbook's cache ({self._cache.path}): {self._cache.summary()}")
         if self._live is not None:
             self._live.end_build(redirects)

@@ -35,7 +35,7 @@ SAVES: list[type[FileSystemEvent]] = [
 # Where the system tells when a file written is closed (inotify), a save is that
 # event, once, rather than each of the writes before it: the server rebuilds as
 # soon as it sees one (live.SETTLE), with the file whole.
-CLOSED_ON_SAVE = Observer.__name__ == "InotifyObserver"  # the platform's observer, named without importing the others
+CLOSED_ON_SAVE = getattr(Observer, "__name__", "") == "InotifyObserver"  # named: the others do not import everywhere
 SAVES_SEEN = [event for event in SAVES if not (CLOSED_ON_SAVE and event is FileModifiedEvent)]
 FORCE_POLLING = "SKILLBOOK_WATCH"
 
