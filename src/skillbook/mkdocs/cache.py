@@ -147,7 +147,11 @@ class PageCache:
         come from the pages' headings): None when it cannot be keyed."""
         try:
             plugins = {name: dict(getattr(plugin, "config", None) or {}) for name, plugin in config.plugins.items()}
-            settings = {name: value for name, value in config.items() if name not in {"plugins", "watch", "site_dir"}}
+            settings = {name: value for name, value in config.items() if name not in {"plugins", "watch", "site_dir", "theme"}}
+            theme = config.theme  # its own description shows its sets in no fixed order
+            settings["theme"] = {
+                "name": theme.name, "dirs": theme.dirs, "static_templates": theme.static_templates, "options": dict(theme),
+            }
             theme_files: list[tuple[str, str]] = []
             custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
             if custom is not None:
