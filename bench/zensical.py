@@ -271,6 +271,10 @@ def save_times(plain_root: Path, rounds: int) -> list[tuple[str, float]]:
                     log(f"{save.path} did not show {save.shows!r} within {SAVE_TIMEOUT:.0f} s")
                     elapsed = SAVE_TIMEOUT
                 times.append((kind, elapsed))
+                # Where the time went: Zensical logs the end of each rebuild.
+                server.wait_idle()
+                logged = "; ".join(f"{at - start:.2f} s {line!r}" for at, line in list(server.log) if at >= start)
+                log(f"{SAVE_KINDS[kind]} shown after {elapsed:.2f} s; serve's log after the write: {logged or 'nothing'}")
         server.wait_idle()
     return times
 
@@ -302,11 +306,17 @@ def main() -> int:
 
         # Rounds of every measure in turn, so that the machine's load weighs on all alike.
         runs: dict[str, list[float]] = {}
-        for _ in range(args.repeat):
-            runs.setdefault("mkdocs build (Material, for reference)", []).append(mkdocs_build(plain_root)[0])
-            runs.setdefault("zensical build, cold (no cache)", []).append(build(plain_root, clean=True))
-            runs.setdefault("zensical build, warm (its cache)", []).append(build(plain_root, clean=False))
-            runs.setdefault("zensical serve ready (its cache)", []).append(serve_ready(plain_root))
+        measures = {
+            "mkdocs build (Material, for reference)": lambda: mkdocs_build(plain_root)[0],
+            "zensical build, cold (no cache)": lambda: build(plain_root, clean=True),
+            "zensical build, warm (its cache)": lambda: build(plain_root, clean=False),
+            "zensical serve ready (its cache)": lambda: serve_ready(plain_root),
+        }
+        for round_ in range(args.repeat):
+            for name, measure in measures.items():
+                runs.setdefault(name, []).append(measure())
+            print(f"round {round_ + 1}: " + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in runs.items()),
+                  flush=True)
         built = sum(1 for _ in (plain_root / SITE).rglob("index.html"))
         saves = save_times(plain_root, args.rounds)
 
@@ -316,6 +326,10 @@ def main() -> int:
     rows.append(("save: every save", [t for _, t in saves]))
     for name, values in rows:
         print(f"{name:40} {statistics.median(values):7.2f}s {max(values):7.2f}s  {', '.join(f'{v:.2f}' for v in values)}")
+    material, *zensical = (statistics.median(values) for values in runs.values())
+    print("zensical against Material's build of the same pages (medians): "
+          + ", ".join(f"{name.removeprefix('zensical ')} {value / material:.2f}"
+                      for name, value in zip(list(runs)[1:], zensical)))
     return 0
 
 
