@@ -66,6 +66,11 @@ CACHE = ".cache"  # Zensical's cache, in the folder of its configuration
 # quiet this long: Zensical logs a rebuild when it ends, not when it starts.
 QUIET = 1.0
 SAVE_KINDS = {"prose": "chapter prose", "prompt": "prompt page"}
+# When the page shown began to load, had its HTML and was parsed, in ms since the epoch.
+LOAD_TIMING = """() => {
+  const entry = performance.getEntriesByType("navigation")[0], origin = performance.timeOrigin;
+  return {began: origin, "HTML received": origin + entry.responseEnd, parsed: origin + entry.domContentLoadedEventEnd};
+}"""
 
 
 def log(message: str) -> None:
@@ -231,12 +236,16 @@ class PlainEdits:
         self.prompt = of_chapter[self.chapter][-1]
         self.texts = {self.chapter: self.chapter.read_text(encoding="utf-8"), self.prompt: texts[self.prompt]}
         self.docs = docs
+        # Counters go on from the saves of an earlier run on the same folder, if any.
+        earlier = (re.findall(r"^(?:Prose|Prompt) revision (\d+) of", text, re.MULTILINE) for text in self.texts.values())
+        self.first = 1 + max((int(n) for numbers in earlier for n in numbers), default=0)
 
     def save(self, kind: str, round_: int) -> Save:
-        n = round_ + 1
+        n = self.first + round_
         source = self.chapter if kind == "prose" else self.prompt
         line = f"Prose revision {n} of this chapter." if kind == "prose" else f"Prompt revision {n} of this page."
         text = self.texts[source]
+        assert line not in text, f"{source} holds {line!r} already"
         title = re.search(r"^# .*\n", text, re.MULTILINE)
         at = title.end() if title else 0
         edited = f"{text[:at]}\n{line}\n{text[at:]}"
@@ -260,7 +269,7 @@ def save_times(plain_root: Path, rounds: int) -> list[tuple[str, float]]:
                 save = edits.save(kind, round_)
                 server.wait_idle()
                 view.open(server.url(save.path))
-                start = time.perf_counter()
+                start, wall = time.perf_counter(), time.time()
                 save.write()
                 try:
                     view.wait(server, save, SAVE_TIMEOUT)
@@ -271,10 +280,15 @@ def save_times(plain_root: Path, rounds: int) -> list[tuple[str, float]]:
                     log(f"{save.path} did not show {save.shows!r} within {SAVE_TIMEOUT:.0f} s")
                     elapsed = SAVE_TIMEOUT
                 times.append((kind, elapsed))
-                # Where the time went: Zensical logs the end of each rebuild.
+                # Where the time went: Zensical logs the end of each rebuild, and
+                # the page shown began its load at its time origin.
+                page = getattr(view, "page", None)
+                timing = page.evaluate(LOAD_TIMING) if page else None
                 server.wait_idle()
                 logged = "; ".join(f"{at - start:.2f} s {line!r}" for at, line in list(server.log) if at >= start)
-                log(f"{SAVE_KINDS[kind]} shown after {elapsed:.2f} s; serve's log after the write: {logged or 'nothing'}")
+                loaded = ", ".join(f"{name} {at / 1000 - wall:.2f} s" for name, at in (timing or {}).items())
+                log(f"{SAVE_KINDS[kind]} shown after {elapsed:.2f} s; serve's log after the write: "
+                    + (logged or "nothing") + (f"; the page's reload: {loaded}" if loaded else ""))
         server.wait_idle()
     return times
 
@@ -322,10 +336,12 @@ def main() -> int:
 
     print(f"zensical's site: {built} pages")
     print(f"{'measure':40} {'median':>8} {'worst':>8}  of")
-    rows = [*runs.items(), *((f"save: {label}", [t for k, t in saves if k == kind]) for kind, label in SAVE_KINDS.items())]
+    rows = [*runs.items(),
+            *((f"save: {label}", [t for k, t in saves if k == kind]) for kind, label in SAVE_KINDS.items())]
     rows.append(("save: every save", [t for _, t in saves]))
     for name, values in rows:
-        print(f"{name:40} {statistics.median(values):7.2f}s {max(values):7.2f}s  {', '.join(f'{v:.2f}' for v in values)}")
+        of = ", ".join(f"{v:.2f}" for v in values)
+        print(f"{name:40} {statistics.median(values):7.2f}s {max(values):7.2f}s  {of}")
     material, *zensical = (statistics.median(values) for values in runs.values())
     print("zensical against Material's build of the same pages (medians): "
           + ", ".join(f"{name.removeprefix('zensical ')} {value / material:.2f}"
