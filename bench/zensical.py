@@ -66,10 +66,13 @@ CACHE = ".cache"  # Zensical's cache, in the folder of its configuration
 # quiet this long: Zensical logs a rebuild when it ends, not when it starts.
 QUIET = 1.0
 SAVE_KINDS = {"prose": "chapter prose", "prompt": "prompt page"}
-# When the page shown began to load, had its HTML and was parsed, in ms since the epoch.
+# When the page shown began to load, had its HTML and was parsed (if it was by the
+# time it showed the change), in ms since the epoch.
 LOAD_TIMING = """() => {
   const entry = performance.getEntriesByType("navigation")[0], origin = performance.timeOrigin;
-  return {began: origin, "HTML received": origin + entry.responseEnd, parsed: origin + entry.domContentLoadedEventEnd};
+  const at = {began: origin, "HTML received": origin + entry.responseEnd};
+  if (entry.domContentLoadedEventEnd) at.parsed = origin + entry.domContentLoadedEventEnd;
+  return at;
 }"""
 
 
@@ -237,7 +240,8 @@ class PlainEdits:
         self.texts = {self.chapter: self.chapter.read_text(encoding="utf-8"), self.prompt: texts[self.prompt]}
         self.docs = docs
         # Counters go on from the saves of an earlier run on the same folder, if any.
-        earlier = (re.findall(r"^(?:Prose|Prompt) revision (\d+) of", text, re.MULTILINE) for text in self.texts.values())
+        pattern = re.compile(r"^(?:Prose|Prompt) revision (\d+) of", re.MULTILINE)
+        earlier = (pattern.findall(text) for text in self.texts.values())
         self.first = 1 + max((int(n) for numbers in earlier for n in numbers), default=0)
 
     def save(self, kind: str, round_: int) -> Save:
