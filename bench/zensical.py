@@ -47,12 +47,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if TYPE_CHECKING:
+    from run import Save
 
-from run import ROOT, SAVE_TIMEOUT, Save, free_port, generate_book, http_get, static_copy, watcher  # noqa: E402
-from run import build as mkdocs_build  # noqa: E402
-
+ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / ".cache" / "bench" / "zensical"
 VENV = HOME / "venv"
 EXECUTABLE = VENV / "bin" / "zensical"
@@ -74,6 +75,16 @@ LOAD_TIMING = """() => {
   if (entry.domContentLoadedEventEnd) at.parsed = origin + entry.domContentLoadedEventEnd;
   return at;
 }"""
+
+
+def bench() -> ModuleType:
+    """bench/run.py (its saves, browser watcher and book), imported when first
+    needed, so that run.py can import this module as it starts."""
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.insert(0, str(ROOT / "bench"))
+    import run
+
+    return run
 
 
 def log(message: str) -> None:
@@ -149,7 +160,7 @@ class Server:
 
     def __init__(self, plain_root: Path):
         command = [executable(), "serve", "--config-file", str(config(plain_root))]
-        self.port = free_port()
+        self.port = bench().free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         self.log: list[tuple[float, str]] = []
         self.started = time.perf_counter()
@@ -170,13 +181,14 @@ class Server:
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("zensical serve stopped:\n" + "\n".join(line for _, line in self.log[-20:]))
-            if http_get(self.origin + "/", timeout=5)[0] == 200:
+            if bench().http_get(self.origin + "/", timeout=5)[0] == 200:
                 return time.perf_counter() - self.started
             time.sleep(0.02)
         raise TimeoutError(f"zensical serve not ready after {timeout:.0f}s")
 
-    def wait_idle(self, timeout: float = SAVE_TIMEOUT) -> None:
-        """Until the log has been quiet for QUIET seconds."""
+    def wait_idle(self) -> None:
+        """Until the log has been quiet for QUIET seconds (at most the bench's SAVE_TIMEOUT)."""
+        timeout = bench().SAVE_TIMEOUT
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             last = self.log[-1][0] if self.log else self.started
@@ -254,7 +266,7 @@ class PlainEdits:
         at = title.end() if title else 0
         edited = f"{text[:at]}\n{line}\n{text[at:]}"
         path = "/" + source.relative_to(self.docs).with_suffix("").as_posix() + "/"
-        return Save(kind, path, lambda: source.write_text(edited, encoding="utf-8"), line)
+        return bench().Save(kind, path, lambda: source.write_text(edited, encoding="utf-8"), line)
 
 
 def save_times(plain_root: Path, rounds: int) -> list[tuple[str, float]]:
@@ -262,9 +274,10 @@ def save_times(plain_root: Path, rounds: int) -> list[tuple[str, float]]:
     times: from just before the write to the open page showing the change. A
     save that has not shown after SAVE_TIMEOUT counts as SAVE_TIMEOUT, and is
     logged. The files are left as the last save wrote them."""
+    run = bench()
     edits = PlainEdits(plain_root)
     times: list[tuple[str, float]] = []
-    with watcher(True) as view, served(plain_root) as server:  # the browser first: its start is no part of serve's
+    with run.watcher(True) as view, served(plain_root) as server:  # the browser first: its start is no part of serve's
         if "Chromium" not in view.description:
             log(f"watching the pages with {view.description}")
         server.wait_ready()
@@ -276,13 +289,13 @@ def save_times(plain_root: Path, rounds: int) -> list[tuple[str, float]]:
                 start, wall = time.perf_counter(), time.time()
                 save.write()
                 try:
-                    view.wait(server, save, SAVE_TIMEOUT)
+                    view.wait(server, save, run.SAVE_TIMEOUT)
                     elapsed = time.perf_counter() - start
                 except Exception as error:  # a timeout: counted as the timeout, and reported
                     if not ("Timeout" in type(error).__name__ or "Timeout" in str(error)):
                         raise
-                    log(f"{save.path} did not show {save.shows!r} within {SAVE_TIMEOUT:.0f} s")
-                    elapsed = SAVE_TIMEOUT
+                    log(f"{save.path} did not show {save.shows!r} within {run.SAVE_TIMEOUT:.0f} s")
+                    elapsed = run.SAVE_TIMEOUT
                 times.append((kind, elapsed))
                 # Where the time went: Zensical logs the end of each rebuild, and
                 # the page shown began its load at its time origin.
@@ -306,6 +319,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7, help="rounds of the two saves under zensical serve")
     args = parser.parse_args()
 
+    run = bench()
     found = available()
     if found is None:
         print("zensical: not available (the reason is above)")
@@ -316,16 +330,16 @@ def main() -> int:
         else:
             base = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             (base / "book").mkdir()
-            generate_book(base / "book", args.chapters)
+            run.generate_book(base / "book", args.chapters)
             plain_root = base / "plain"
-            static_copy(base / "book", plain_root)
+            run.static_copy(base / "book", plain_root)
         pages = sum(1 for _ in (plain_root / "docs").rglob("*.md"))
         print(f"zensical {version(found)}; {pages} Markdown pages in {plain_root}", flush=True)
 
         # Rounds of every measure in turn, so that the machine's load weighs on all alike.
         runs: dict[str, list[float]] = {}
         measures = {
-            "mkdocs build (Material, for reference)": lambda: mkdocs_build(plain_root)[0],
+            "mkdocs build (Material, for reference)": lambda: run.build(plain_root)[0],
             "zensical build, cold (no cache)": lambda: build(plain_root, clean=True),
             "zensical build, warm (its cache)": lambda: build(plain_root, clean=False),
             "zensical serve ready (its cache)": lambda: serve_ready(plain_root),
