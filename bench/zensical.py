@@ -107,6 +107,7 @@ def available() -> str | None:
     for step in steps:
         result = subprocess.run(step, capture_output=True, text=True)
         if result.returncode:
+            # Without pip's warnings about local index folders that are missing.
             errors = [line for line in (result.stdout + result.stderr).splitlines() if "is ignored" not in line]
             log(f"cannot install zensical: {' '.join(step[2:])} exited with {result.returncode}:\n"
                 + "\n".join(errors[-10:]))
@@ -278,7 +279,7 @@ def save_times(plain_root: Path, rounds: int) -> list[tuple[str, float]]:
     edits = PlainEdits(plain_root)
     times: list[tuple[str, float]] = []
     with run.watcher(True) as view, served(plain_root) as server:  # the browser first: its start is no part of serve's
-        if "Chromium" not in view.description:
+        if isinstance(view, run.HttpWatcher):
             log(f"watching the pages with {view.description}")
         server.wait_ready()
         for round_ in range(rounds):
