@@ -51,8 +51,8 @@ mutation: $(STAMP)  ## Mutation testing of the core with mutmut, one process (on
 	NO_MKDOCS_2_WARNING=1 nice -n 19 $(BIN)/mutmut run --max-children 1
 	$(BIN)/mutmut results
 
-bench: $(STAMP)  ## Build time, memory, scaling, mkdocs serve start and save-to-reload times on a generated large book
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py
+bench: $(STAMP)  ## Build times clean and cached, memory, scaling, mkdocs serve start and save-to-reload times on a generated large book, beside Zensical
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py --zensical
 
 bench-previews: $(STAMP)  ## Build time with link preview images (clean and cached) against without them, and the cost of one card
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/previews.py

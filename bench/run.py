@@ -52,6 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+import zensical  # noqa: E402
 from docsify_book import write_docsify_book  # noqa: E402
 from skillbook import load_book  # noqa: E402
 from skillbook.build_cache import CACHE_FILE  # noqa: E402
@@ -482,6 +483,7 @@ def watcher(use_browser: bool) -> Iterator[BrowserWatcher | HttpWatcher]:
 class ReloadResult:
     ready: float  # seconds until mkdocs serve was ready
     first: float  # seconds the first save after the start took
+    rounds: int
     times: dict[str, list[float]]
     timeouts: int
     method: str
@@ -523,7 +525,7 @@ def reload_bench(root: Path, rounds: int | None, use_browser: bool) -> ReloadRes
             round_ += 1
         server.wait_idle()
     first = times[next(iter(SAVE_KINDS))][0]
-    return ReloadResult(ready, first, times, timeouts, view.description, pages)
+    return ReloadResult(ready, first, round_, times, timeouts, view.description, pages)
 
 
 # --------------------------------------------------------------------------- main
@@ -546,6 +548,9 @@ def main() -> int:
                         help=f"rounds of the five saves (default: {MIN_ROUNDS}, and more while the rounds have taken "
                              f"under {ROUNDS_BUDGET:.0f}s, up to {MAX_ROUNDS})")
     parser.add_argument("--http", action="store_true", help="watch pages over HTTP instead of in Chromium")
+    parser.add_argument("--zensical", action="store_true",
+                        help="also build and serve the plain pages with Zensical (installed from PyPI on first use, "
+                             "bench/zensical.py), in the same rounds")
     args = parser.parse_args()
 
     rows: list[tuple[str, float, str]] = []  # (measure, ratio, detail)
@@ -570,8 +575,14 @@ def main() -> int:
         builds: dict[str, list[tuple[float, int]]] = {}
         serve_times: list[float] = []
         edits = ChapterEdits(full)
+        with_zensical = args.zensical and zensical.available() is not None
+        beside: dict[str, list[float]] = {"cold build": [], "warm build": [], "serve ready": []}
         for _ in range(args.repeat):
             builds.setdefault("plain", []).append(build(plain))
+            if with_zensical:
+                beside["cold build"].append(zensical.build(plain, clean=True))
+                beside["warm build"].append(zensical.build(plain, clean=False))
+                beside["serve ready"].append(zensical.serve_ready(plain))
             for scale, root in books.items():
                 clean(root)
                 builds.setdefault(f"{scale}x", []).append(build(root))
@@ -607,6 +618,7 @@ def main() -> int:
         reload_root = base / "served"
         shutil.copytree(full, reload_root, ignore=shutil.ignore_patterns("site"))
         reload = reload_bench(reload_root, args.reloads, not args.http)
+        zensical_saves = zensical.save_times(plain, reload.rounds) if with_zensical else []
 
         source, target = base / "docsify", base / "imported"
         counts = write_docsify_book(source, args.chapters)
@@ -633,6 +645,19 @@ def main() -> int:
     rows.append(("reload", statistics.median(every), "median of every save, in seconds (not a ratio)"))
     rows.append(("slowest save", max(every), "the slowest save, in seconds"))
     rows.append(("first save", reload.first, "the first save after the server's start, in seconds"))
+
+    if with_zensical:
+        print(f"\nZensical {zensical.version(zensical.executable())} on the same pages as plain Markdown "
+              f"(bench/zensical.py), in the same rounds; Skillbook's figures for the same measure beside them:")
+        ours = {"cold build": one, "warm build": cached, "serve ready": serve}
+        for name, values in beside.items():
+            print(f"  {name:22} median {statistics.median(values):6.2f} s  of {', '.join(f'{v:.2f}' for v in values)}"
+                  f"  (Skillbook {ours[name]:.2f} s; plain Material build {plain_time:.2f} s)")
+        for kind, label in zensical.SAVE_KINDS.items():
+            values = [t for k, t in zensical_saves if k == kind]
+            mine = reload.times[kind]
+            print(f"  {label + ' save':22} median {statistics.median(values):6.2f} s  worst {max(values):.2f} s"
+                  f"  (Skillbook median {statistics.median(mine):.2f} s, worst {max(mine):.2f} s)")
 
     failed = False
     print(f"\n{'':4} {'measure':14} {'result':>7} {'target':>9}  detail")

@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -71,11 +72,14 @@ def test_an_entry_another_process_keeps_the_file_from_is_left_unwritten(tmp_path
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another build writing
     cache.put_data("rendered", "k", 1)
+    assert cache.get_data("rendered", "k") == 1  # while it waits to be written
+    cache.flush()
     other.execute("ROLLBACK")
     other.close()
-    assert cache.get_data("rendered", "k") is None
-    assert cache.summary() == "nothing"
+    assert cache.get_data("rendered", "k") is None  # made again next time
+    cache.put_data("rendered", "k", 2)
     cache.close()
+    assert BuildCache(path, "environment").get_data("rendered", "k") == 2
 
 
 def test_a_source_file_parsed_once_is_read_back_in_the_next_run(tmp_path):
@@ -112,6 +116,23 @@ def test_a_damaged_cache_file_is_made_again(tmp_path):
     cache = BuildCache(path, "environment")
     cache.put_data("rendered", "k", 1)
     assert cache.get_data("rendered", "k") == 1
+    cache.close()
+
+
+def test_a_damaged_entry_is_made_again(tmp_path):
+    path = tmp_path / "build.sqlite"
+    BuildCache(path, "environment").close()
+    db = sqlite3.connect(path)
+    with db:
+        db.executemany("INSERT INTO entries VALUES (?, ?, ?)", [
+            ("rendered", "not compressed", b"{}"), ("rendered", "not json", zlib.compress(b"{nope", 1)),
+            ("parsed", "not a pickle", zlib.compress(b"nope", 1)),
+        ])
+    db.close()
+    cache = BuildCache(path, "environment")
+    assert cache.get_data("rendered", "not compressed") is None
+    assert cache.get_data("rendered", "not json") is None
+    assert cache.get_model("parsed", "not a pickle") is None
     cache.close()
 
 

@@ -21,9 +21,11 @@ import importlib.metadata
 import io
 import json
 import pickle
+import queue
 import sqlite3
 import sys
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -31,8 +33,10 @@ from typing import Any
 
 
 # The layout of the file and of its entries; a cache of another format is emptied.
-FORMAT = 1
+FORMAT = 2
 CACHE_FILE = Path(".cache", "skillbook", "build.sqlite")
+# An entry: its kind and its key.
+Entry = tuple[str, str]
 # Seconds an entry waits for another process writing the file, before it is left unwritten.
 BUSY_TIMEOUT = 2.0
 
@@ -43,8 +47,14 @@ class Unkeyable(ValueError):
 
 def key(*parts: object) -> str:
     """A key for an entry made from these inputs: equal inputs give equal keys,
-    across runs and machines (see :func:`fingerprint`)."""
-    return hashlib.sha256(fingerprint(list(parts)).encode("utf-8", "surrogatepass")).hexdigest()
+    across runs and machines. Text is taken as it is (a page's Markdown or HTML),
+    anything else as :func:`fingerprint` writes it down."""
+    digest = hashlib.sha256()
+    for part in parts:
+        text, tag = (part, b"t") if isinstance(part, str) else (fingerprint(part), b"f")
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(tag + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
 
 
 def fingerprint(value: object) -> str:
@@ -96,7 +106,7 @@ class BuildCache:
         self.reused: Counter[str] = Counter()
         self.made: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._used: set[tuple[str, str]] = set()
+        self._used: set[Entry] = set()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = _open(path)
         try:
@@ -107,6 +117,15 @@ class BuildCache:
             path.unlink(missing_ok=True)
             self._db = _open(path)
             self._start(environment)
+        # The entries the file holds: a key it does not hold (every key, in a clean
+        # build) is answered without asking the file.
+        self._held: set[Entry] = set(self._db.execute("SELECT kind, key FROM entries"))
+        # Entries put and not yet written, which a thread of their own writes (SQLite
+        # writes without holding the interpreter, beside the build).
+        self._pending: dict[Entry, bytes] = {}
+        self._writes: queue.SimpleQueue[Entry | threading.Event | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="skillbook-cache", daemon=True)
+        self._writer.start()
 
     def _start(self, environment: str) -> None:
         with _transaction(self._db):
@@ -123,29 +142,71 @@ class BuildCache:
 
     def get(self, kind: str, entry_key: str) -> bytes | None:
         """The entry of this kind kept under this key, or None."""
+        entry = (kind, entry_key)
         with self._lock:
-            row = self._db.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, entry_key)).fetchone()
-            if row is None:
+            value = self._pending.get(entry)
+            if value is None and entry in self._held:
+                row = self._db.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", entry).fetchone()
+                value = _decompressed(row[0]) if row is not None else None
+            if value is None:
                 return None
-            self._used.add((kind, entry_key))
+            self._used.add(entry)
             self.reused[kind] += 1
-        value: bytes = row[0]
         return value
 
     def put(self, kind: str, entry_key: str, value: bytes) -> None:
-        """Keep ``value`` under this key; kept on disk at :meth:`save`."""
+        """Keep ``value`` under this key (written to the file meanwhile)."""
+        entry = (kind, entry_key)
         with self._lock:
-            try:
-                self._db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, entry_key, value))
-            except sqlite3.OperationalError:
-                return  # another build holds the file for longer than BUSY_TIMEOUT: made again next time
-            self._used.add((kind, entry_key))
+            self._pending[entry] = value
+            self._held.add(entry)
+            self._used.add(entry)
             self.made[kind] += 1
+        self._writes.put(entry)
+
+    def flush(self) -> None:
+        """Until every entry put is written (or found unwritable)."""
+        written = threading.Event()
+        self._writes.put(written)
+        written.wait()
+
+    def _write(self) -> None:
+        db = _open(self.path)
+        stop = False
+        while not stop:
+            batch = [self._writes.get()]
+            while True:  # what came meanwhile, in one transaction
+                try:
+                    batch.append(self._writes.get_nowait())
+                except queue.Empty:
+                    break
+            with self._lock:
+                rows = [(*item, self._pending[item]) for item in batch if isinstance(item, tuple) and item in self._pending]
+            try:
+                # Compressed as written (zlib lets go of the interpreter meanwhile): pages'
+                # HTML takes a sixth of the room, and of the writing.
+                with _transaction(db):
+                    db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                   ((kind, entry_key, zlib.compress(value, 1)) for kind, entry_key, value in rows))
+            except sqlite3.OperationalError:
+                pass  # another build holds the file for longer than BUSY_TIMEOUT: made again next time
+            with self._lock:
+                for kind, entry_key, value in rows:
+                    if self._pending.get((kind, entry_key)) is value:
+                        del self._pending[(kind, entry_key)]
+            for item in batch:
+                if isinstance(item, threading.Event):
+                    item.set()
+                stop |= item is None
+        db.close()
 
     def get_data(self, kind: str, entry_key: str) -> Any:
         """An entry kept with :meth:`put_data`, or None."""
         value = self.get(kind, entry_key)
-        return json.loads(value) if value is not None else None
+        try:
+            return json.loads(value) if value is not None else None
+        except ValueError:
+            return None  # damaged: made again
 
     def put_data(self, kind: str, entry_key: str, value: object) -> None:
         """Keep ``value``, made of JSON's types."""
@@ -168,6 +229,7 @@ class BuildCache:
         """Drop the entries this run did not use, of these kinds (by default all):
         at the end of a whole build, so that the file holds the book as it is,
         not every version saved before."""
+        self.flush()
         with self._lock, _transaction(self._db):
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))")
             self._db.execute("DELETE FROM used")
@@ -179,6 +241,9 @@ class BuildCache:
                 self._db.executemany(dropped + " AND kind = ?", ((kind,) for kind in kinds))
 
     def close(self) -> None:
+        """Write what was put, and close the file."""
+        self._writes.put(None)
+        self._writer.join()
         with self._lock:
             self._db.close()
 
@@ -186,6 +251,13 @@ class BuildCache:
         """What this run took from the cache, and what it made, by kind."""
         kinds = sorted(self.reused.keys() | self.made.keys())
         return ", ".join(f"{kind}: {self.reused[kind]} reused, {self.made[kind]} made" for kind in kinds) or "nothing"
+
+
+def _decompressed(value: bytes) -> bytes | None:
+    try:
+        return zlib.decompress(value)
+    except zlib.error:
+        return None  # damaged: made again
 
 
 @contextlib.contextmanager
