@@ -21,6 +21,7 @@ import pytest
 from skillbook import load_book
 from skillbook.book import ParsedSources
 from skillbook.build_cache import CACHE_FILE, BuildCache, Unkeyable, environment, fingerprint, key
+from skillbook.mkdocs.cache import wanted
 from skillbook.model import Skill
 from tests.conftest import CHAPTER_1, MKDOCS, ROOT, mkdocs_env, skill_yaml, write_book
 
@@ -345,3 +346,13 @@ def test_a_ci_server_builds_clean_and_says_so(primed, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "building clean, without the cache, as on every CI server" in result.stderr
     assert "reused" not in result.stderr
+
+
+def test_the_environment_says_whether_builds_use_the_cache(caplog):
+    assert wanted({}) == (True, "by default")
+    assert wanted({"CI": "false"}) == (True, "by default")
+    assert wanted({"CI": "true"})[0] is False
+    assert wanted({"CI": "true", "SKILLBOOK_CACHE": "on"}) == (True, "SKILLBOOK_CACHE=on")
+    assert wanted({"SKILLBOOK_CACHE": "off"}) == (False, "building clean, without the cache (SKILLBOOK_CACHE=off)")
+    assert wanted({"SKILLBOOK_CACHE": "maybe"}) == (True, "by default")
+    assert "SKILLBOOK_CACHE=maybe is neither on nor off, and is taken as on; set SKILLBOOK_CACHE=off" in caplog.text

@@ -69,7 +69,7 @@ def wanted(environ: Mapping[str, str]) -> tuple[bool, str]:
     if switch in {"on", "1", "true", "yes"}:
         return True, f"{SWITCH}={environ[SWITCH]}"
     if switch:
-        log.warning(f"{SWITCH}={environ[SWITCH]} is neither on nor off; the cache is used")
+        log.warning(f"{SWITCH}={environ[SWITCH]} is neither on nor off, and is taken as on; set {SWITCH}=off to build clean")
     if environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
         return False, f"building clean, without the cache, as on every CI server (CI is set; {SWITCH}=on to use it)"
     return True, "by default"
@@ -125,14 +125,16 @@ class PageCache:
             return internals.search_entries(config, page)
         meta = {name: page.meta.get(name) for name in ("title", "tags", "search")}
         toc = [(link.title, link.url) for link in _flat(page.toc)]
-        entry_key = build_cache.key(self._settings, page.url, page.title, toc, repr(meta), page.content)
+        try:
+            entry_key = build_cache.key(self._settings, page.url, page.title, toc, meta, page.content)
+        except Unkeyable:  # front matter the search reads that cannot be written down
+            return internals.search_entries(config, page)
         stored = self.cache.get_data(INDEXED, entry_key)
         if stored is None:
             stored = internals.search_entries(config, page)
             self.cache.put_data(INDEXED, entry_key, stored)
         entries: list[internals.SearchEntry] = stored
         return entries
-
 
     def templates(self, env: Environment, config: MkDocsConfig, nav: Navigation, files: Files) -> Environment:
         """The theme's environment, whose page templates give a page as written
