@@ -69,7 +69,7 @@ def wanted(environ: Mapping[str, str]) -> tuple[bool, str]:
     if switch in {"on", "1", "true", "yes"}:
         return True, f"{SWITCH}={environ[SWITCH]}"
     if switch:
-        log.warning(f"{SWITCH}={environ[SWITCH]} is neither on nor off, and is taken as on; set {SWITCH}=off to build clean")
+        log.warning(f"{SWITCH}={environ[SWITCH]} is neither on nor off, and is ignored; set {SWITCH}=on or {SWITCH}=off")
     if environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
         return False, f"building clean, without the cache, as on every CI server (CI is set; {SWITCH}=on to use it)"
     return True, "by default"
