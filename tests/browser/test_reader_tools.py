@@ -283,6 +283,38 @@ def test_filters_work_from_the_keyboard(book_page, book):
     assert page.get_by_role("status").filter(has_text="prompts").text_content() == f"{shown} of {len(prompts)} prompts match"
 
 
+def test_the_library_s_last_prompt_is_found_and_opened_with_the_keyboard_on_a_phone(book_page, book):
+    """On a phone the library paints only the chapters near the screen; the last
+    card, far below, is found all the same by its title typed key by key, and
+    Tab then Enter open it."""
+    (page, log), (server, _, prompts) = book_page, book
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server.url("/prompts/"))
+    last = page.locator("[data-sb-item]").last
+    path = urlsplit(last.evaluate("a => a.href")).path
+    prompt = next(p for p in prompts if urlsplit(p["url"]).path == path)
+    assert last.evaluate("a => a.getBoundingClientRect().top") > 5 * 844, "the last card should be far below the screen"
+    words = prompt["title"].lower().split()
+    expected = {urlsplit(p["url"]).path for p in prompts if all(word in card_text(p) for word in words)}
+    page.get_by_role("searchbox", name="Filter").focus()
+    page.keyboard.type(prompt["title"], delay=5)
+    shown = page.locator("[data-sb-item]:visible").evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert path in shown and set(shown) == expected, (shown, expected)
+    for _ in range(8):  # past the chapter and skill choices and the link to search the book
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('[data-sb-item]')"):
+            break
+    assert page.evaluate("() => new URL(document.activeElement.href).pathname") == shown[0]
+    focused = page.locator("[data-sb-item]:focus")
+    expect(focused).to_be_in_viewport()
+    # Painted, not a blank space the size of an estimate.
+    assert focused.evaluate("a => a.checkVisibility({contentVisibilityAuto: true})")
+    title = focused.text_content().strip()
+    page.keyboard.press("Enter")
+    wait_for_page(page, title)
+    assert not log.errors, log.errors
+
+
 @pytest.mark.parametrize("path", ["template", "/prompts/", "/skills/"])
 def test_tools_have_no_serious_accessibility_violation_on_a_phone(book_page, book, axe_source, path):
     (page, log), (server, _, prompts) = book_page, book

@@ -40,6 +40,11 @@ def test_screenshot(page, page_log, server, screenshots_dir, record_property, ki
     # Material decorates the page from script (copy buttons, sortable tables): wait until settled.
     page.wait_for_load_state("networkidle")
     page.evaluate("() => document.fonts.ready.then(() => true)")
+    # On a phone the library's chapters away from the screen are painted only as
+    # they come near it (content-visibility: auto); a full-page capture is one
+    # paint, which would show them blank. Painted all, the page looks as a reader
+    # scrolling it sees it.
+    page.add_style_tag(content=".md-typeset .sb-library .grid.cards { content-visibility: visible !important; }")
     path = screenshots_dir / f"{kind}-{size}-{palette}.png"
     path.unlink(missing_ok=True)  # never judge a file left by an earlier run
     page.screenshot(path=str(path), full_page=True)
