@@ -21,7 +21,6 @@ import importlib.metadata
 import io
 import json
 import pickle
-import queue
 import sqlite3
 import sys
 import threading
@@ -35,6 +34,8 @@ from typing import Any
 # The layout of the file and of its entries; a cache of another format is emptied.
 FORMAT = 2
 CACHE_FILE = Path(".cache", "skillbook", "build.sqlite")
+# Entries are written in batches of this many, or of this many bytes.
+BATCH_ENTRIES, BATCH_BYTES = 100, 2 * 2**20
 # An entry: its kind and its key.
 Entry = tuple[str, str]
 # Seconds an entry waits for another process writing the file, before it is left unwritten.
@@ -120,12 +121,11 @@ class BuildCache:
         # The entries the file holds: a key it does not hold (every key, in a clean
         # build) is answered without asking the file.
         self._held: set[Entry] = set(self._db.execute("SELECT kind, key FROM entries"))
-        # Entries put and not yet written, which a thread of their own writes (SQLite
-        # writes without holding the interpreter, beside the build).
+        # Entries put and not yet written: written a batch at a time, in one
+        # transaction each (a thread writing beside the build slowed it more, by
+        # taking turns at the interpreter, than the writing costs).
         self._pending: dict[Entry, bytes] = {}
-        self._writes: queue.SimpleQueue[Entry | threading.Event | None] = queue.SimpleQueue()
-        self._writer = threading.Thread(target=self._write, name="skillbook-cache", daemon=True)
-        self._writer.start()
+        self._pending_bytes = 0
 
     def _start(self, environment: str) -> None:
         with _transaction(self._db):
@@ -155,50 +155,32 @@ class BuildCache:
         return value
 
     def put(self, kind: str, entry_key: str, value: bytes) -> None:
-        """Keep ``value`` under this key (written to the file meanwhile)."""
+        """Keep ``value`` under this key (written with the next batch)."""
         entry = (kind, entry_key)
         with self._lock:
             self._pending[entry] = value
+            self._pending_bytes += len(value)
             self._held.add(entry)
             self._used.add(entry)
             self.made[kind] += 1
-        self._writes.put(entry)
+            if self._pending_bytes > BATCH_BYTES or len(self._pending) >= BATCH_ENTRIES:
+                self._write()
 
     def flush(self) -> None:
-        """Until every entry put is written (or found unwritable)."""
-        written = threading.Event()
-        self._writes.put(written)
-        written.wait()
+        """Write every entry put."""
+        with self._lock:
+            self._write()
 
     def _write(self) -> None:
-        db = _open(self.path)
-        stop = False
-        while not stop:
-            batch = [self._writes.get()]
-            while True:  # what came meanwhile, in one transaction
-                try:
-                    batch.append(self._writes.get_nowait())
-                except queue.Empty:
-                    break
-            with self._lock:
-                rows = [(*item, self._pending[item]) for item in batch if isinstance(item, tuple) and item in self._pending]
-            try:
-                # Compressed as written (zlib lets go of the interpreter meanwhile): pages'
-                # HTML takes a sixth of the room, and of the writing.
-                with _transaction(db):
-                    db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                   ((kind, entry_key, zlib.compress(value, 1)) for kind, entry_key, value in rows))
-            except sqlite3.OperationalError:
-                pass  # another build holds the file for longer than BUSY_TIMEOUT: made again next time
-            with self._lock:
-                for kind, entry_key, value in rows:
-                    if self._pending.get((kind, entry_key)) is value:
-                        del self._pending[(kind, entry_key)]
-            for item in batch:
-                if isinstance(item, threading.Event):
-                    item.set()
-                stop |= item is None
-        db.close()
+        """The pending entries written, compressed, in one transaction (under the lock)."""
+        rows = [(kind, entry_key, zlib.compress(value, 1)) for (kind, entry_key), value in self._pending.items()]
+        self._pending.clear()
+        self._pending_bytes = 0
+        try:
+            with _transaction(self._db):
+                self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+        except sqlite3.OperationalError:
+            pass  # another build holds the file for longer than BUSY_TIMEOUT: made again next time
 
     def get_data(self, kind: str, entry_key: str) -> Any:
         """An entry kept with :meth:`put_data`, or None."""
@@ -229,7 +211,8 @@ class BuildCache:
         """Drop the entries this run did not use, of these kinds (by default all):
         at the end of a whole build, so that the file holds the book as it is,
         not every version saved before."""
-        self.flush()
+        with self._lock:
+            self._write()
         with self._lock, _transaction(self._db):
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))")
             self._db.execute("DELETE FROM used")
@@ -242,9 +225,8 @@ class BuildCache:
 
     def close(self) -> None:
         """Write what was put, and close the file."""
-        self._writes.put(None)
-        self._writer.join()
         with self._lock:
+            self._write()
             self._db.close()
 
     def summary(self) -> str:
