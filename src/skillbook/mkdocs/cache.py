@@ -176,6 +176,7 @@ class _CachedPages:
 
     def __init__(self, env: Environment, pages: PageCache, config: MkDocsConfig, nav: Navigation, files: Files) -> None:
         self._env, self._pages, self._config, self._nav, self._files = env, pages, config, nav, files
+        self.cache = pages.cache
         self._site_key: str | None | bool = False  # not computed yet
 
     def get_template(self, name: str | Template, *args: Any, **kwargs: Any) -> _CachedTemplate:
@@ -212,7 +213,7 @@ class _CachedTemplate:
 
     def render(self, context: TemplateContext) -> str:
         entry_key = self._pages.page_key(self._template, context)
-        cache = self._pages._pages.cache
+        cache = self._pages.cache
         written = cache.get(WRITTEN, entry_key) if entry_key is not None else None
         if written is not None:
             return written.decode("utf-8", "surrogatepass")

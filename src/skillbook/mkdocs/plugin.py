@@ -4,6 +4,7 @@ which knows nothing of MkDocs.
 - ``on_config``: Skillbook's theme (``theme/``: its templates, scripts and
   styles) joins Material's, with the Markdown extensions its templates need, and
   a failed `mkdocs build` will leave the previous site as it was (``atomic.py``).
+  It opens the build cache (``cache.py``), unless told not to.
 - ``on_pre_build``: read and validate the book before the site folder is touched.
 - ``on_files``: add the generated pages and the data files (``api/*.json``,
   ``llms.txt``), and build the navigation, which lists the chapters and the
@@ -56,14 +57,13 @@ from mkdocs.utils.templates import TemplateContext
 
 from skillbook import SKILLS_FOLDER, Book, load_book
 from skillbook.book import PARSED, ParsedSources
+from skillbook.build_cache import BuildCache
 from skillbook.chapters import description
 from skillbook.data import data_files
 from skillbook.model import FULL_SEARCH_INDEX, Chapter, Prompt
 from skillbook.mkdocs import internals
-from skillbook.build_cache import BuildCache
-from skillbook.mkdocs import cache as build_cache
 from skillbook.mkdocs.atomic import AtomicSite
-from skillbook.mkdocs.cache import PageCache
+from skillbook.mkdocs.cache import RENDERED, PageCache, open_cache, wanted
 from skillbook.mkdocs.live import LiveSite
 from skillbook.mkdocs.navigation import closed_parts
 from skillbook.previews import HEIGHT, WIDTH, Card, PreviewCache, image_path, page_kind, palette_primary
@@ -189,11 +189,11 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
     def _open_cache(self, config: MkDocsConfig) -> None:
         """The build cache, opened once a run (a server's rebuilds share it)."""
         if self._cache is None:
-            use, why = build_cache.wanted(os.environ)
+            use, why = wanted(os.environ)
             log.info(f"Skillbook's cache: {'used, ' if use else ''}{why}")
             if not use:
                 return
-            self._cache = build_cache.open_cache(config)
+            self._cache = open_cache(config)
             self._parsed = ParsedSources(self._cache)
         self._pages = PageCache(self._cache, config)
 
@@ -377,7 +377,7 @@ class SkillbookPlugin(BasePlugin[LegacyConfig]):
             if self._live is None:
                 self._cache.drop_unused()
             else:  # the server's start, which leaves the pages and search entries to the browser's requests
-                self._cache.drop_unused(kinds=(PARSED, build_cache.RENDERED))
+                self._cache.drop_unused(kinds=(PARSED, RENDERED))
             log.info(f"Skillbook's cache ({self._cache.path}): {self._cache.summary()}")
         if self._live is not None:
             self._live.end_build(redirects)
