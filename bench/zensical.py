@@ -38,7 +38,6 @@ import argparse
 import contextlib
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -202,14 +201,7 @@ class Server:
         return self.origin + path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._reader.join(timeout=5)
+        bench().Server.stop(self)  # interrupted, then killed after 15 s, as run.py stops mkdocs serve
 
 
 @contextlib.contextmanager
